@@ -1,0 +1,44 @@
+"""The ``newsdesk`` command: a thin layer over the library that parses arguments, calls, and prints.
+
+Every command that prints results takes ``--json`` (one JSON object per line) so scripts never scrape
+text. The store is chosen by ``--db PATH`` or ``NEWSDESK_DB``; settings follow defaults < file <
+environment < command line (see ``newsdesk settings``).
+"""
+
+from __future__ import annotations
+
+import click
+
+from newsdesk.cli.common import Context, pass_ctx
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", metavar="PATH", envvar="NEWSDESK_DB", help="SQLite store (default: user data dir; env NEWSDESK_DB).")
+@click.option("--config", metavar="FILE", help="TOML settings file (default: $NEWSDESK_CONFIG or the user config dir).")
+@click.version_option(package_name="newsdesk")
+@click.pass_context
+def main(click_ctx: click.Context, db: str | None, config: str | None) -> None:
+    """newsdesk: raw news pages in; clean, deduplicated, story-grouped, searchable news out.
+
+    \b
+    Typical use:
+      newsdesk ingest pages/ feed.xml crawl.warc.gz   # read, extract, dedup, group, store
+      newsdesk stories                                # the top stories of the newest days
+      newsdesk search "air strike" --place Aleppo     # full-text search with filters
+      newsdesk serve                                  # the web desk on http://127.0.0.1:8000
+    """
+    click_ctx.obj = Context(db_option=db, config_file=config)
+
+
+def _register() -> None:
+    from newsdesk.cli import bench, desk, facts, items, live, run
+
+    for module in (run, items, facts, desk, live):
+        for command in module.COMMANDS:
+            main.add_command(command)
+    main.add_command(bench.bench)
+
+
+_register()
+
+__all__ = ["main", "pass_ctx"]

@@ -1,0 +1,52 @@
+"""What every command shares: the settings, the store connection, and printing text or JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from newsdesk.settings import Settings
+
+
+@dataclass
+class Context:
+    db_option: str | None = None
+    config_file: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = Settings.load({"db": self.db_option, **self.overrides}, self.config_file)
+            except (ValueError, OSError) as exc:
+                raise click.ClickException(f"bad settings: {exc}") from exc
+        return self._settings
+
+    def connect(self, readonly: bool = False) -> sqlite3.Connection:
+        from newsdesk.store.sqlite import connect
+
+        try:
+            return connect(self.settings.db, readonly=readonly)
+        except (FileNotFoundError, sqlite3.DatabaseError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def shorten(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,110 @@
+"""``newsdesk facts``: people, organisations, places, dates and casualty figures of an article or story."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx, shorten
+
+
+@click.command()
+@click.argument("item_id", required=False)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="Extract a page file first and print its facts (no store needed).")
+@json_option
+@pass_ctx
+def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) -> None:
+    """Facts of an article (a…) or story (s…) in the store, or of a page file with --file.
+
+    Prints entities, places (with country and coordinates), dates (text and resolved value) and figures
+    (category, text, low/high, victims, place, time, attributed_to, sentence). For a story, figures are
+    also reconciled across its articles: latest and highest per event, with every source.
+    """
+    try:
+        from newsdesk.facts import extract_facts, facts_to_json, reconcile_figures
+    except ImportError as exc:
+        raise click.ClickException(f"facts need the 'facts' extra: pip install 'newsdesk[facts]' ({exc})") from exc
+    if bool(item_id) == bool(path):
+        raise click.UsageError("give either an ARTICLE_OR_STORY_ID or --file PATH")
+    if path:
+        result = _facts_of_file(path, extract_facts, facts_to_json)
+    else:
+        result = _facts_of_item(ctx, item_id, extract_facts, facts_to_json, reconcile_figures)
+    if as_json:
+        emit_json(result)
+    else:
+        print_facts(result)
+
+
+def _facts_of_file(path: str, extract_facts, facts_to_json) -> dict:
+    from newsdesk.extract import extract
+    from newsdesk.ingest import read
+    from newsdesk.records import Failure
+    from newsdesk.settings import Settings
+
+    pages = list(read([path], Settings.load()))
+    page = next((p for p in pages if not isinstance(p, Failure)), None)
+    if page is None:
+        raise click.ClickException(str(pages[0]) if pages else f"{path}: nothing to read")
+    try:
+        article = extract(page).article
+    except ValueError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    if article is None:
+        raise click.ClickException(f"{path}: no article text (only headlines)")
+    return {"path": path, "published": article.published} | facts_to_json(extract_facts(article))
+
+
+def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, reconcile_figures) -> dict:
+    from newsdesk.store.queries import row_to_article
+
+    db = ctx.connect(readonly=True)
+    if item_id.startswith("s"):
+        rows = db.execute(
+            """SELECT a.* FROM story_members m JOIN articles a ON a.id = m.item_id
+               WHERE m.story_id = ? ORDER BY a.published""", (item_id,)).fetchall()
+        if not rows and not db.execute("SELECT 1 FROM stories WHERE id = ?", (item_id,)).fetchone():
+            raise click.ClickException(f"no story with id {item_id}")
+    else:
+        rows = db.execute("SELECT * FROM articles WHERE id = ?", (item_id,)).fetchall()
+        if not rows:
+            raise click.ClickException(f"no article with id {item_id}")
+    per_article = [(article, extract_facts(article)) for article in map(row_to_article, rows)]
+    merged: dict = {"id": item_id, "entities": [], "places": [], "dates": [], "figures": []}
+    for article, found in per_article:
+        data = facts_to_json(found)
+        for key in ("entities", "places", "dates", "figures"):
+            merged[key] += [dict(entry, article_id=article.id) for entry in data.get(key, [])]
+    if item_id.startswith("s"):
+        merged["reconciled_figures"] = reconcile_figures(per_article)
+    return merged
+
+
+def print_facts(result: dict) -> None:
+    out = sys.stdout
+    if result.get("entities"):
+        click.secho("entities", bold=True)
+        for entity in result["entities"]:
+            click.echo(f"  {entity.get('label', ''):<8} {entity.get('name') or entity.get('text')}", file=out)
+    if result.get("places"):
+        click.secho("places", bold=True)
+        for place in result["places"]:
+            where = f"{place['lat']:.3f}, {place['lon']:.3f}" if place.get("lat") is not None else "no coordinates"
+            click.echo(f"  {place.get('name') or place.get('text')}  ({place.get('country') or '?'}; {where})")
+    if result.get("dates"):
+        click.secho("dates", bold=True)
+        for date in result["dates"]:
+            click.echo(f"  {date['text']!r:<28} → {date['value']}")
+    if result.get("figures"):
+        click.secho("figures", bold=True)
+        for fig in result["figures"]:
+            parts = [fig["category"], fig["text"], fig.get("victims"), fig.get("place"), fig.get("time")]
+            click.echo("  " + " | ".join(str(p) for p in parts if p))
+            if fig.get("attributed_to"):
+                click.echo(f"      according to {fig['attributed_to']}")
+            click.echo(f"      “{shorten(fig['sentence'], 110)}”")
+
+
+COMMANDS = [facts]

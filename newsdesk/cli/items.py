@@ -1,0 +1,181 @@
+"""Commands that read the store: ``search``, ``show``, ``stories``, ``story``, ``export``, ``stats``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx, shorten
+from newsdesk.store import queries
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option("--person", help="Only items naming this person (needs facts).")
+@click.option("--place", help="Only items naming this place (needs facts).")
+@click.option("--site", help="Only items from this site.")
+@click.option("--language", help="Only items in this language (ISO code, e.g. en).")
+@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Published before DATE (YYYY-MM-DD).")
+@click.option("--kind", type=click.Choice(["article", "teaser"]), help="Only articles or only teasers.")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--offset", default=0, show_default=True)
+@json_option
+@pass_ctx
+def search(ctx: Context, query: str, as_json: bool, limit: int, offset: int, **filters) -> None:
+    """Full-text search (bm25-ranked, with snippets) over articles and teasers.
+
+    Words are AND-ed; "quoted phrases" match exactly. Filters combine with the query or stand alone.
+    """
+    if not query and not any(filters.values()):
+        raise click.UsageError("give a QUERY or at least one filter")
+    rows = queries.search(ctx.connect(readonly=True), query, limit=limit, offset=offset, **filters)
+    for row in rows:
+        if as_json:
+            emit_json(row)
+        else:
+            click.echo(f"{row['item_id']}  {row['published'] or '':<10.10}  {row['site'] or '':<20.20}  "
+                       f"{shorten(row['headline'], 70)}")
+            click.echo(f"    {shorten(row['snippet'], 110)}")
+    if not rows and not as_json:
+        click.echo("no matches", err=True)
+
+
+@click.command()
+@click.argument("item_id")
+@json_option
+@pass_ctx
+def show(ctx: Context, item_id: str, as_json: bool) -> None:
+    """Show one article (a…), teaser (t…) or story (s…) by id."""
+    data = queries.item(ctx.connect(readonly=True), item_id)
+    if data is None:
+        raise click.ClickException(f"no item with id {item_id}")
+    if as_json:
+        emit_json(data)
+        return
+    if item_id.startswith("s"):
+        print_story(data)
+        return
+    click.secho(data.get("headline") or data.get("title") or "(untitled)", bold=True)
+    if data.get("standfirst"):
+        click.echo(data["standfirst"])
+    meta = [data.get(k) for k in ("byline", "agency", "published", "site", "language")]
+    click.echo(" · ".join(m for m in meta if m))
+    for block in data.get("blocks", []):
+        click.echo(f"\n## {block['text']}" if block["kind"] == "h" else f"\n{block['text']}")
+    for caption in data.get("captions", []):
+        click.echo(f"\n[caption] {caption['text']}")
+    if data.get("sources"):
+        click.echo(f"\nsources ({len(data['sources'])}): " + ", ".join(s["site"] or s["url"] or "?" for s in data["sources"]))
+    if data.get("story"):
+        click.echo(f"story: {data['story']['id']}  {data['story']['headline'] or ''}")
+    if data.get("teasers"):
+        click.echo(f"\n{len(data['teasers'])} teaser(s) on the same page (not part of the article):")
+        for teaser in data["teasers"]:
+            click.echo(f"  {teaser['id']}  {shorten(teaser['headline'], 90)}")
+
+
+def print_story(data: dict) -> None:
+    click.secho(f"{data['id']}  {data['headline'] or '(untitled story)'}", bold=True)
+    if data.get("standfirst"):
+        click.echo(data["standfirst"])
+    click.echo(f"{data['size']} item(s) from {data['sources']} source(s), {data['first_seen']} → {data['last_seen']}")
+    for member in data["members"]:
+        click.echo(f"  {member['id']}  {member['published'] or '':<10.10}  {member['site'] or '':<18.18}  "
+                   f"{shorten(member['headline'], 70)}")
+
+
+@click.command()
+@click.option("--days", type=float, help="Window length in days, ending at the newest item (default: setting stories_days).")
+@click.option("--all", "all_time", is_flag=True, help="No time window: rank every story in the store.")
+@click.option("--limit", default=20, show_default=True)
+@json_option
+@pass_ctx
+def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_json: bool) -> None:
+    """The top stories of a time window, ranked by size, source diversity and recency.
+
+    The window ends at the newest item in the store, not at the wall clock, so an archive is never an
+    empty desk.
+    """
+    db = ctx.connect(readonly=True)
+    window = None if all_time else (days if days is not None else ctx.settings.stories_days)
+    rows = queries.stories(db, days=window, limit=limit)
+    for row in rows:
+        if as_json:
+            full = queries.story(db, row["id"])
+            emit_json(full | {"rank": row["rank"]})
+        else:
+            click.echo(f"{row['id']}  {row['size']:>3} item(s) {row['sources']:>3} source(s)  "
+                       f"{(row['last_seen'] or '')[:10]}  {shorten(row['headline'], 80)}")
+            if row["standfirst"]:
+                click.echo(f"        {shorten(row['standfirst'], 110)}")
+    if not rows and not as_json:
+        click.echo("no stories yet: run `newsdesk ingest PATH` first", err=True)
+
+
+@click.command()
+@click.argument("story_id")
+@json_option
+@pass_ctx
+def story(ctx: Context, story_id: str, as_json: bool) -> None:
+    """Show one story: headline, standfirst and every member with its sources."""
+    data = queries.story(ctx.connect(readonly=True), story_id)
+    if data is None:
+        raise click.ClickException(f"no story with id {story_id}")
+    if as_json:
+        emit_json(data)
+    else:
+        print_story(data)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (required for parquet).")
+@click.option("--include-duplicates", is_flag=True, help="Also export the copies merged into another article.")
+@pass_ctx
+def export(ctx: Context, fmt: str, output: str | None, include_duplicates: bool) -> None:
+    """Export every article (with headline, standfirst, story id, metadata and text)."""
+    rows = queries.export_articles(ctx.connect(readonly=True), include_duplicates=include_duplicates)
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs --output FILE")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(list(rows)), output)
+        return
+    stream = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt == "jsonl":
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = None
+            for row in rows:
+                row = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
+                if writer is None:
+                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+    finally:
+        if output:
+            stream.close()
+
+
+@click.command()
+@json_option
+@pass_ctx
+def stats(ctx: Context, as_json: bool) -> None:
+    """Counts of what the store holds."""
+    data = queries.stats(ctx.connect(readonly=True)) | {"db": ctx.settings.db}
+    if as_json:
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            click.echo(f"{key:<14} {value}")
+
+
+COMMANDS = [search, show, stories, story, export, stats]

@@ -1,0 +1,154 @@
+"""Commands that read input: ``ingest`` (into the store), ``extract`` (files to JSON, no store), ``settings``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from tqdm import tqdm
+
+from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx
+from newsdesk.records import Failure
+
+
+@click.command()
+@click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option("--no-enrich", is_flag=True, help="Only store pages; skip stories, headlines and facts.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@json_option
+@pass_ctx
+def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool, as_json: bool) -> None:
+    """Read pages into the store: HTML files (.html/.htm, gzipped), directories (recursive), JSON Lines,
+    WARC/WARC.gz archives, RSS/Atom feeds, plain-text scrapes, and http(s) URLs.
+
+    Each page is extracted, checked against what the store holds (re-running never duplicates; a killed run
+    resumes where it stopped), grouped into stories and given a headline. A bad item prints one line and the
+    batch goes on. Exit code 1 if anything failed, 0 otherwise.
+    """
+    from newsdesk.pipeline import ingest as run_ingest
+
+    db = ctx.connect()
+    bar = tqdm(desc="ingest", unit="page", disable=quiet or as_json or not sys.stderr.isatty(), file=sys.stderr)
+
+    def on_item(outcome: Failure | None) -> None:
+        bar.update(1)
+        if isinstance(outcome, Failure) and not outcome.skipped and not quiet:
+            tqdm.write(f"error: {outcome}", file=sys.stderr)
+
+    try:
+        report = run_ingest(targets, db, ctx.settings, on_item=on_item, enrich=not no_enrich)
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo("interrupted: every page stored so far is kept; run the same command again to resume", err=True)
+        sys.exit(130)
+    bar.close()
+    summary = report.as_dict()
+    if as_json:
+        emit_json(summary | {"db": ctx.settings.db})
+    else:
+        click.echo(
+            f"read {report.read} page(s): stored {report.stored}, skipped {report.known} already known, "
+            f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
+            f"passed over (not HTML), failed {report.failed}"
+            f"  → {ctx.settings.db}"
+        )
+        for reason, count in summary["failure_reasons"].items():
+            click.echo(f"  failed ({count}): {reason}")
+        for step in ("stories", "headlines", "facts"):
+            if step in summary["steps"]:
+                click.echo(f"  {step}: " + ", ".join(f"{k} {v}" for k, v in summary["steps"][step].items()))
+    sys.exit(1 if report.failed else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@json_option
+def extract(paths: tuple[str, ...], as_json: bool) -> None:
+    """Extract articles from files directly, without a store.
+
+    Prints for each page: path, title, byline, published, language, body, subheads, captions, teasers
+    (with --json: one object per input page on stdout). Failures go to stderr, one line each; exit code 1
+    if any input failed.
+    """
+    from newsdesk.extract import extract as extract_page
+    from newsdesk.ingest import read
+    from newsdesk.settings import Settings
+
+    settings = Settings.load()
+    failed = 0
+    for item in read(paths, settings):
+        if isinstance(item, Failure):
+            failed += not item.skipped
+            click.echo(f"{'note' if item.skipped else 'error'}: {item}", err=True)
+            continue
+        try:
+            result = extract_page(item)
+        except Exception as exc:  # one bad page must not stop the others
+            failed += 1
+            click.echo(f"error: {item.uri}: extract failed: {exc}", err=True)
+            continue
+        record = extraction_json(item.uri, result)
+        if as_json:
+            emit_json(record)
+        else:
+            print_extraction(record)
+    sys.exit(1 if failed else 0)
+
+
+def extraction_json(path: str, result) -> dict:
+    article = result.article
+    teasers = [{"headline": t.headline, "standfirst": t.standfirst, "url": t.url} for t in result.teasers]
+    if article is None:
+        return {"path": path, "title": None, "byline": None, "published": None, "language": None, "body": "",
+                "paragraphs": [], "subheads": [], "captions": [], "teasers": teasers}
+    return {
+        "path": path,
+        "title": article.title,
+        "untitled": article.untitled,
+        "byline": article.byline,
+        "agency": article.agency,
+        "published": article.published,
+        "dateline": article.dateline,
+        "language": article.language,
+        "site": article.site,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "body": "\n\n".join(article.paragraphs),
+        "paragraphs": article.paragraphs,
+        "subheads": article.subheads,
+        "blocks": [{"kind": b.kind, "text": b.text} for b in article.blocks],
+        "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
+        "teasers": teasers,
+    }
+
+
+def print_extraction(record: dict) -> None:
+    click.secho(f"== {record['path']}", bold=True)
+    click.echo(f"title:     {record['title'] or '(untitled)'}")
+    for field in ("byline", "agency", "published", "language", "site"):
+        if record.get(field):
+            click.echo(f"{field + ':':<10} {record[field]}")
+    for block in record.get("blocks", []):
+        click.echo(f"\n## {block['text']}" if block["kind"] == "h" else f"\n{block['text']}")
+    for caption in record["captions"]:
+        click.echo(f"\n[caption] {caption['text']}" + (f" ({caption['credit']})" if caption["credit"] else ""))
+    if record["teasers"]:
+        click.echo(f"\n{len(record['teasers'])} teaser(s):")
+        for teaser in record["teasers"]:
+            click.echo(f"  * {teaser['headline']}" + (f" — {teaser['standfirst']}" if teaser["standfirst"] else ""))
+    click.echo("")
+
+
+@click.command("settings")
+@json_option
+@pass_ctx
+def show_settings(ctx: Context, as_json: bool) -> None:
+    """Show every setting with its current value (defaults < file < NEWSDESK_* environment < options)."""
+    for name, value, help_text in ctx.settings.describe():
+        if as_json:
+            emit_json({"name": name, "value": value, "help": help_text})
+        else:
+            click.echo(f"{name:<24} {value!s:<40} {help_text}")
+
+
+COMMANDS = [ingest, extract, show_settings]

@@ -1,0 +1,89 @@
+"""Extract: from a raw ``Page`` to an ``Article`` and the ``Teaser`` items found beside it.
+
+The page kind picks the extractor: HTML goes to ``html.py`` (trafilatura plus our own repairs), already
+scraped plain text to ``text.py`` (a trained line segmenter), and headline-only feed entries become
+teasers directly. What every extractor leaves open (language, site name from the address, feed hints as
+fallbacks) is filled in here, once, so the extractors stay about reading pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from newsdesk.records import Article, Page, Teaser
+
+
+@dataclass
+class Extraction:
+    article: Article | None
+    teasers: list[Teaser] = field(default_factory=list)
+
+
+def extract(page: Page) -> Extraction:
+    """Raises ``ValueError`` with a one-line reason when the page holds nothing to keep."""
+    if page.kind == "feed":
+        return Extraction(None, [feed_teaser(page)])
+    if page.kind == "html":
+        from newsdesk.extract.html import extract_html
+
+        article = extract_html(page)
+    elif page.kind == "text":
+        from newsdesk.extract.text import extract_text
+
+        article = extract_text(page)
+    else:
+        raise ValueError(f"unknown page kind {page.kind!r}")
+    finish(article, page)
+    if not article.blocks:
+        if article.teasers:
+            return Extraction(None, article.teasers)
+        raise ValueError("no article text found")
+    return Extraction(article, article.teasers)
+
+
+def feed_teaser(page: Page) -> Teaser:
+    hints = page.hints
+    headline = hints.get("title") or hints.get("summary", "")[:120]
+    return Teaser(
+        headline=headline,
+        standfirst=hints.get("summary", "") if hints.get("title") else "",
+        url=page.url,
+        page_hash=page.hash,
+        published=hints.get("published"),
+    )
+
+
+def finish(article: Article, page: Page) -> None:
+    """Fill what the page-kind extractors leave open, using feed/JSONL hints only as fallbacks."""
+    hints = page.hints
+    article.url = article.url or page.url
+    if not article.title and hints.get("title"):
+        article.title, article.title_source = hints["title"], "publisher"
+    if not article.title:
+        article.title_source = "none"
+    article.published = article.published or hints.get("published")
+    article.byline = article.byline or hints.get("author")
+    article.site = article.site or page.source or site_of(article.canonical_url or article.url)
+    if not article.language and article.blocks:
+        article.language = detect_language(article.text)
+    for teaser in article.teasers:
+        teaser.page_hash = teaser.page_hash or page.hash
+
+
+def site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code from py3langid (a small model shipped inside the package; no download)."""
+    import py3langid
+
+    sample = text[:4000]
+    if len(sample.split()) < 3:
+        return None
+    code, _score = py3langid.classify(sample)
+    return code

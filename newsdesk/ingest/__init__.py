@@ -1,0 +1,51 @@
+"""Ingest: turn paths and URLs into ``Page`` records (or ``Failure`` records, one per bad item).
+
+Each container format has its own module; this one decides which reader a path needs, by name first and
+by sniffing the first bytes when the name says nothing. A reader never raises for one bad item: it yields
+a ``Failure`` and goes on, so one broken file cannot stop a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from newsdesk.ingest import feeds, files, jsonl, warc
+from newsdesk.records import Failure, Page
+from newsdesk.settings import Settings
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://"))
+
+
+def read(targets: Iterable[str], settings: Settings) -> Iterator[Page | Failure]:
+    """Every page found under the given paths and URLs, in a stable order."""
+    for target in targets:
+        if is_url(target):
+            from newsdesk.ingest.fetch import fetch_target
+
+            yield from fetch_target(target, settings)
+            continue
+        path = Path(target)
+        if not path.exists():
+            yield Failure(target, "read", "no such file or directory")
+            continue
+        for file in files.walk(path):
+            yield from read_file(file, settings)
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[Page | Failure]:
+    try:
+        kind = files.detect_kind(path)
+    except OSError as exc:
+        yield Failure(str(path), "read", f"cannot open: {exc.strerror or exc}")
+        return
+    if kind == "warc":
+        yield from warc.read(path, settings)
+    elif kind == "jsonl":
+        yield from jsonl.read(path, settings)
+    elif kind == "feed":
+        yield from feeds.read_file(path, settings)
+    else:
+        yield files.read_page(path, kind, settings)

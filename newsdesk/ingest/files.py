@@ -1,0 +1,122 @@
+"""Files on disk: walk directories, tell formats apart, read single pages safely.
+
+Format detection trusts the file name when it is explicit (``.warc.gz``, ``.jsonl``, ``.rss``) and
+otherwise sniffs the first kilobytes, because scraped collections are full of ``page.txt`` files holding
+HTML and ``feed`` files without an extension.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsdesk.records import Failure, Page
+from newsdesk.settings import Settings
+
+SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SNIFF_BYTES = 4096
+
+
+def walk(path: Path) -> Iterator[Path]:
+    """The file itself, or every file under a directory (recursive, sorted, hidden files skipped)."""
+    if path.is_file():
+        yield path
+        return
+    for child in sorted(path.rglob("*")):
+        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+            if child.name not in SKIP_NAMES:
+                yield child
+
+
+def _suffixes(path: Path) -> list[str]:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes
+
+
+def detect_kind(path: Path) -> str:
+    """One of ``warc``, ``jsonl``, ``feed``, ``html``, ``text``."""
+    suffixes = _suffixes(path)
+    last = suffixes[-1] if suffixes else ""
+    if ".warc" in suffixes or ".arc" in suffixes:
+        return "warc"
+    if last in JSONL_SUFFIXES:
+        return "jsonl"
+    if last in HTML_SUFFIXES:
+        return "html"
+    if last in FEED_SUFFIXES:
+        return "feed"
+    return sniff(head(path))
+
+
+def head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        start = fh.read(SNIFF_BYTES)
+    if start[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as fh:
+                return fh.read(SNIFF_BYTES)
+        except (OSError, EOFError, zlib.error):
+            return start
+    return start
+
+
+def sniff(start: bytes) -> str:
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"warc/"):
+        return "warc"
+    if text.startswith(b"{") and b"\n{" in text or text.startswith(b'{"'):
+        return "jsonl"
+    if text.startswith(b"<?xml") or text.startswith(b"<rss") or text.startswith(b"<feed"):
+        if b"<rss" in text or b"<feed" in text or b"<rdf:rdf" in text:
+            return "feed"
+        return "html" if b"<html" in text else "feed"
+    if b"<html" in text or b"<!doctype html" in text or b"<body" in text or b"<head" in text:
+        return "html"
+    return "text"
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """File contents, gunzipped when gzipped; refuses anything over ``limit`` bytes (after decompression)."""
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    opener = gzip.open if magic == b"\x1f\x8b" else open
+    with opener(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than the {limit:,}-byte page limit (setting max_page_bytes)")
+    return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for images, executables and other junk that no text decoder should be asked to read."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with BOM: legitimately full of NULs
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.05
+
+
+def read_page(path: Path, kind: str, settings: Settings) -> Page | Failure:
+    uri = str(path)
+    try:
+        data = read_bytes(path, settings.max_page_bytes)
+    except (OSError, EOFError, zlib.error) as exc:
+        return Failure(uri, "read", f"corrupt or unreadable file: {exc}")
+    except ValueError as exc:
+        return Failure(uri, "read", str(exc))
+    if not data.strip():
+        return Failure(uri, "read", "empty file")
+    if looks_binary(data):
+        return Failure(uri, "read", "binary data, not a web page or text")
+    return Page(uri=uri, raw=data, kind=kind)

@@ -1,0 +1,191 @@
+"""The ordered steps of an ingest and the local executor that runs them.
+
+A page walks: read → skip-known → extract → dedup → store; then the store-level steps run over what
+is new: stories (grouping in publication order), headlines, facts. Each page step is a plain generator
+over records, so a distributed executor can map the same functions over shards of input; the store is
+the only shared state. A step that cannot handle an item yields a ``Failure`` instead, which flows on
+to the end and is counted by reason: nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from newsdesk.extract import Extraction, extract
+from newsdesk.ingest import read
+from newsdesk.records import Failure, Page, Source
+from newsdesk.settings import Settings
+from newsdesk.store import write
+
+
+@dataclass
+class Extracted:
+    page: Page
+    extraction: Extraction
+    duplicate_of: str | None = None
+    teaser_duplicates: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """What a run did, for the closing summary and for ``--json``."""
+
+    read: int = 0
+    stored: int = 0
+    known: int = 0
+    duplicates: int = 0
+    teasers: int = 0
+    skipped: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    steps: dict[str, Counter] = field(default_factory=dict)
+
+    def count(self, step: str, outcome: str) -> None:
+        self.steps.setdefault(step, Counter())[outcome] += 1
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def as_dict(self) -> dict:
+        reasons = Counter(f.reason.split(":")[0] for f in self.failures)
+        return {
+            "read": self.read, "stored": self.stored, "known": self.known, "duplicates": self.duplicates,
+            "teasers": self.teasers, "skipped": self.skipped, "failed": self.failed, "failure_reasons": dict(reasons),
+            "steps": {k: dict(v) for k, v in self.steps.items()},
+        }
+
+
+def skip_known(items: Iterable[Page | Failure], db: sqlite3.Connection, report: Report) -> Iterator[Page | Failure]:
+    """Drop pages whose content hash is already stored, so re-running an ingest never duplicates."""
+    for item in items:
+        if isinstance(item, Page):
+            report.read += 1
+            if write.known_status(db, item.hash) == "ok":
+                report.known += 1
+                report.count("skip_known", "already known")
+                continue
+        yield item
+
+
+def extract_pages(items: Iterable[Page | Failure]) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
+    for item in items:
+        if isinstance(item, Failure):
+            yield item
+            continue
+        try:
+            yield Extracted(item, extract(item))
+        except Exception as exc:  # any extractor error is this page's failure, never the batch's
+            reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+            yield item, Failure(item.uri, "extract", reason)
+
+
+def dedup(items: Iterable, deduper) -> Iterator:
+    """Mark copies of an article already seen (exact or near-duplicate body, same headline from one site)."""
+    for item in items:
+        if isinstance(item, Extracted):
+            article = item.extraction.article
+            if article is not None:
+                item.duplicate_of = deduper.find(article)
+                if item.duplicate_of is None:
+                    deduper.add(article)
+            site = article.site if article else item.page.source
+            for teaser in item.extraction.teasers:
+                original = deduper.find_title(teaser.headline, site)
+                if original:
+                    item.teaser_duplicates[teaser.id] = original
+                else:
+                    deduper.add_title(teaser.headline, site, teaser.id)
+        yield item
+
+
+def store(items: Iterable, db: sqlite3.Connection, report: Report) -> Iterator[Failure | None]:
+    """Write each page and what came of it in one transaction; yield its failure, or None when stored."""
+    for item in items:
+        if isinstance(item, Failure):
+            if item.skipped:
+                report.skipped += 1
+                report.count(item.stage, f"skipped: {item.reason}")
+            else:
+                report.failures.append(item)
+                report.count(item.stage, "failed")
+            yield item
+            continue
+        if isinstance(item, tuple):  # a page that failed extraction: keep its bytes, record why
+            page, failure = item
+            with db:
+                write.save_page(db, page, status="failed", error=failure.reason)
+            report.failures.append(failure)
+            report.count("extract", "failed")
+            yield failure
+            continue
+        with db:
+            _store_extracted(db, item, report)
+        yield None
+
+
+def _store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> None:
+    page, article = item.page, item.extraction.article
+    write.save_page(db, page)
+    article_id = None
+    if article is not None:
+        write.save_article(db, article, duplicate_of=item.duplicate_of)
+        article_id = item.duplicate_of or article.id
+        seen = article.published or page.fetched
+        write.save_source(db, Source(article_id, page.hash, article.site, article.url, seen))
+        if item.duplicate_of:
+            report.duplicates += 1
+            report.count("dedup", "copy of a stored article")
+        else:
+            report.stored += 1
+            report.count("store", "article")
+    site = article.site if article else page.source
+    for teaser in item.extraction.teasers:
+        write.save_teaser(db, teaser, article.id if article else None, site, item.teaser_duplicates.get(teaser.id))
+        report.teasers += 1
+    if article is None:
+        report.stored += 1
+        report.count("store", "teasers only")
+
+
+def ingest(
+    targets: Iterable[str],
+    db: sqlite3.Connection,
+    settings: Settings,
+    on_item: Callable[[Failure | None], None] | None = None,
+    enrich: bool = True,
+) -> Report:
+    """Read, extract, deduplicate and store every page under ``targets``; then group, headline, facts."""
+    from newsdesk.dedup import Deduper
+    from newsdesk.store.queries import recent_articles_for_dedup
+
+    report = Report()
+    deduper = Deduper.from_articles(recent_articles_for_dedup(db))
+    pages = skip_known(read(targets, settings), db, report)
+    for outcome in store(dedup(extract_pages(pages), deduper), db, report):
+        if on_item:
+            on_item(outcome)
+    if enrich:
+        enrich_store(db, settings, report)
+    return report
+
+
+def enrich_store(db: sqlite3.Connection, settings: Settings, report: Report | None = None) -> Report:
+    """The store-level steps: group new items into stories, write missing headlines, extract facts."""
+    from newsdesk.stories import update_headlines, update_stories
+
+    report = report or Report()
+    for outcome, n in update_stories(db, settings).items():
+        report.steps.setdefault("stories", Counter())[outcome] += n
+    for outcome, n in update_headlines(db).items():
+        report.steps.setdefault("headlines", Counter())[outcome] += n
+    try:
+        from newsdesk.facts.store import update_facts
+    except ImportError as exc:  # facts are an optional extra (spaCy)
+        report.count("facts", f"skipped: {exc.name or exc} not installed")
+        return report
+    for outcome, n in update_facts(db).items():
+        report.steps.setdefault("facts", Counter())[outcome] += n
+    return report

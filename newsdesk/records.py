@@ -1,0 +1,237 @@
+"""The record types every stage takes and hands on.
+
+This is the only place their fields are defined. Stages are plain functions over iterables of these
+records, so a step can run in-process today and on a distributed engine later without change. Every
+record converts to and from a plain dict (``asdict`` / ``from_dict``) so it can cross a process
+boundary or be written as JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+def content_hash(data: bytes) -> str:
+    """Stable identity of raw input: the same bytes are the same page, whichever path they came by."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Page:
+    """Raw input exactly as it arrived, plus where and when it came from.
+
+    ``kind`` says how to read ``raw``: ``html``, ``text`` (already-scraped plain text, one block per
+    line) or ``feed`` (a feed entry without a fetchable page; its hints carry title and summary).
+    """
+
+    uri: str  # where we read it: a file path, "path#record" inside an archive, or a URL
+    raw: bytes
+    kind: str
+    url: str | None = None  # the page's own web address, when known
+    fetched: str | None = None  # ISO time the bytes were captured
+    source: str | None = None  # site or feed name, when the container says so
+    hints: dict[str, Any] = field(default_factory=dict)  # title/published/summary given by a feed or JSONL
+    hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            # The address is part of identity: the same wire copy at another URL is another source, while
+            # the same file read again (from any path) is already known.
+            self.hash = content_hash((self.url or "").encode() + b"\n" + self.raw)
+
+
+@dataclass
+class Block:
+    """One unit of article text in reading order: a paragraph (``p``) or a subhead (``h``)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Teaser:
+    """A (headline, standfirst) item found on a page next to, but not part of, its article."""
+
+    headline: str
+    standfirst: str = ""
+    url: str | None = None
+    page_hash: str = ""
+    published: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            key = f"{self.page_hash}\n{self.headline}\n{self.standfirst}".encode()
+            self.id = "t" + content_hash(key)[:15]
+
+
+@dataclass
+class Caption:
+    text: str
+    credit: str | None = None
+
+
+@dataclass
+class Article:
+    """The story a page carries, separated from page furniture."""
+
+    page_hash: str
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    title_source: str = "publisher"  # publisher | generated | none
+    standfirst: str | None = None
+    byline: str | None = None
+    agency: str | None = None
+    published: str | None = None  # ISO date or datetime
+    dateline: str | None = None
+    language: str | None = None
+    site: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    teasers: list[Teaser] = field(default_factory=list)
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = "a" + self.page_hash[:15]
+        self.blocks = [b if isinstance(b, Block) else Block(**b) for b in self.blocks]
+        self.captions = [c if isinstance(c, Caption) else Caption(**c) for c in self.captions]
+        self.teasers = [t if isinstance(t, Teaser) else Teaser(**t) for t in self.teasers]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "p"]
+
+    @property
+    def subheads(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "h"]
+
+    @property
+    def text(self) -> str:
+        """Body text with blocks separated by blank lines; facts store offsets into this string."""
+        return "\n\n".join(b.text for b in self.blocks)
+
+    @property
+    def body_hash(self) -> str:
+        return content_hash(" ".join(self.text.split()).lower().encode())
+
+    @property
+    def untitled(self) -> bool:
+        return not self.title
+
+
+@dataclass
+class Source:
+    """One place that ran an article: a site, its URL, and when it was seen there."""
+
+    article_id: str
+    page_hash: str
+    site: str | None = None
+    url: str | None = None
+    seen: str | None = None
+
+
+@dataclass
+class StoryMember:
+    item_id: str  # an article id ("a…") or teaser id ("t…")
+    headline: str
+    published: str | None = None
+    site: str | None = None
+    score: float = 0.0  # centrality within the story
+
+
+@dataclass
+class Story:
+    id: str
+    members: list[StoryMember] = field(default_factory=list)
+    headline: str | None = None
+    standfirst: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass
+class Entity:
+    """A person, organisation or other named thing, normalised across its mentions."""
+
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ...
+    name: str  # canonical form ("Bashar al-Assad")
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text) in Article.text
+
+
+@dataclass
+class Place:
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class DateMention:
+    text: str
+    value: str | None  # ISO date, or "YYYY", "YYYY-MM", or a range "A/B"
+    start: int = 0
+    end: int = 0
+    relation: str = "on"  # on | since | before | after | until
+
+
+@dataclass
+class Figure:
+    """A casualty or impact figure with who, where, when and according to whom."""
+
+    category: str  # killed, injured, missing, displaced, arrested, ...
+    text: str  # the number as stated ("nearly 20")
+    low: float | None = None
+    high: float | None = None
+    victims: str | None = None
+    subgroups: list[str] = field(default_factory=list)
+    event: str | None = None
+    place: str | None = None
+    time: str | None = None
+    attributed_to: str | None = None
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Facts:
+    article_id: str
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    """An item a stage could not handle or chose to pass over: said once, counted by reason, never silently dropped."""
+
+    uri: str
+    stage: str
+    reason: str
+    skipped: bool = False  # deliberately passed over (an image record in a WARC), not an error
+
+    def __str__(self) -> str:
+        return f"{self.uri}: {'skipped' if self.skipped else self.stage + ' failed'}: {self.reason}"
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    data = asdict(record)
+    if isinstance(record, Page):
+        data.pop("raw")
+    if isinstance(record, Article):
+        data["paragraphs"] = record.paragraphs
+        data["subheads"] = record.subheads
+    return data
+
+
+def from_dict(cls: type, data: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

@@ -1,0 +1,221 @@
+"""Reads from the store, shared by the CLI, the web desk and the exports.
+
+Every function returns plain dicts (JSON-ready), so the CLI's ``--json``, the API's ``.json`` pages and
+the templates all see the same shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from newsdesk.records import Article, Block, Caption
+
+ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
+
+
+def recent_articles_for_dedup(db: sqlite3.Connection, days: int = 7) -> Iterator[Article]:
+    """Canonical articles from the newest ``days`` of the store: syndicated copies arrive within days."""
+    newest = db.execute("SELECT max(coalesce(published, ingested)) FROM articles").fetchone()[0]
+    if not newest:
+        return iter(())
+    since = (parse_time(newest) - timedelta(days=days)).isoformat()
+    rows = db.execute(
+        """SELECT * FROM articles WHERE duplicate_of IS NULL AND coalesce(published, ingested) >= ?""", (since,)
+    )
+    return (row_to_article(row) for row in rows)
+
+
+def parse_time(value: str) -> datetime:
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = datetime.fromisoformat(value[:10])
+    return parsed.replace(tzinfo=None)
+
+
+def row_to_article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"], page_hash=row["page_hash"], title=row["title"], title_source=row["title_source"],
+        standfirst=row["standfirst"], byline=row["byline"], agency=row["agency"], published=row["published"],
+        dateline=row["dateline"], language=row["language"], site=row["site"], url=row["url"],
+        canonical_url=row["canonical_url"],
+        blocks=[Block(**b) for b in json.loads(row["blocks"])],
+        captions=[Caption(**c) for c in json.loads(row["captions"])],
+    )
+
+
+def article(db: sqlite3.Connection, article_id: str) -> dict | None:
+    row = db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    data = {k: row[k] for k in row.keys() if k not in ("blocks", "captions")}
+    data["blocks"] = json.loads(row["blocks"])
+    data["subheads"] = [b["text"] for b in data["blocks"] if b["kind"] == "h"]
+    data["captions"] = json.loads(row["captions"])
+    data["untitled"] = row["title"] is None
+    canonical = row["duplicate_of"] or row["id"]
+    data["sources"] = [dict(r) for r in db.execute(
+        "SELECT site, url, seen, page_hash FROM sources WHERE article_id = ? ORDER BY seen", (canonical,))]
+    data["teasers"] = [dict(r) for r in db.execute(
+        "SELECT id, headline, standfirst, url, story_id FROM teasers WHERE page_hash = ? ORDER BY rowid",
+        (row["page_hash"],))]
+    story = db.execute("SELECT id, headline FROM stories WHERE id = ?", (row["story_id"],)).fetchone()
+    data["story"] = dict(story) if story else None
+    return data
+
+
+def teaser(db: sqlite3.Connection, teaser_id: str) -> dict | None:
+    row = db.execute("SELECT * FROM teasers WHERE id = ?", (teaser_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def item(db: sqlite3.Connection, item_id: str) -> dict | None:
+    """An article (``a…``), teaser (``t…``) or story (``s…``) by id."""
+    if item_id.startswith("t"):
+        return teaser(db, item_id)
+    if item_id.startswith("s"):
+        return story(db, item_id)
+    return article(db, item_id)
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: bare words AND-ed, quoted phrases kept; never an FTS syntax error."""
+    phrases = re.findall(r'"([^"]+)"', text)
+    rest = re.sub(r'"[^"]*"', " ", text)
+    words = re.findall(r"\w+", rest)
+    terms = [f'"{p.strip()}"' for p in phrases if p.strip()] + [f'"{w}"' for w in words]
+    return " ".join(terms)
+
+
+def search(
+    db: sqlite3.Connection,
+    query: str = "",
+    *,
+    person: str | None = None,
+    place: str | None = None,
+    site: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[dict]:
+    """Full-text search ranked by bm25 (title weighted over body), with highlighted snippets and filters."""
+    where, params = [], []
+    match = fts_query(query)
+    if match:
+        sql = """SELECT s.item_id, s.kind, bm25(search, 0, 0, 8.0, 1.0, 0.5) AS rank,
+                        highlight(search, 2, '[', ']') AS title_hl,
+                        snippet(search, 3, '[', ']', '…', 24) AS snippet
+                 FROM search s WHERE search MATCH ?"""
+        params.append(match)
+    else:
+        sql = "SELECT s.item_id, s.kind, 0 AS rank, s.title AS title_hl, substr(s.body, 1, 200) AS snippet FROM search s WHERE 1"
+    if kind:
+        where.append("s.kind = ?")
+        params.append(kind)
+    joins = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = s.item_id"
+    if site:
+        where.append("coalesce(a.site, t.site) = ?")
+        params.append(site)
+    if language:
+        where.append("a.language = ?")
+        params.append(language)
+    if since:
+        where.append("coalesce(a.published, t.published) >= ?")
+        params.append(since)
+    if until:
+        where.append("coalesce(a.published, t.published) < ?")
+        params.append(until)
+    if person:
+        where.append("s.item_id IN (SELECT article_id FROM entities WHERE label = 'PERSON' AND name LIKE ?)")
+        params.append(f"%{person}%")
+    if place:
+        where.append("s.item_id IN (SELECT article_id FROM places WHERE name LIKE ?)")
+        params.append(f"%{place}%")
+    sql = f"""SELECT q.*, coalesce(a.headline, t.headline) AS headline, coalesce(a.site, t.site) AS site,
+                     coalesce(a.published, t.published) AS published, coalesce(a.story_id, t.story_id) AS story_id,
+                     a.standfirst AS standfirst, a.language AS language, t.standfirst AS teaser_standfirst
+              FROM ({sql}) q {joins.replace('s.item_id', 'q.item_id')}
+              WHERE {' AND '.join(w.replace('s.', 'q.') for w in where) or '1'}
+              ORDER BY q.rank, published DESC LIMIT ? OFFSET ?"""
+    params += [limit, offset]
+    rows = []
+    for row in db.execute(sql, params):
+        data = dict(row)
+        data["standfirst"] = data.pop("standfirst") or data.pop("teaser_standfirst")
+        data.pop("teaser_standfirst", None)
+        rows.append(data)
+    return rows
+
+
+def newest_time(db: sqlite3.Connection) -> str | None:
+    return db.execute("SELECT max(last_seen) FROM stories").fetchone()[0]
+
+
+def stories(
+    db: sqlite3.Connection, days: float | None = 3.0, limit: int = 20, offset: int = 0, until: str | None = None
+) -> list[dict]:
+    """Top stories of a window ending at the newest item in the store (not the wall clock), so an archive
+    is never an empty desk. Ranked by size, source diversity and recency."""
+    params: list = []
+    where = "size > 0"
+    end = until or newest_time(db)
+    if days is not None and end:
+        start = (parse_time(end) - timedelta(days=days)).isoformat()
+        where += " AND last_seen >= ?"
+        params.append(start)
+    rows = db.execute(f"SELECT * FROM stories WHERE {where}", params).fetchall()
+    end_time = parse_time(end) if end else None
+
+    def rank(row: sqlite3.Row) -> float:
+        age_days = (end_time - parse_time(row["last_seen"])).total_seconds() / 86400 if end_time and row["last_seen"] else 0
+        return (row["size"] ** 0.5 + 1.5 * row["sources"] ** 0.5) / (1.0 + age_days)
+
+    ranked = sorted(rows, key=lambda r: (-rank(r), r["id"]))[offset: offset + limit]
+    return [dict(r) | {"rank": round(rank(r), 4)} for r in ranked]
+
+
+def story(db: sqlite3.Connection, story_id: str) -> dict | None:
+    row = db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    members = [dict(r) for r in db.execute(
+        """SELECT m.item_id AS id, m.kind, m.score,
+                  coalesce(a.headline, t.headline) AS headline, a.title AS title,
+                  coalesce(a.standfirst, t.standfirst) AS standfirst,
+                  coalesce(a.site, t.site) AS site, coalesce(a.url, t.url) AS url,
+                  coalesce(a.published, t.published) AS published
+           FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
+           WHERE m.story_id = ? ORDER BY published, m.item_id""", (story_id,))]
+    for member in members:
+        member["sources"] = [dict(r) for r in db.execute(
+            "SELECT site, url, seen FROM sources WHERE article_id = ? ORDER BY seen", (member["id"],))]
+    return dict(row) | {"members": members}
+
+
+def export_articles(db: sqlite3.Connection, include_duplicates: bool = False) -> Iterator[dict]:
+    where = "" if include_duplicates else "WHERE duplicate_of IS NULL"
+    for row in db.execute(f"SELECT * FROM articles {where} ORDER BY published, id"):
+        data = {k: row[k] for k in row.keys() if k not in ("blocks", "captions")}
+        data["subheads"] = [b["text"] for b in json.loads(row["blocks"]) if b["kind"] == "h"]
+        data["captions"] = [c["text"] for c in json.loads(row["captions"])]
+        yield data
+
+
+def stats(db: sqlite3.Connection) -> dict:
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "pages": one("SELECT count(*) FROM pages"),
+        "failed_pages": one("SELECT count(*) FROM pages WHERE status = 'failed'"),
+        "articles": one("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
+        "duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
+        "teasers": one("SELECT count(*) FROM teasers"),
+        "stories": one("SELECT count(*) FROM stories WHERE size > 0"),
+    }

@@ -1,0 +1,196 @@
+"""The embedded store: one SQLite file in WAL mode, schema migrations as ordered functions, FTS5 search.
+
+SQLite is the default because a desk on one machine should need no server; WAL lets the web desk read
+while an ingest writes. Tables mirror the record types (pages, articles, teasers, sources, stories,
+facts). Raw input is kept compressed with its content hash, so nothing ingested is ever lost and every
+article can be re-extracted when the extractors improve. Every write of one page (page + article +
+teasers + sources) is a single transaction: a killed ingest leaves whole pages or nothing, and the next
+run resumes by skipping the hashes it already holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+
+def m001_core(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE pages (
+            hash TEXT PRIMARY KEY,
+            uri TEXT NOT NULL,
+            url TEXT,
+            kind TEXT NOT NULL,
+            source TEXT,
+            fetched TEXT,
+            hints TEXT NOT NULL DEFAULT '{}',
+            raw BLOB,                      -- zlib-compressed input bytes
+            size INTEGER NOT NULL,
+            status TEXT NOT NULL,          -- ok | failed
+            error TEXT,
+            ingested TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            page_hash TEXT NOT NULL REFERENCES pages(hash),
+            duplicate_of TEXT REFERENCES articles(id),
+            title TEXT,
+            title_source TEXT NOT NULL,
+            headline TEXT,                 -- title, or written from the text when untitled
+            headline_sentence INTEGER,     -- which sentence a written headline came from
+            standfirst TEXT,
+            standfirst_sentence INTEGER,
+            byline TEXT,
+            agency TEXT,
+            published TEXT,
+            dateline TEXT,
+            language TEXT,
+            site TEXT,
+            url TEXT,
+            canonical_url TEXT,
+            body_hash TEXT NOT NULL,
+            blocks TEXT NOT NULL,          -- JSON [{kind, text}]
+            captions TEXT NOT NULL,        -- JSON [{text, credit}]
+            text TEXT NOT NULL,
+            words INTEGER NOT NULL,
+            story_id TEXT,
+            ingested TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX articles_page ON articles(page_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_body_hash ON articles(body_hash);
+        CREATE INDEX articles_canonical_url ON articles(canonical_url);
+        CREATE TABLE teasers (
+            id TEXT PRIMARY KEY,
+            page_hash TEXT NOT NULL REFERENCES pages(hash),
+            article_id TEXT REFERENCES articles(id),
+            headline TEXT NOT NULL,
+            standfirst TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            published TEXT,
+            site TEXT,
+            duplicate_of TEXT,
+            story_id TEXT
+        );
+        CREATE INDEX teasers_page ON teasers(page_hash);
+        CREATE INDEX teasers_story ON teasers(story_id);
+        CREATE TABLE sources (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            page_hash TEXT NOT NULL REFERENCES pages(hash),
+            site TEXT,
+            url TEXT,
+            seen TEXT,
+            PRIMARY KEY (article_id, page_hash)
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            headline TEXT,
+            standfirst TEXT,
+            first_seen TEXT,
+            last_seen TEXT,
+            size INTEGER NOT NULL DEFAULT 0,
+            sources INTEGER NOT NULL DEFAULT 0,
+            updated TEXT
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE story_members (
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            item_id TEXT NOT NULL,
+            kind TEXT NOT NULL,            -- article | teaser
+            score REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (story_id, item_id)
+        );
+        CREATE INDEX story_members_item ON story_members(item_id);
+        CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- when each story member ran; a teaser without its own date ran when its page's article did
+        CREATE VIEW story_times AS
+            SELECT m.story_id, m.item_id, coalesce(a.published, t.published, ta.published, a.ingested) AS time
+            FROM story_members m
+            LEFT JOIN articles a ON a.id = m.item_id
+            LEFT JOIN teasers t ON t.id = m.item_id
+            LEFT JOIN articles ta ON ta.id = t.article_id;
+        CREATE VIRTUAL TABLE search USING fts5(
+            item_id UNINDEXED, kind UNINDEXED, title, body, site,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        """
+    )
+
+
+def m002_facts(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE entities (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            label TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mentions TEXT NOT NULL         -- JSON [[start, end, text]]
+        );
+        CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+        CREATE INDEX entities_article ON entities(article_id);
+        CREATE TABLE places (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            name TEXT NOT NULL,
+            country TEXT,
+            lat REAL,
+            lon REAL,
+            geonameid INTEGER,
+            mentions TEXT NOT NULL
+        );
+        CREATE INDEX places_name ON places(name COLLATE NOCASE);
+        CREATE INDEX places_article ON places(article_id);
+        CREATE TABLE dates (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            text TEXT NOT NULL,
+            value TEXT,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            relation TEXT NOT NULL
+        );
+        CREATE INDEX dates_article ON dates(article_id);
+        CREATE TABLE figures (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            category TEXT NOT NULL,
+            text TEXT NOT NULL,
+            low REAL,
+            high REAL,
+            record TEXT NOT NULL           -- JSON of the whole Figure
+        );
+        CREATE INDEX figures_article ON figures(article_id);
+        CREATE TABLE facts_done (article_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts]
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating and migrating when needed) the store at ``path``."""
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise FileNotFoundError(f"no newsdesk store at {path} (run `newsdesk ingest` first)")
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=10000")
+    if not readonly:
+        migrate(db)
+    return db
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")

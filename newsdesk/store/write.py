@@ -1,0 +1,117 @@
+"""Writes to the store, one page per transaction.
+
+Raw SQL over the record types: every function takes an open connection and records, and leaves the
+transaction to its caller, so ``save_page_result`` can put a page, its article, teasers and source in
+one atomic write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import asdict
+
+from newsdesk.records import Article, Facts, Page, Source, Teaser
+
+
+def known_status(db: sqlite3.Connection, page_hash: str) -> str | None:
+    row = db.execute("SELECT status FROM pages WHERE hash = ?", (page_hash,)).fetchone()
+    return row["status"] if row else None
+
+
+def save_page(db: sqlite3.Connection, page: Page, status: str = "ok", error: str | None = None) -> None:
+    db.execute(
+        """INSERT INTO pages (hash, uri, url, kind, source, fetched, hints, raw, size, status, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(hash) DO UPDATE SET status = excluded.status, error = excluded.error""",
+        (
+            page.hash, page.uri, page.url, page.kind, page.source, page.fetched,
+            json.dumps(page.hints, ensure_ascii=False), zlib.compress(page.raw, 6), len(page.raw), status, error,
+        ),
+    )
+
+
+def save_article(db: sqlite3.Connection, article: Article, duplicate_of: str | None = None) -> None:
+    blocks = json.dumps([asdict(b) for b in article.blocks], ensure_ascii=False)
+    captions = json.dumps([asdict(c) for c in article.captions], ensure_ascii=False)
+    text = article.text
+    db.execute(
+        """INSERT OR REPLACE INTO articles (id, page_hash, duplicate_of, title, title_source, headline, standfirst,
+               byline, agency, published, dateline, language, site, url, canonical_url, body_hash, blocks,
+               captions, text, words)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            article.id, article.page_hash, duplicate_of, article.title, article.title_source, article.title,
+            article.standfirst, article.byline, article.agency, article.published, article.dateline,
+            article.language, article.site, article.url, article.canonical_url, article.body_hash, blocks,
+            captions, text, len(text.split()),
+        ),
+    )
+    if duplicate_of is None:
+        index_item(db, article.id, "article", article.title or "", text, article.site)
+
+
+def save_teaser(db: sqlite3.Connection, teaser: Teaser, article_id: str | None, site: str | None,
+                duplicate_of: str | None = None) -> None:
+    db.execute(
+        """INSERT OR IGNORE INTO teasers (id, page_hash, article_id, headline, standfirst, url, published, site,
+               duplicate_of)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (teaser.id, teaser.page_hash, article_id, teaser.headline, teaser.standfirst, teaser.url,
+         teaser.published, site, duplicate_of),
+    )
+    if duplicate_of is None:
+        index_item(db, teaser.id, "teaser", teaser.headline, teaser.standfirst, site)
+
+
+def save_source(db: sqlite3.Connection, source: Source) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO sources (article_id, page_hash, site, url, seen) VALUES (?, ?, ?, ?, ?)",
+        (source.article_id, source.page_hash, source.site, source.url, source.seen),
+    )
+
+
+def index_item(db: sqlite3.Connection, item_id: str, kind: str, title: str, body: str, site: str | None) -> None:
+    db.execute("DELETE FROM search WHERE item_id = ?", (item_id,))
+    db.execute(
+        "INSERT INTO search (item_id, kind, title, body, site) VALUES (?, ?, ?, ?, ?)",
+        (item_id, kind, title, body, site or ""),
+    )
+
+
+def set_headline(db: sqlite3.Connection, article_id: str, headline: str, headline_sentence: int | None,
+                 standfirst: str, standfirst_sentence: int | None) -> None:
+    db.execute(
+        """UPDATE articles SET headline = ?, headline_sentence = ?, standfirst = ?, standfirst_sentence = ?
+           WHERE id = ?""",
+        (headline, headline_sentence, standfirst, standfirst_sentence, article_id),
+    )
+    row = db.execute("SELECT text, site FROM articles WHERE id = ? AND duplicate_of IS NULL", (article_id,)).fetchone()
+    if row:
+        index_item(db, article_id, "article", headline, row["text"], row["site"])
+
+
+def save_facts(db: sqlite3.Connection, facts: Facts, version: int) -> None:
+    article_id = facts.article_id
+    for table in ("entities", "places", "dates", "figures"):
+        db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+    db.executemany(
+        "INSERT INTO entities (article_id, label, name, mentions) VALUES (?, ?, ?, ?)",
+        [(article_id, e.label, e.name, json.dumps(e.mentions, ensure_ascii=False)) for e in facts.entities],
+    )
+    db.executemany(
+        "INSERT INTO places (article_id, name, country, lat, lon, geonameid, mentions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(article_id, p.name, p.country, p.lat, p.lon, p.geonameid, json.dumps(p.mentions, ensure_ascii=False))
+         for p in facts.places],
+    )
+    db.executemany(
+        "INSERT INTO dates (article_id, text, value, start, end, relation) VALUES (?, ?, ?, ?, ?, ?)",
+        [(article_id, d.text, d.value, d.start, d.end, d.relation) for d in facts.dates],
+    )
+    db.executemany(
+        "INSERT INTO figures (article_id, category, text, low, high, record) VALUES (?, ?, ?, ?, ?, ?)",
+        [(article_id, f.category, f.text, f.low, f.high, json.dumps(asdict(f), ensure_ascii=False))
+         for f in facts.figures],
+    )
+    db.execute("INSERT OR REPLACE INTO facts_done (article_id, version) VALUES (?, ?)", (article_id, version))

@@ -1,0 +1,112 @@
+"""Stories: the store-level steps that group new items into stories and write missing headlines.
+
+Grouping runs over what the store holds but has not grouped yet, in publication order, with the open
+window's state persisted between runs (``state`` table). So an ingest killed before this step loses
+nothing: the next run picks the ungrouped items up, and an item is never grouped twice.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+
+from newsdesk.settings import Settings
+from newsdesk.store.queries import row_to_article
+
+GROUPER_STATE = "story_grouper"
+
+
+def _pending_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Ungrouped canonical articles and teasers, oldest first. A teaser without its own date takes its
+    page's article date: it was on that page then, which is the best knowledge we have of when it ran."""
+    return db.execute(
+        """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
+                  coalesce(published, ingested) AS time
+           FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
+           UNION ALL
+           SELECT t.id, 'teaser', t.headline, t.standfirst, t.site,
+                  coalesce(t.published, a.published, p.fetched, p.ingested)
+           FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN articles a ON a.id = t.article_id
+           WHERE t.story_id IS NULL AND t.duplicate_of IS NULL
+           ORDER BY time, id"""
+    ).fetchall()
+
+
+def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
+    from newsdesk.stories.grouping import GroupItem, StoryGrouper
+
+    counts: Counter = Counter()
+    row = db.execute("SELECT value FROM state WHERE key = ?", (GROUPER_STATE,)).fetchone()
+    grouper = (StoryGrouper.from_state(json.loads(row["value"])) if row
+               else StoryGrouper(window_hours=settings.story_window_hours))
+    touched: set[str] = set()
+    with db:
+        for item in _pending_items(db):
+            story_id = grouper.add(GroupItem(id=item["id"], headline=item["headline"], text=item["text"] or "",
+                                             published=item["time"], site=item["site"]))
+            story_id = story_id if story_id.startswith("s") else f"s{story_id}"
+            table = "articles" if item["kind"] == "article" else "teasers"
+            db.execute(f"UPDATE {table} SET story_id = ? WHERE id = ?", (story_id, item["id"]))
+            db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story_id,))
+            db.execute("INSERT OR REPLACE INTO story_members (story_id, item_id, kind) VALUES (?, ?, ?)",
+                       (story_id, item["id"], item["kind"]))
+            touched.add(story_id)
+            counts["items grouped"] += 1
+        for story_id in touched:
+            _refresh_story(db, story_id)
+        db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
+                   (GROUPER_STATE, json.dumps(grouper.to_state())))
+    counts["stories touched"] = len(touched)
+    return counts
+
+
+def _refresh_story(db: sqlite3.Connection, story_id: str) -> None:
+    """Recount a story and clear its headline so the next step writes it from the current members."""
+    db.execute(
+        """UPDATE stories SET
+             size = (SELECT count(*) FROM story_members WHERE story_id = :id),
+             sources = (SELECT count(DISTINCT coalesce(s.site, s.url)) FROM sources s
+                          JOIN story_members m ON m.item_id = s.article_id WHERE m.story_id = :id)
+                     + (SELECT count(DISTINCT t.site) FROM teasers t
+                          JOIN story_members m ON m.item_id = t.id WHERE m.story_id = :id),
+             first_seen = (SELECT min(time) FROM story_times WHERE story_id = :id),
+             last_seen = (SELECT max(time) FROM story_times WHERE story_id = :id),
+             headline = NULL, standfirst = NULL,
+             updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+           WHERE id = :id""",
+        {"id": story_id},
+    )
+
+
+def update_headlines(db: sqlite3.Connection) -> Counter:
+    """Give every article without a headline or standfirst one, then every story without one."""
+    from newsdesk.stories.headlines import story_headline, write_headline, write_standfirst
+
+    counts: Counter = Counter()
+    with db:
+        for row in db.execute("SELECT * FROM articles WHERE headline IS NULL OR standfirst IS NULL").fetchall():
+            article = row_to_article(row)
+            headline = write_headline(article)
+            standfirst = (write_standfirst(article) if not row["standfirst"] else None)
+            db.execute(
+                """UPDATE articles SET headline = ?, headline_sentence = ?, standfirst = ?, standfirst_sentence = ?
+                   WHERE id = ?""",
+                (headline.text, headline.sentence_index, standfirst.text if standfirst else row["standfirst"],
+                 standfirst.sentence_index if standfirst else row["standfirst_sentence"], row["id"]),
+            )
+            if row["duplicate_of"] is None:
+                from newsdesk.store.write import index_item
+
+                index_item(db, row["id"], "article", headline.text, row["text"], row["site"])
+            counts["articles"] += 1
+        for (story_id,) in db.execute("SELECT id FROM stories WHERE headline IS NULL AND size > 0").fetchall():
+            members = db.execute(
+                """SELECT coalesce(a.headline, t.headline, '') AS headline, coalesce(a.text, t.standfirst, '') AS text
+                   FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
+                   WHERE m.story_id = ? ORDER BY m.item_id""", (story_id,)).fetchall()
+            headline, standfirst = story_headline([(m["headline"], m["text"]) for m in members])
+            db.execute("UPDATE stories SET headline = ?, standfirst = ? WHERE id = ?",
+                       (headline.text, standfirst.text, story_id))
+            counts["stories"] += 1
+    return counts

@@ -1,0 +1,38 @@
+"""Shared test fixtures: paths to the bundled samples and fixtures, the shared evaluation data (tests that
+need it skip cleanly when it is absent, as on a user's fresh clone), and a fresh store per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsdesk.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "aleppo-afp-with-teasers.txt"
+SHARED_DATA = Path(os.environ.get("NEWSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared evaluation data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.load({"db": str(tmp_path / "desk.db")}, config_file=str(tmp_path / "none.toml"))
+
+
+@pytest.fixture
+def db(settings: Settings):
+    from newsdesk.store.sqlite import connect
+
+    connection = connect(settings.db)
+    yield connection
+    connection.close()

@@ -1,0 +1,157 @@
+"""Reading every input kind, and every kind of bad input, at the ingest step (before extraction)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from conftest import FIXTURES, SEED
+
+from newsdesk.ingest import read
+from newsdesk.ingest.files import detect_kind, looks_binary
+from newsdesk.records import Failure, Page
+
+
+def pages_and_failures(targets, settings):
+    items = list(read([str(t) for t in targets], settings))
+    return [i for i in items if isinstance(i, Page)], [i for i in items if isinstance(i, Failure)]
+
+
+def test_html_gz_file_is_one_html_page(settings):
+    pages, failures = pages_and_failures([FIXTURES / "pages/itbrief-0480.html.gz"], settings)
+    assert not failures
+    assert [p.kind for p in pages] == ["html"]
+    assert b"<html" in pages[0].raw[:2000].lower()
+
+
+def test_directory_is_read_recursively_in_stable_order(settings, tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "deep.html").write_text("<html><body><p>deep page</p></body></html>")
+    (tmp_path / "top.htm").write_text("<html><body><p>top page</p></body></html>")
+    (tmp_path / ".hidden.html").write_text("<html><body>hidden</body></html>")
+    pages, failures = pages_and_failures([tmp_path], settings)
+    assert not failures
+    assert [Path(p.uri).name for p in pages] == ["deep.html", "top.htm"]
+
+
+def test_plain_text_scrape_is_a_text_page(settings):
+    pages, _ = pages_and_failures([SEED], settings)
+    assert [p.kind for p in pages] == ["text"]
+    assert pages[0].raw.startswith(b"Syria's military announced Wednesday")
+
+
+def test_jsonl_records_become_pages_and_bad_lines_fail_alone(settings):
+    pages, failures = pages_and_failures([FIXTURES / "jsonl/mixed.jsonl"], settings)
+    assert [p.kind for p in pages] == ["html", "text"]
+    assert pages[0].url.startswith("https://itbrief.news/") and pages[0].source == "IT Brief"
+    assert pages[1].hints == {"title": "Sample Wikinews article", "published": "2010-03-04"}
+    assert [f.uri.rsplit("#", 1)[1] for f in failures] == ["L3", "L4"]
+    assert "not valid JSON" in failures[0].reason and "neither 'html' nor 'text'" in failures[1].reason
+
+
+def test_warc_yields_html_responses_and_passes_over_other_records(settings):
+    pages, others = pages_and_failures([FIXTURES / "warc/ccnews-sample.warc.gz"], settings)
+    assert [p.url for p in pages] == [
+        "https://itbrief.news/story/enterprises-pivot-to-smaller-measurable-ai-projects-by-2026",
+        "https://www.bssnews.net/district/343604",
+    ]
+    assert all(p.kind == "html" and p.fetched == "2025-12-20T10:00:00Z" for p in pages)
+    assert sorted(f.reason for f in others) == ["not HTML (image/png)", "not HTML (text/plain)"]
+    assert all(f.skipped for f in others)
+
+
+def test_warc_without_html_is_a_failure(settings):
+    _, failures = pages_and_failures([FIXTURES / "warc/images-only.warc"], settings)
+    assert [f.reason for f in failures if not f.skipped] == ["WARC holds no HTML response records"]
+
+
+def test_rss_entries_with_full_content_are_html_pages_others_headline_items(settings):
+    pages, failures = pages_and_failures([FIXTURES / "feeds/wikinews.rss"], settings)
+    assert not failures
+    assert [p.kind for p in pages] == ["html", "feed", "feed"]
+    assert pages[0].url == "https://en.wikinews.org/wiki/Sample_0"
+    assert pages[1].hints["published"] == "2010-03-02T12:00:00Z"
+    assert pages[1].hints["summary"].startswith("The planet Jupiter")
+
+
+def test_atom_feed_entries(settings):
+    pages, _ = pages_and_failures([FIXTURES / "feeds/wikinews.atom"], settings)
+    assert [p.url for p in pages] == ["https://en.wikinews.org/wiki/Atom_0", "https://en.wikinews.org/wiki/Atom_1"]
+    assert pages[0].hints["published"] == "2010-03-01T08:00:00Z"
+
+
+def test_same_bytes_at_another_address_is_another_page(settings):
+    one = Page(uri="a", raw=b"same wire copy", kind="text", url="https://one.example/story")
+    two = Page(uri="b", raw=b"same wire copy", kind="text", url="https://two.example/story")
+    again = Page(uri="c", raw=b"same wire copy", kind="text", url="https://one.example/story")
+    assert one.hash != two.hash and one.hash == again.hash
+
+
+# --- bad input: one clear failure for that item, the rest goes on -------------------------------------
+
+def test_bad_inputs_each_fail_alone_with_a_clear_reason(settings, tmp_path):
+    good = tmp_path / "good.html"
+    good.write_text("<html><body><p>fine</p></body></html>")
+    corrupt = tmp_path / "corrupt.html.gz"
+    corrupt.write_bytes(gzip.compress(b"<html>" + b"x" * 5000)[:40])
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 50)
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as fh:
+        fh.write(b"<html><body>")
+        chunk = b"<p>" + b"word " * 2000 + b"</p>\n"
+        while fh.tell() < 50_000_000:
+            fh.write(chunk)
+    missing = tmp_path / "missing.html"
+    pages, failures = pages_and_failures([corrupt, junk, empty, huge, missing, good], settings)
+    assert [Path(p.uri).name for p in pages] == ["good.html"]
+    reasons = {Path(f.uri).name: f.reason for f in failures}
+    assert "corrupt or unreadable file" in reasons["corrupt.html.gz"]
+    assert reasons["junk.bin"] == "binary data, not a web page or text"
+    assert reasons["empty.html"] == "empty file"
+    assert "page limit" in reasons["huge.html"]
+    assert reasons["missing.html"] == "no such file or directory"
+
+
+def test_truncated_warc_reports_and_keeps_pages_before_the_break(settings, tmp_path):
+    data = (FIXTURES / "warc/ccnews-sample.warc.gz").read_bytes()
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(data[: len(data) * 2 // 3])
+    items = list(read([str(broken)], settings))
+    assert any(isinstance(i, Page) for i in items)
+    assert any(isinstance(i, Failure) and not i.skipped for i in items)
+
+
+def test_wrong_and_unknown_encodings_are_read_as_pages(settings, tmp_path):
+    latin = tmp_path / "latin1.html"
+    latin.write_bytes('<html><head><meta charset="utf-8"></head><body><p>Café société à Genève</p></body></html>'
+                      .encode("latin-1"))
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Ein Bericht über München.\nZweite Zeile.".encode("utf-16"))
+    pages, failures = pages_and_failures([latin, utf16], settings)
+    assert not failures and len(pages) == 2
+
+
+def test_format_detection_by_name_and_by_content(tmp_path):
+    cases = {
+        "crawl.warc.gz": b"", "items.jsonl": b"", "feed.rss": b"", "page.htm": b"",
+        "noext": b"<!DOCTYPE html><html><body>x</body></html>",
+        "feed": b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>',
+        "records": json.dumps({"text": "x"}).encode() + b"\n",
+        "notes": b"Just a line of text\nand another",
+    }
+    kinds = {}
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+        kinds[name] = detect_kind(tmp_path / name)
+    assert kinds == {"crawl.warc.gz": "warc", "items.jsonl": "jsonl", "feed.rss": "feed", "page.htm": "html",
+                     "noext": "html", "feed": "feed", "records": "jsonl", "notes": "text"}
+
+
+def test_binary_sniffing():
+    assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert not looks_binary("Ein Bericht über München".encode("utf-16"))
+    assert not looks_binary("plain words, ünïcödé".encode())
