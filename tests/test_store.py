@@ -1,0 +1,94 @@
+"""The SQLite store: schema migrations, one-transaction page writes, raw bytes kept, FTS5 search."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+from newsdesk.records import Article, Block, Page, Source, Teaser
+from newsdesk.store import queries, write
+from newsdesk.store.sqlite import MIGRATIONS, connect
+
+
+def store_article(db, text: str, title: str | None, site: str, url: str, published: str) -> Article:
+    page = Page(uri=url, raw=f"<html><body><p>{text}</p></body></html>".encode(), kind="html", url=url)
+    article = Article(page_hash=page.hash, blocks=[Block("h", "A subhead"), Block("p", text)], title=title,
+                      title_source="publisher" if title else "none", site=site, url=url, published=published,
+                      language="en")
+    with db:
+        write.save_page(db, page)
+        write.save_article(db, article)
+        write.save_source(db, Source(article.id, page.hash, site, url, published))
+    return article
+
+
+def test_migrations_are_recorded_and_reopening_is_a_no_op(settings):
+    first = connect(settings.db)
+    assert first.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert first.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    first.close()
+    again = connect(settings.db)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_raw_input_is_kept_compressed_with_its_hash(db):
+    page = Page(uri="x.html", raw=b"<html>" + "é".encode() * 1000 + b"</html>", kind="html")
+    with db:
+        write.save_page(db, page)
+    row = db.execute("SELECT * FROM pages WHERE hash = ?", (page.hash,)).fetchone()
+    assert zlib.decompress(row["raw"]) == page.raw and row["size"] == len(page.raw)
+    assert write.known_status(db, page.hash) == "ok"
+
+
+def test_search_ranks_title_matches_first_and_marks_snippets(db):
+    store_article(db, "Rebels in Aleppo faced air strikes on Wednesday.", "Aleppo bombardment scaled back",
+                  "afp.example", "https://afp.example/1", "2016-10-06")
+    store_article(db, "Markets rose. Traders mentioned Aleppo only in passing while discussing oil.",
+                  "Oil prices climb", "markets.example", "https://markets.example/2", "2016-10-06")
+    rows = queries.search(db, "aleppo")
+    assert [r["headline"] for r in rows] == ["Aleppo bombardment scaled back", "Oil prices climb"]
+    assert "[Aleppo]" in rows[1]["snippet"]
+    assert queries.search(db, "aleppo", site="markets.example")[0]["site"] == "markets.example"
+    assert queries.search(db, "aleppo", since="2016-10-07") == []
+
+
+def test_search_never_raises_on_fts_syntax_in_user_text(db):
+    store_article(db, "Text about NEAR and OR operators.", "Operators", "s.example", "https://s.example/1", "2020-01-01")
+    for query in ['"unbalanced', "AND OR NOT", "col:umn*", "(((", "NEAR(", "'; DROP TABLE articles; --"]:
+        queries.search(db, query)
+    assert queries.search(db, '"NEAR and OR"')[0]["headline"] == "Operators"
+
+
+def test_article_read_back_keeps_subheads_sources_and_page_teasers(db):
+    article = store_article(db, "Body text here.", None, "s.example", "https://s.example/1", "2020-01-01")
+    teaser = Teaser("Other story headline", "Its standfirst.", page_hash=article.page_hash)
+    with db:
+        write.save_teaser(db, teaser, article.id, "s.example")
+    data = queries.article(db, article.id)
+    assert data["untitled"] and data["subheads"] == ["A subhead"]
+    assert [s["site"] for s in data["sources"]] == ["s.example"]
+    assert [t["headline"] for t in data["teasers"]] == ["Other story headline"]
+    assert queries.search(db, "standfirst")[0]["kind"] == "teaser"
+
+
+def test_readonly_connection_refuses_a_missing_store(tmp_path):
+    try:
+        connect(tmp_path / "absent.db", readonly=True)
+    except FileNotFoundError as exc:
+        assert "newsdesk ingest" in str(exc)
+    else:
+        raise AssertionError("expected FileNotFoundError")
+
+
+def test_a_failed_write_leaves_no_partial_page(db):
+    page = Page(uri="p", raw=b"<p>x</p>", kind="html")
+    article = Article(page_hash=page.hash, blocks=[Block("p", "x")])
+    try:
+        with db:
+            write.save_page(db, page)
+            write.save_article(db, article)
+            raise sqlite3.OperationalError("disk went away")
+    except sqlite3.OperationalError:
+        pass
+    assert write.known_status(db, page.hash) is None
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
