@@ -165,7 +165,42 @@ def m002_facts(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts]
+def m003_sources(db: sqlite3.Connection) -> None:
+    """The sources a desk polls (``feeds``; ``sources`` already names where an article ran) and the entry
+    addresses each has handed over, so a feed's article pages are fetched once."""
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            site_url TEXT,
+            kind TEXT,                     -- feed | sitemap | page, learnt on the first poll
+            interval INTEGER NOT NULL,     -- seconds between polls
+            ignore_robots INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            etag TEXT,
+            last_modified TEXT,
+            last_poll TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,   -- consecutive
+            next_due TEXT,                 -- NULL: due now
+            items_total INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE feed_items (
+            link TEXT PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            seen TEXT NOT NULL
+        );
+        CREATE INDEX feed_items_feed ON feed_items(feed_id, seen);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts, m003_sources]
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:

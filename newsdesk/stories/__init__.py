@@ -41,16 +41,21 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     grouper = (StoryGrouper.from_state(json.loads(row["value"])) if row
                else StoryGrouper(window_hours=settings.story_window_hours))
     touched: set[str] = set()
+    pending = _pending_items(db)
+    kinds = {item["id"]: item["kind"] for item in pending}
+    assignment = grouper.group(
+        GroupItem(id=item["id"], headline=item["headline"], text=item["text"] or "", published=item["time"],
+                  site=item["site"])
+        for item in pending
+    )
     with db:
-        for item in _pending_items(db):
-            story_id = grouper.add(GroupItem(id=item["id"], headline=item["headline"], text=item["text"] or "",
-                                             published=item["time"], site=item["site"]))
+        for item_id, story_id in assignment.items():
             story_id = story_id if story_id.startswith("s") else f"s{story_id}"
-            table = "articles" if item["kind"] == "article" else "teasers"
-            db.execute(f"UPDATE {table} SET story_id = ? WHERE id = ?", (story_id, item["id"]))
+            table = "articles" if kinds[item_id] == "article" else "teasers"
+            db.execute(f"UPDATE {table} SET story_id = ? WHERE id = ?", (story_id, item_id))
             db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story_id,))
             db.execute("INSERT OR REPLACE INTO story_members (story_id, item_id, kind) VALUES (?, ?, ?)",
-                       (story_id, item["id"], item["kind"]))
+                       (story_id, item_id, kinds[item_id]))
             touched.add(story_id)
             counts["items grouped"] += 1
         for story_id in touched:
