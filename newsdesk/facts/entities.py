@@ -1,0 +1,115 @@
+"""Named entities from spaCy, normalised so one person or organisation is one record.
+
+A news article names someone in full once ("President Bashar al-Assad") and then by surname
+("Assad"); an organisation in full and then by its head noun or initials ("the Observatory",
+"SOHR"). The small English model tags each mention separately and sometimes mislabels a place as a
+person or nationality ("Aleppo" as NORP), so we (1) strip titles, (2) relabel mentions the
+gazetteer knows as places, and (3) fold short mentions into the longest compatible name seen
+earlier in the same article or story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newsdesk.facts.places import DEMONYMS, is_known_place
+from newsdesk.records import Entity
+
+KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+TITLES = re.compile(
+    r"^(?:(?:the|former|late|then|acting|interim|deputy|vice|prime|foreign|defence|defense|interior|chief|"
+    r"general|gen\.|lt\.|col\.|maj\.|sgt\.|capt\.|president|minister|secretary|senator|sen\.|rep\.|governor|"
+    r"gov\.|mayor|king|queen|prince|princess|sheikh|pope|dr\.?|mr\.?|mrs\.?|ms\.?|sir|lord|judge|justice|"
+    r"spokesman|spokeswoman|ambassador|commander|chancellor|premier|state|us|u\.s\.|un)\s+)+",
+    re.IGNORECASE,
+)
+_PARTICLES = re.compile(r"^(?:al|el|ad|as|ash|at|az|bin|ibn|abu|van|von|de|der|da|di|du|le|la)-", re.IGNORECASE)
+_STOP = {"the", "of", "for", "and", "on", "in", "&", "a"}
+
+
+def clean_name(text: str, label: str) -> str:
+    """The surface form minus titles, possessives and a leading article."""
+    name = re.sub(r"[’']s$", "", text.strip())
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    if label == "PERSON":
+        name = TITLES.sub("", name)
+    return " ".join(name.split()) or text.strip()
+
+
+def _tokens(name: str) -> list[str]:
+    return [_PARTICLES.sub("", t).lower() for t in re.findall(r"[\w\-\.]+", name)]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _STOP and w[:1].isupper())
+
+
+def same_entity(short: str, full: str, label: str) -> bool:
+    """Whether ``short`` can be a later reference to ``full`` (same label assumed)."""
+    if short.lower() == full.lower():
+        return True
+    short_tokens, full_tokens = _tokens(short), _tokens(full)
+    if not short_tokens or len(short_tokens) >= len(full_tokens):
+        return False
+    if label == "PERSON":
+        # "Assad" -> "Bashar al-Assad", "Bashar Assad"; a first name alone is risky but common in news
+        return short_tokens == full_tokens[-len(short_tokens):] or short_tokens == full_tokens[: len(short_tokens)]
+    if short.isupper() and len(short) >= 2 and short.replace(".", "") == _initials(full):
+        return True
+    content = [t for t in full_tokens if t not in _STOP]
+    return all(t in content for t in short_tokens if t not in _STOP)
+
+
+_LOCATIVE = re.compile(r"(?:\b(?:in|into|near|outside|from)|\b(?:village|town|city|district|neighbourhood|neighborhood|province|suburb) of)\s*(?:\([^)]*\)\s*)?$", re.I)
+
+
+def relabel(text: str, label: str, before: str = "") -> str:
+    """Correct the model's commonest confusions: a known place tagged as a person or nationality,
+    and an unknown name after a locative ("into Bustan al-Basha", "the village of X") tagged PERSON."""
+    if label in ("NORP", "PERSON", "ORG") and text.strip().lower() not in DEMONYMS and is_known_place(clean_name(text, "GPE")):
+        return "GPE"
+    if label == "PERSON" and _LOCATIVE.search(before):
+        return "LOC"
+    return label
+
+
+def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] | None = None) -> list[Entity]:
+    """Group (label, start, end, text) mentions into entities; ``seed`` lets a story share names.
+
+    Longer names are processed first so a short mention can attach to a full name that appears
+    later in the text as well as earlier.
+    """
+    mentions = list(mentions)
+    entities: list[Entity] = [Entity(label=e.label, name=e.name, mentions=[]) for e in (seed or [])]
+    order = sorted(range(len(mentions)), key=lambda i: -len(_tokens(clean_name(mentions[i][3], mentions[i][0]))))
+    assigned: dict[int, Entity] = {}
+    for i in order:
+        label, start, end, text = mentions[i]
+        name = clean_name(text, label)
+        target = next((e for e in entities if _compatible(e.label, label) and same_entity(name, e.name, label)), None)
+        if target is None:
+            target = Entity(label=label, name=name, mentions=[])
+            entities.append(target)
+        assigned[i] = target
+    for i in sorted(assigned, key=lambda i: mentions[i][1]):
+        label, start, end, text = mentions[i]
+        assigned[i].mentions.append((start, end, text))
+    kept = [e for e in entities if e.mentions]
+    kept.sort(key=lambda e: e.mentions[0][0])
+    return kept
+
+
+def _compatible(existing: str, new: str) -> bool:
+    """Same label, any two place labels, or a person's surname the model tagged ORG ("Ayrault said")."""
+    return existing == new or {existing, new} <= PLACE_LABELS or (existing == "PERSON" and new == "ORG")
+
+
+def merge_story(per_article: list[list[Entity]]) -> list[Entity]:
+    """Story-level entities: one record per real-world entity across a story's articles.
+
+    Offsets index different texts, so a merged mention is ``(article_index, article_index, text)``.
+    """
+    mentions = [(e.label, index, index, text) for index, entities in enumerate(per_article) for e in entities for _, _, text in e.mentions]
+    return normalise(mentions)

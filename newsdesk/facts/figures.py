@@ -1,0 +1,379 @@
+"""Casualty and impact figures: how many, of whom, by what, where, when, according to whom.
+
+Each number in a sentence (digits, number words, "dozens") becomes a figure when the dependency
+parse ties it to a casualty word: it is the object of "killed", the subject of "died", modified by
+"dead", a count of "deaths", or the level of a "death toll". The parse is what lets us catch
+figures far from their verb ("a bombing campaign ... that a monitor says has killed 270 people")
+without taking every number near the word "killed". Numbers introduced by "including" or "among
+them" are subgroups of the figure before them, not new figures. Attribution comes from "according
+to X" or the subject of a reporting verb (says, said, reported) in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from newsdesk.facts.morph import lemma, pos, register
+from newsdesk.facts.places import country_of
+from newsdesk.facts.quantities import QUANTITY, bounds
+from newsdesk.records import DateMention, Entity, Figure, Place
+
+CATEGORY_LEMMAS = {
+    "killed": {"kill", "die", "dead", "death", "fatality", "fatally", "slay", "slain", "perish", "execute",
+               "massacre", "behead", "drown", "murder", "body", "corpse", "life", "toll", "killing", "lose"},
+    "injured": {"injure", "injured", "wound", "wounded", "hurt", "injury", "hospitalise", "hospitalize", "casualty", "maim"},
+    "missing": {"missing", "unaccounted"},
+    "displaced": {"displace", "displaced", "flee", "homeless", "evacuate", "refugee", "uproot"},
+    "arrested": {"arrest", "detain", "detention", "jail", "imprison", "custody", "apprehend", "round"},
+    "kidnapped": {"kidnap", "abduct", "hostage", "seize"},
+}
+TRIGGERS = {word: cat for cat, words in CATEGORY_LEMMAS.items() for word in words}
+# lemmas that only count in a fixed shape ("lost their lives", "death toll", "bodies found")
+WEAK = {"life", "lose", "body", "toll", "seize", "round", "custody"}
+SAY_LEMMAS = {"say", "tell", "report", "announce", "state", "confirm", "claim", "estimate", "add", "put", "count", "record",
+              "document", "quote", "comment", "explain", "note", "warn", "reveal", "indicate", "allege", "insist", "disclose"}
+EVENTS = [
+    ("air strike", r"air[ -]?strikes?|air[ -]?raids?|aerial bombardment"), ("suicide bombing", r"suicide (?:bomb\w*|attack\w*)"),
+    ("car bomb", r"car bombs?"), ("shelling", r"shelling|artillery"), ("bombing", r"bombings?|bombardments?|bombs?"),
+    ("explosion", r"explosions?|blasts?|explosives?"), ("raid", r"raids?"), ("shooting", r"shootings?|gunfire|gunm[ae]n|shot"),
+    ("clashes", r"clash(?:es)?|fighting|battles?|firefights?"), ("ambush", r"ambush\w*"), ("attack", r"attacks?|assaults?|offensive"),
+    ("crash", r"crash\w*|collisions?|collided|derail\w*"), ("earthquake", r"earthquakes?|quakes?|tremors?|tsunamis?"),
+    ("flood", r"floods?|flooding|landslides?|mudslides?"), ("storm", r"storms?|hurricanes?|typhoons?|cyclones?|tornado\w*"),
+    ("fire", r"fires?|blazes?|wildfires?"), ("stampede", r"stampedes?"), ("collapse", r"collapse\w*"),
+    ("outbreak", r"outbreaks?|epidemics?|pandemics?|virus|flu|cholera"), ("riot", r"riots?|protests?|unrest"),
+    ("war", r"war|conflict|bloodshed|violence|insurgency|uprising"),
+]
+_EVENT_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in EVENTS]
+_SUBGROUP_CUE = re.compile(r"(?:including|among them|among whom|of whom|of them|mostly|among the dead (?:were|are)|,)\s*$", re.I)
+_NOT_COUNT_AFTER = re.compile(r"^\s*(?:-?(?:thirds?|quarters?|halves|fifths?|tenths?)\b|%|per ?cent|percent|years?\b|-year|year-old|km|kilomet|miles?|metres?|meters?|hours?|minutes?|"
+                              r"days?|weeks?|months?|dollars|euros|pounds|tons?|tonnes|kg|am\b|pm\b|GMT|BST|a\.m|p\.m|:)", re.I)
+_NOT_COUNT_BEFORE = re.compile(r"(?:\$|€|£|US\$|aged|age|No\.|number|route|flight|page|article|resolution)\s*$", re.I)
+_ACCORDING = re.compile(r"\baccording to ((?:[^,.;:\"“”()]|\.(?=[A-Z]\.)){2,90})", re.I)
+_NOT_VICTIM_WORDS = {"estimated", "other", "more", "additional", "further", "reported", "confirmed", "total", "least"}
+_VAGUE_WORDS = {"dozens", "scores", "hundreds", "thousands", "millions"}
+_PART_OF = re.compile(r"^\s+(?:of|among) (?:those|them|whom|these|the (?:dead|victims|casualties|injured|wounded|killed|missing|\d|"
+                      r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred))", re.I)
+# "five of the six people": the six were counted already, the five are a part of them
+_TOTAL_AGAIN = re.compile(r"\b\w+ (?:of|among) (?:the|those|these)\s+$", re.I)
+_PLACE_INTRO = re.compile(r"\b(?:village|town|city|district|province|region|neighbourhood|neighborhood|camp) of\b", re.I)
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "it": "ORG", "they": None, "we": None, "i": None}
+
+
+_BODIES_CONTEXT = re.compile(r"\b(?:recover|found|find|brought|pull|retriev|discover|identif|morgue|mortuar|exhum)", re.I)
+# verbs that state a level or a result: "the death toll rose to 19", "leaving five dead", "suffered injuries"
+LEVEL_LEMMAS = {"be", "rise", "reach", "climb", "stand", "increase", "jump", "put", "leave", "raise", "bring", "total",
+                "hit", "top", "suffer", "sustain", "receive", "include", "number", "exceed", "surpass", "grow"}
+register(set(TRIGGERS) | SAY_LEMMAS | LEVEL_LEMMAS)
+ARGUMENT_DEPS = {"dobj", "nsubjpass", "nsubj", "attr", "oprd", "npadvmod", "dep", "appos", "ccomp"}
+
+
+def _category_of(token: Token) -> str | None:
+    """The casualty category a word names ("killed", "wounded", "deaths"), if any; weak words
+    ("bodies", "lives", "toll") only in the shapes where they do."""
+    base = lemma(token)
+    cat = TRIGGERS.get(base) or TRIGGERS.get(token.lower_)
+    if cat is None:
+        return None
+    if base in WEAK:
+        window = token.doc[max(0, token.i - 3): token.i + 3].text.lower()
+        if base in ("life", "lose"):
+            return cat if "lives" in window else None
+        if base == "body":
+            return cat if _BODIES_CONTEXT.search(token.doc[max(0, token.i - 12): token.i + 12].text) else None
+        if base == "toll":
+            return cat if "death" in window or "toll" in window else None
+        if base == "custody":
+            return "arrested" if re.search(r"\b(?:in|into) (?:police )?custody", window) else None
+        return None
+    return cat
+
+
+def _link(number: Token, noun: Token) -> str | None:
+    """The casualty category the parse ties this number (or the noun it counts) to, if any."""
+    if noun is not number and _category_of(noun):  # "19 deaths", "11 injuries"
+        return _category_of(noun)
+    for child in noun.children:  # "19 civilians killed", "five people dead"
+        if child.dep_ in ("acl", "amod", "relcl", "oprd") and _category_of(child):
+            return _category_of(child)
+    node = noun
+    for _ in range(4):
+        head = node.head
+        if head is node:
+            break
+        category = _category_of(head)
+        # "killed 19 civilians", "19 were killed", "deaths of 31 people"
+        if category and (node.dep_ in ARGUMENT_DEPS or (node.dep_ == "prep" and pos(head) in ("NOUN", "ADJ"))
+                         or (node.dep_ == "conj" and pos(node) in ("NOUN", "PROPN", "NUM"))):
+            return category
+        if node.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            # "four others were said to have been injured", "are feared dead", "forced 200,000 to flee"
+            for clause in head.children:
+                if clause.dep_ in ("xcomp", "acomp", "oprd") and _category_of(clause):
+                    return _category_of(clause)
+        if lemma(head) in LEVEL_LEMMAS:
+            for sibling in head.children:  # "the number of deaths has increased to 19", "leaving five dead"
+                if sibling is node or sibling.dep_ in ("punct", "cc", "conj", "advcl", "ccomp"):
+                    continue
+                for token in sibling.subtree:
+                    if token.i != number.i and _category_of(token):
+                        return _category_of(token)
+            return None
+        if node.dep_ in ("pobj", "prep", "quantmod", "nummod", "appos", "npadvmod", "compound") or (
+            node.dep_ == "conj" and pos(node) in ("NOUN", "PROPN", "NUM")
+        ):
+            node = head
+            continue
+        break
+    return None
+
+
+def _victims(number: Token, noun: Token) -> str | None:
+    if noun is number or pos(noun) not in ("NOUN", "PROPN"):
+        return None
+    if _category_of(noun):
+        return None
+    words = [t.text.lower() for t in noun.children
+             if t.dep_ in ("amod", "compound") and t.i < noun.i and not _category_of(t) and pos(t) != "NUM" and t.lower_ not in _NOT_VICTIM_WORDS]
+    return " ".join(words[-1:] + [noun.text.lower()])
+
+
+def _counted_noun(number: Token) -> Token:
+    """The noun a number counts ("270 people" -> people, "hundreds of people" -> people); the
+    number itself when it stands alone."""
+    following = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    if following is not None and following.lower_ == "of" and number.lower_ in _VAGUE_WORDS:
+        objects = [c for c in following.children if c.dep_ == "pobj" and pos(c) in ("NOUN", "PROPN")]
+        if objects:
+            return objects[0]
+    if number.dep_ == "nummod" and pos(number.head) in ("NOUN", "PROPN"):
+        return number.head
+    if number.dep_ in ("quantmod", "compound") and pos(number.head) == "NUM":
+        return _counted_noun(number.head)
+    return number
+
+
+def _attribution(sent: Span, numbers: list[Token], entities: list[Entity]) -> str | None:
+    """Who the sentence credits: "according to X", else the subject of the reporting verb that
+    governs the figure ("a monitor says has killed 270"), else of the sentence's main reporting verb."""
+    match = _ACCORDING.search(sent.text)
+    if match:
+        return match.group(1).strip()
+    governing = [t for n in numbers for t in n.ancestors if lemma(t) in SAY_LEMMAS and pos(t) == "VERB"]
+    others = [t for t in sent if lemma(t) in SAY_LEMMAS and pos(t) == "VERB" and t.dep_ == "ROOT"]
+    for verb in governing + others:
+        if any(lemma(c) in ("life", "responsibility") for c in verb.children):  # "claimed the lives of", not a source
+            continue
+        # "four others were said to have been injured": the counted people are not the source
+        subjects = [s for s in _subjects(verb) if not any(s.left_edge.i <= n.i <= s.right_edge.i for n in numbers)]
+        if not subjects:
+            continue
+        subject = subjects[0]
+        if subject.lower_ in _PRONOUNS:
+            return _resolve_pronoun(subject, entities)
+        return _subject_text(subject)
+    return None
+
+
+def _subject_text(subject: Token) -> str:
+    """The source's name without its description: "Ali Gab, a local police official," -> "Ali Gab"."""
+    dropped = {t.i for child in subject.children if child.dep_ in ("appos", "relcl", "acl", "punct") for t in child.subtree}
+    kept = [t for t in subject.subtree if t.i not in dropped]
+    text = subject.doc[kept[0].i: kept[-1].i + 1].text.strip(" ,") if kept else subject.text
+    return text if len(text) <= 100 else subject.text
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """Subjects of a reporting verb, or of the clause it hangs from ("X contradicted them, claiming ...")."""
+    for candidate in (verb, verb.head):
+        subjects = [c for c in candidate.children if c.dep_ in ("nsubj", "nsubjpass") and lemma(c) not in ("it", "there", "who", "that")]
+        if subjects or verb.dep_ not in ("advcl", "xcomp", "conj"):
+            return subjects
+    return []
+
+
+def _resolve_pronoun(pronoun: Token, entities: list[Entity]) -> str | None:
+    """'he said' credits the last person quoted before it, else the last person named."""
+    label = _PRONOUNS.get(pronoun.lower_)
+    if label is None:
+        return None
+    if label == "PERSON":
+        speaker = _last_speaker(pronoun, entities)
+        if speaker:
+            return speaker
+    best: tuple[int, str] | None = None
+    for entity in entities:
+        if entity.label != label:
+            continue
+        for start, _, _ in entity.mentions:
+            if start < pronoun.idx and (best is None or start > best[0]):
+                best = (start, entity.name)
+    return best[1] if best else None
+
+
+def _subgroup_text(text: str, start: int, sentence_end: int, noun: Token | None) -> str:
+    """'53 children' for "including 53 children"; the clause for "three of those killed were children"."""
+    if noun is not None and noun.idx > start:
+        return text[start:noun.idx + len(noun)]
+    clause = text[start:sentence_end].strip().rstrip(".")
+    return clause if len(clause) <= 80 else clause[:80].rsplit(" ", 1)[0]
+
+
+def _last_speaker(pronoun: Token, entities: list[Entity]) -> str | None:
+    people = {(s, e): entity.name for entity in entities if entity.label == "PERSON" for s, e, _ in entity.mentions}
+    best: tuple[int, str] | None = None
+    for token in pronoun.doc[: pronoun.i]:
+        if lemma(token) not in SAY_LEMMAS or pos(token) != "VERB":
+            continue
+        for subject in (c for c in token.children if c.dep_ == "nsubj"):
+            for (start, end), name in people.items():
+                if start <= subject.idx < end and (best is None or start > best[0]):
+                    best = (start, name)
+    return best[1] if best else None
+
+
+def _event(sentence: str, offset: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, pattern in _EVENT_RE:
+        for m in pattern.finditer(sentence):
+            distance = abs(m.start() - offset)
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    return best[1] if best else None
+
+
+def _nearest(items: Sequence[tuple[int, str]], position: int) -> str | None:
+    return min(items, key=lambda item: abs(item[0] - position))[1] if items else None
+
+
+def _canonical(text: str | None, entities: list[Entity]) -> str | None:
+    """Map an attribution to the entity it names: "the Observatory" -> its full name, "Federal
+    police spokesman Ramon Salinas" -> "Ramon Salinas"."""
+    if not text:
+        return text
+    bare = _ARTICLE.sub("", text.strip()).lower()
+    for entity in entities:
+        if entity.label not in ("ORG", "PERSON"):
+            continue
+        forms = {_ARTICLE.sub("", m[2]).lower() for m in entity.mentions}
+        if bare in forms or (entity.label == "PERSON" and any(len(f) > 3 and bare.endswith(" " + f) for f in forms)):
+            return entity.name
+    return text
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def find_figures(doc: Doc, text: str, entities: list[Entity], places: list[Place], dates: list[DateMention],
+                 time_of: Callable[[DateMention], str | None]) -> list[Figure]:
+    """All casualty figures in ``doc`` (whose text is ``text``: Doc.text rebuilds the string on
+    every access); ``time_of`` turns a date mention into the figure's time."""
+    place_spans = sorted((m[0], p.name) for p in places for m in p.mentions)
+    countries = {p.name for p in places if _is_country(p)}
+    dominant = _dominant(places, text)
+    resolved_dates = [d for d in dates if d.value]
+    figures: list[Figure] = []
+    sentences = list(doc.sents)
+    for index, sent in enumerate(sentences):
+        found = _sentence_figures(doc, text, sent, resolved_dates, figures)
+        if not found:
+            continue
+        candidates = _sentence_places(text, sentences, index, place_spans)
+        # a town "in" which something happened beats the country; a capital acting ("Washington said") does not
+        local = [(s, n) for s, n in candidates if n not in countries and _LOCATIVE_BEFORE.search(text[max(0, s - 25):s])]
+        sent_dates = [(d.start, time_of(d)) for d in resolved_dates if sent.start_char <= d.start < sent.end_char]
+        for figure in found:
+            # each figure its own source: "Salinas said the blast killed two, although Reyes said only three died"
+            number = doc.char_span(figure.start, figure.end, alignment_mode="expand")[-1]
+            figure.attributed_to = _canonical(_attribution(sent, [number], entities), entities)
+            figure.place = _nearest(local or candidates, figure.start) or dominant
+            figure.time = _nearest(sent_dates, figure.start)
+        figures.extend(found)
+    return _dedupe(figures)
+
+
+def _sentence_figures(doc: Doc, text: str, sent: Span, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
+    """Figures stated in one sentence; subgroups are attached to the figure they belong to instead."""
+    found: list[Figure] = []
+    for match in QUANTITY.finditer(sent.text):
+        start, end = sent.start_char + match.start(), sent.start_char + match.end()
+        if _NOT_COUNT_AFTER.match(text[end:end + 12]) or _NOT_COUNT_BEFORE.search(text[max(0, start - 12):start]):
+            continue
+        if any(d.start <= start < d.end for d in dates) or _TOTAL_AGAIN.search(text[max(sent.start_char, start - 30):start]):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span[-1].ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
+            continue
+        number = span[-1]
+        noun = _counted_noun(number)
+        cue = _SUBGROUP_CUE.search(text[max(sent.start_char, start - 30):start])
+        parent = found[-1] if found else (earlier[-1] if earlier else None)
+        if parent and ((cue and found and cue.group(0).strip() != ",") or _PART_OF.match(text[end:end + 40])):
+            parent.subgroups.append(_subgroup_text(text, start, sent.end_char, noun if noun is not number else None))
+            continue
+        category = _link(number, noun)
+        if category is None:
+            continue
+        low, high, _ = bounds(match)
+        found.append(Figure(
+            category=category, text=match.group(0), low=low, high=high, victims=_victims(number, noun),
+            event=_event(sent.text, match.start()), sentence=sent.text.strip(), start=start, end=end,
+        ))
+    return found
+
+
+def _sentence_places(text: str, sentences: list[Span], index: int, place_spans: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Places named in the sentence, else in the one before it (same block), else in the next one
+    when it introduces a place ("The strike on the village of Thalthana ...")."""
+    def within(sent: Span) -> list[tuple[int, str]]:
+        return [(s, n) for s, n in place_spans if sent.start_char <= s < sent.end_char]
+
+    sent = sentences[index]
+    found = within(sent)
+    if not found and index and "\n\n" not in text[sentences[index - 1].start_char:sent.start_char]:
+        found = within(sentences[index - 1])
+    if not found and index + 1 < len(sentences) and _PLACE_INTRO.search(sentences[index + 1].text):
+        found = within(sentences[index + 1])
+    return found
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around|across|of|on)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _is_country(place: Place) -> bool:
+    return bool(place.country) and country_of(place.name) == place.country
+
+
+def _dominant(places: list[Place], text: str) -> str | None:
+    """The place an article's events happen in, for figures whose sentence names none.
+
+    Towns beat countries, and mentions after "in/near/at" count double: capitals used as
+    governments ("Moscow said", "Washington announced") are frequent but are not where people died.
+    """
+    def weight(place: Place) -> int:
+        return sum(2 if _LOCATIVE_BEFORE.search(text[max(0, s - 25):s]) else 1 for s, _, _ in place.mentions)
+
+    local = [p for p in places if len(p.mentions) >= 2 and not _is_country(p)]
+    pool = local or places
+    return max(pool, key=weight).name if pool else None
+
+
+def _richness(figure: Figure) -> int:
+    fields = (figure.victims, figure.attributed_to, figure.place, figure.time, figure.event)
+    return sum(v is not None for v in fields) + len(figure.subgroups)
+
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    """A repeated figure ("Strike kills 19 civilians" over the body's sentence, "the death toll is
+    eight" after "killing eight people") is one figure: the fuller statement is kept."""
+    kept: list[Figure] = []
+    for figure in figures:
+        twin = next((k for k in kept if k.category == figure.category and (k.low, k.high) == (figure.low, figure.high)
+                     and (k.victims is None or figure.victims is None or k.victims == figure.victims)), None)
+        if twin is None:
+            kept.append(figure)
+        elif _richness(figure) > _richness(twin):
+            kept[kept.index(twin)] = figure
+    return sorted(kept, key=lambda f: f.start)
