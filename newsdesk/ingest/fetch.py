@@ -1,0 +1,531 @@
+"""HTTP fetching that is polite to every host and safe for the desk that runs it.
+
+One ``Fetcher`` holds one httpx client (connections are reused), a gate per host (at most
+``per_host_concurrency`` requests in flight, request starts at least ``per_host_delay`` apart, or the
+site's robots.txt Crawl-delay when it asks for more) and a robots.txt cache. Redirects are followed here,
+one hop at a time, so each hop passes the robots check, the loop check and (through the transport) the
+private-address guard. Transient failures (timeouts, dropped connections, 429, 5xx) are retried with
+exponential backoff and jitter, honouring a short Retry-After; a long one is handed to the scheduler.
+Bodies are read as a stream and cut off at ``max_page_bytes`` after decompression, so neither a huge
+page nor a gzip bomb can exhaust memory.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import httpx
+from protego import Protego
+
+from newsdesk.ingest import feeds, sources
+from newsdesk.ingest.files import looks_binary, sniff
+from newsdesk.ingest.guard import BlockedAddress, transport
+from newsdesk.records import Failure, Page
+from newsdesk.settings import Settings
+
+REDIRECTS = {301, 302, 303, 307, 308}
+TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+MAX_REDIRECTS = 10
+RETRIES = 2
+BACKOFF_SECONDS = 0.5
+MAX_RETRY_AFTER_WAIT = 30.0  # a longer Retry-After ends the fetch; the scheduler waits instead
+MAX_CRAWL_DELAY = 60.0
+ROBOTS_TTL = 3600.0
+ROBOTS_RETRY_TTL = 300.0  # a robots.txt that failed with a server error is asked again this soon
+ROBOTS_MAX_BYTES = 512_000
+
+
+class FetchError(Exception):
+    """A fetch that failed; ``transient`` says whether trying again later may succeed."""
+
+    def __init__(self, reason: str, status: int | None = None, transient: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class Stopped(Exception):
+    """Raised inside a fetch when the fetcher is shutting down (Ctrl-C in ``watch``)."""
+
+
+@dataclass
+class Response:
+    url: str  # after redirects
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    fetched: str
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for param in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset" and value.strip(' "\''):
+                return value.strip(' "\'')
+        return None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class HostGate:
+    """Per-host politeness: a bounded number of requests in flight and a minimum gap between starts."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self.slots = threading.BoundedSemaphore(max(1, concurrency))
+        self.lock = threading.Lock()
+        self.delay = delay
+        self.next_start = 0.0
+
+    @contextmanager
+    def turn(self, stop: threading.Event) -> Iterator[None]:
+        while not self.slots.acquire(timeout=0.2):
+            if stop.is_set():
+                raise Stopped()
+        try:
+            with self.lock:
+                now = time.monotonic()
+                start = max(now, self.next_start)
+                self.next_start = start + self.delay
+            if start > now and stop.wait(start - now):
+                raise Stopped()
+            yield
+        finally:
+            self.slots.release()
+
+
+class Fetcher:
+    """A polite, guarded HTTP client; thread-safe, so one instance serves a whole fetch round."""
+
+    def __init__(self, settings: Settings, stop: threading.Event | None = None, retries: int = RETRIES,
+                 backoff: float = BACKOFF_SECONDS) -> None:
+        self.settings = settings
+        self.stop = stop or threading.Event()
+        self.retries = retries
+        self.backoff = backoff
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self.client = httpx.Client(
+            transport=transport(settings.allow_private_addresses, limits),
+            headers={"User-Agent": settings.user_agent},
+            timeout=httpx.Timeout(settings.fetch_timeout),
+            trust_env=False,
+        )
+        self.robots_agent = settings.user_agent.split("/")[0].split()[0] or "*"
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, tuple[float, Protego | None, str | None]] = {}
+        self._lock = threading.Lock()
+        self._origin_locks: dict[str, threading.Lock] = {}
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def gate(self, url: str) -> HostGate:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            if host not in self._gates:
+                self._gates[host] = HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay)
+            return self._gates[host]
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            ignore_robots: bool = False) -> Response:
+        """GET ``url`` following redirects; a 2xx or 304 ``Response``, else ``FetchError``."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        seen = set()
+        for _hop in range(MAX_REDIRECTS + 1):
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise FetchError(f"refused to follow a redirect to a non-http address: {url[:200]}")
+            if url in seen:
+                raise FetchError(f"redirect loop at {url[:200]}")
+            seen.add(url)
+            refusal = self.robots_refusal(url) if self.settings.respect_robots and not ignore_robots else None
+            if refusal:
+                raise FetchError(refusal)
+            response = self._with_retries(url, headers)
+            if response.status in REDIRECTS and response.headers.get("location"):
+                url = urljoin(url, response.headers["location"].strip())
+                continue
+            if response.status == 304 or 200 <= response.status < 300:
+                return response
+            raise FetchError(f"HTTP {response.status} {httpx.codes.get_reason_phrase(response.status)}".strip(),
+                             status=response.status, transient=response.status in TRANSIENT_STATUS,
+                             retry_after=parse_retry_after(response.headers.get("retry-after")))
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+    def _with_retries(self, url: str, headers: dict[str, str], limit: int | None = None) -> Response:
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                response = self._once(url, headers, limit)
+            except FetchError as exc:
+                if last or not exc.transient:
+                    raise
+                self._sleep(self.backoff * 2**attempt * (0.5 + random.random()))
+                continue
+            if response.status not in TRANSIENT_STATUS or last:
+                return response
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            if wait is not None and wait > MAX_RETRY_AFTER_WAIT:
+                return response
+            self._sleep(wait if wait is not None else self.backoff * 2**attempt * (0.5 + random.random()))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _sleep(self, seconds: float) -> None:
+        if self.stop.wait(seconds):
+            raise Stopped()
+
+    def _once(self, url: str, headers: dict[str, str], limit: int | None = None) -> Response:
+        limit = limit or self.settings.max_page_bytes
+        if self.stop.is_set():
+            raise Stopped()
+        with self.gate(url).turn(self.stop):
+            try:
+                with self.client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > limit:
+                        raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
+                    body = bytearray()
+                    # httpx's timeout bounds each read; this bounds the whole body against a slow drip.
+                    deadline = time.monotonic() + self.settings.fetch_timeout
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > limit:
+                            raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
+                        if self.stop.is_set():
+                            raise Stopped()
+                        if time.monotonic() > deadline:
+                            raise FetchError(f"body not complete after {self.settings.fetch_timeout:g}s",
+                                             transient=True)
+                    return Response(str(response.url), response.status_code, response.headers, bytes(body), now_iso())
+            except BlockedAddress as exc:
+                raise FetchError(str(exc)) from exc
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise FetchError(f"bad address {url[:200]!r}: {exc}") from exc
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"timed out after {self.settings.fetch_timeout:g}s ({type(exc).__name__})",
+                                 transient=True) from exc
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}"[:300], transient=True) from exc
+
+    def robots_refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids fetching ``url`` now, or None when it allows it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            origin_lock = self._origin_locks.setdefault(origin, threading.Lock())
+        with origin_lock:  # one robots.txt request per origin, however many threads ask
+            cached = self._robots.get(origin)
+            if cached is None or cached[0] < time.monotonic():
+                cached = self._read_robots(origin)
+                self._robots[origin] = cached
+        _expires, rules, unavailable = cached
+        if unavailable:
+            return unavailable
+        if rules is not None and not rules.can_fetch(url, self.robots_agent):
+            return "disallowed by robots.txt (add the source with --ignore-robots if it is your own site)"
+        return None
+
+    def _read_robots(self, origin: str) -> tuple[float, Protego | None, str | None]:
+        """(cache expiry, the origin's rules or None for "no rules", why nothing may be fetched yet).
+
+        RFC 9309: a 4xx robots.txt means no rules; a server error means "disallow everything" until it
+        answers, since a server in trouble is the one that most needs to be left alone (so that verdict
+        is cached briefly). A network error or a guard refusal is raised: the page itself would fail the
+        same way, and saying so is clearer than blaming robots.txt.
+        """
+        url = origin + "/robots.txt"
+        for _hop in range(5):
+            response = self._with_retries(url, {}, limit=ROBOTS_MAX_BYTES)
+            if response.status in REDIRECTS and response.headers.get("location"):
+                url = urljoin(url, response.headers["location"])
+                continue
+            break
+        else:
+            return time.monotonic() + ROBOTS_TTL, None, None
+        if response.status >= 500:
+            return (time.monotonic() + ROBOTS_RETRY_TTL, None, f"robots.txt unavailable (HTTP {response.status}): "
+                    "nothing is fetched from this site until it answers")
+        if 400 <= response.status < 500:
+            return time.monotonic() + ROBOTS_TTL, None, None
+        rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
+        crawl_delay = rules.crawl_delay(self.robots_agent)
+        if crawl_delay:
+            gate = self.gate(origin)
+            gate.delay = max(gate.delay, min(float(crawl_delay), MAX_CRAWL_DELAY))
+        return time.monotonic() + ROBOTS_TTL, rules, None
+
+
+# ---- reading one source: what its document holds, and the article pages its entries point to ----
+
+MAX_NEW_PAGES = 50  # article pages fetched per source per poll; the rest wait for the next round
+MAX_CHILD_SITEMAPS = 5
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+
+
+@dataclass
+class Poll:
+    """What one poll of a source found; the scheduler stores ``items`` and then remembers ``links``."""
+
+    url: str
+    kind: str | None = None  # feed | sitemap | page
+    title: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    items: list[Page | Failure] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # entry addresses handled for good: not fetched again
+    error: str | None = None
+    status: int | None = None
+    transient: bool = False
+    retry_after: float | None = None
+    interrupted: bool = False  # stopped part-way: store what came, but do not count it as a poll
+
+
+def is_http(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in ("http", "https")
+
+
+def document_kind(response: Response) -> str:
+    """``feed`` (RSS, Atom, RDF, JSON Feed), ``sitemap`` or ``page``, from the type and the first bytes."""
+    head = response.body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{") and b"jsonfeed.org/version" in response.body[:65536]:
+        return "jsonfeed"
+    if head.startswith(b"<"):
+        if b"<urlset" in head or b"<sitemapindex" in head:
+            return "sitemap"
+        if sniff(head) == "feed" or response.content_type.endswith(("rss+xml", "atom+xml", "rdf+xml")):
+            if b"<html" not in head:
+                return "feed"
+    return "page"
+
+
+def poll_url(fetcher: Fetcher, url: str, *, etag: str | None = None, last_modified: str | None = None,
+             ignore_robots: bool = False, is_known: Callable[[str], bool] | None = None,
+             max_new: int = MAX_NEW_PAGES) -> Poll:
+    """Fetch a source (conditionally, when its validators are known) and turn it into pages.
+
+    Feed entries that carry only a summary get their article page fetched; the entry's title, date
+    and summary travel along as hints, so the extractor falls back to them when the page lacks them.
+    Entries whose address ``is_known`` are skipped before any request is made.
+    """
+    poll = Poll(url)
+    try:
+        _poll(fetcher, poll, etag, last_modified, ignore_robots, is_known, max_new)
+    except Stopped:
+        poll.interrupted = True  # keep the pages fetched so far; the source itself is polled again
+    return poll
+
+
+def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | None, ignore_robots: bool,
+          is_known: Callable[[str], bool] | None, max_new: int) -> None:
+    url = poll.url
+    try:
+        response = fetcher.get(url, etag=etag, last_modified=last_modified, ignore_robots=ignore_robots)
+    except FetchError as exc:
+        poll.error, poll.status, poll.transient, poll.retry_after = str(exc), exc.status, exc.transient, exc.retry_after
+        return
+    poll.etag = response.headers.get("etag") or etag
+    poll.last_modified = response.headers.get("last-modified") or last_modified
+    if response.not_modified:
+        poll.not_modified = True
+        return
+    follower = _Follower(fetcher, poll, ignore_robots, is_known or (lambda _link: False), max_new)
+    try:
+        body = _gunzip(response.body, fetcher.settings.max_page_bytes)
+    except FetchError as exc:
+        poll.error = str(exc)
+        return
+    kind = document_kind(Response(response.url, response.status, response.headers, body, response.fetched))
+    if kind == "feed":
+        _read_feed(follower, response, body)
+    elif kind == "jsonfeed":
+        _read_json_feed(follower, response, body)
+    elif kind == "sitemap":
+        _read_sitemap(follower, response.url, body)
+    else:
+        poll.kind = "page"
+        page = html_page(response, hints={})
+        poll.items.append(page if isinstance(page, Page) else Failure(url, "fetch", page))
+
+
+def html_page(response: Response, hints: dict, source: str | None = None) -> Page | str:
+    """The fetched HTML as a page, or why it is not one. The header charset rides along as a hint for
+    the decoder, and the raw bytes stay exactly as they arrived."""
+    if response.content_type not in HTML_TYPES and not response.content_type.startswith("text/"):
+        return f"not a web page ({response.content_type})"
+    if not response.body.strip():
+        return "empty response"
+    if looks_binary(response.body):
+        return "binary data, not a web page"
+    if response.charset:
+        hints = {**hints, "charset": response.charset}
+    return Page(uri=response.url, raw=response.body, kind="html", url=response.url, fetched=response.fetched,
+                source=source, hints=hints)
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """Sitemaps are often served as ``.xml.gz`` files (not Content-Encoding), so inflate them here."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        data = zlib.decompressobj(wbits=31).decompress(body, limit + 1)
+    except zlib.error:
+        return body
+    if len(data) > limit:
+        raise FetchError(f"gzipped document larger than the {limit:,}-byte limit (setting max_page_bytes)")
+    return data
+
+
+class _Follower:
+    """Fetches the pages a source's entries point to, within a per-poll budget."""
+
+    def __init__(self, fetcher: Fetcher, poll: Poll, ignore_robots: bool, is_known: Callable[[str], bool],
+                 budget: int) -> None:
+        self.fetcher, self.poll, self.ignore_robots, self.is_known, self.budget = (
+            fetcher, poll, ignore_robots, is_known, budget)
+
+    def entry(self, entry: Page | Failure) -> None:
+        """A parsed feed entry: kept as is when it carries the article, else its link is followed."""
+        if isinstance(entry, Failure):
+            self.poll.items.append(entry)
+            return
+        link = entry.url
+        if is_http(link) and self.is_known(link):
+            return
+        if entry.kind != "feed" or not is_http(link):
+            self.poll.items.append(entry)
+            if link:
+                self.poll.links.append(link)
+            return
+        self.follow(link, entry.hints, entry.source, fallback=entry)
+
+    def follow(self, link: str, hints: dict, source: str | None, fallback: Page | None = None) -> None:
+        if self.budget <= 0:
+            return  # not remembered, so the next poll picks it up
+        self.budget -= 1
+        try:
+            response = self.fetcher.get(link, ignore_robots=self.ignore_robots)
+            page = html_page(response, hints, source)
+        except FetchError as exc:
+            self.poll.items.append(Failure(link, "fetch", str(exc)))
+            if exc.transient:
+                return  # try again next poll
+            page = None
+        if isinstance(page, Page):
+            self.poll.items.append(page)
+        else:
+            if isinstance(page, str):
+                self.poll.items.append(Failure(link, "fetch", page))
+            if fallback is not None:  # keep the headline the feed gave, as a teaser
+                self.poll.items.append(fallback)
+        self.poll.links.append(link)
+
+
+def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
+    poll = follower.poll
+    poll.kind = "feed"
+    headers = {"content-location": response.url}
+    if response.charset:  # RFC 3023: the HTTP charset overrides the XML declaration
+        headers["content-type"] = response.headers["content-type"]
+    parsed = feedparser.parse(body, response_headers=headers)
+    poll.title = parsed.feed.get("title") or None
+    if not parsed.entries:
+        problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
+        poll.error = f"feed has no entries{problem}"[:300]
+        return
+    for number, entry in enumerate(parsed.entries, start=1):
+        follower.entry(feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched))
+    if parsed.get("bozo") and not any(isinstance(item, Page) for item in poll.items):
+        poll.error = f"malformed feed: {parsed.bozo_exception}"[:300]
+        poll.items = []  # the feed's failure says it once; its unreadable entries would repeat it
+
+
+def _read_json_feed(follower: _Follower, response: Response, body: bytes) -> None:
+    poll = follower.poll
+    poll.kind = "feed"
+    try:
+        poll.title, entries = sources.json_feed(body, response.url)
+    except ValueError as exc:
+        poll.error = f"malformed JSON Feed: {exc}"[:300]
+        return
+    if not entries:
+        poll.error = "feed has no entries"
+        return
+    for number, entry in enumerate(entries, start=1):
+        follower.entry(feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched))
+
+
+def _read_sitemap(follower: _Follower, url: str, body: bytes, depth: int = 0) -> None:
+    poll = follower.poll
+    poll.kind = "sitemap"
+    try:
+        sitemap = sources.parse_sitemap(body, url)
+    except ValueError as exc:
+        poll.error = f"malformed sitemap: {exc}"[:300]
+        return
+    for child in sitemap.children[:MAX_CHILD_SITEMAPS] if depth == 0 else []:
+        try:
+            response = follower.fetcher.get(child, ignore_robots=follower.ignore_robots)
+            _read_sitemap(follower, response.url, _gunzip(response.body, follower.fetcher.settings.max_page_bytes),
+                          depth + 1)
+        except FetchError as exc:
+            poll.items.append(Failure(child, "fetch", str(exc)))
+    for link, hints in sitemap.urls:
+        if is_http(link) and not follower.is_known(link):
+            follower.follow(link, hints, None)
+
+
+def fetch_target(url: str, settings: Settings) -> Iterator[Page | Failure]:
+    """The pages behind one http(s) URL given to ``newsdesk ingest``: a feed's entries (with their article
+    pages), a sitemap's pages, or the page itself."""
+    with Fetcher(settings) as fetcher:
+        poll = poll_url(fetcher, url)
+    if poll.error:
+        yield Failure(url, "fetch", poll.error)
+    yield from poll.items

@@ -1,0 +1,176 @@
+"""The fetch round and the watch loop that keeps a desk current.
+
+A round polls every due source in a small thread pool (fetching is waiting, and the per-host gates in
+the fetcher keep any one site from being hammered however many of its feeds are due), while the main
+thread feeds each finished poll through the same pipeline steps as ``newsdesk ingest``: skip known →
+extract → dedup → store. A source's row (validators, next due time, health) advances only after its
+pages are stored, so a round stopped at any point loses nothing: what was not stored is fetched again.
+
+``watch`` runs rounds until stopped, sleeping until the next source is due. Failing sources back off
+(doubling their interval up to a day) and are reported each round; one bad feed never stops the loop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsdesk import pipeline
+from newsdesk.ingest import sources
+from newsdesk.ingest.fetch import Fetcher, Poll, poll_url
+from newsdesk.records import Failure
+from newsdesk.settings import Settings
+from newsdesk.store.sqlite import connect
+
+MAX_WORKERS = 8  # threads, all waiting on the network; politeness is per host, in the fetcher
+IDLE_CHECK_SECONDS = 60.0  # watch re-reads the source list at least this often (sources added meanwhile)
+
+
+@dataclass
+class Round:
+    report: pipeline.Report = field(default_factory=pipeline.Report)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)  # one per polled source
+    interrupted: bool = False
+
+
+def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = False,
+              only: list[str] | None = None, fetcher: Fetcher | None = None, stop: threading.Event | None = None,
+              on_source: Callable[[dict[str, Any]], None] | None = None,
+              on_item: Callable[[Failure | None], None] | None = None, enrich: bool = True) -> Round:
+    """Poll the due sources (or all, or those named in ``only``) once and store what they hold."""
+    from newsdesk.dedup import Deduper
+    from newsdesk.store.queries import recent_articles_for_dedup
+
+    due = sources.due(db, everything=everything or bool(only))
+    if only:
+        due = [feed for feed in due if feed["url"] in only or str(feed["id"]) in only]
+    result = Round()
+    if not due:
+        return result
+    due = interleave_hosts(due)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(settings, stop)
+    stop = fetcher.stop
+    deduper = Deduper.from_articles(recent_articles_for_dedup(db))
+    is_known = KnownLinks(db)
+    try:
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(due)), thread_name_prefix="fetch") as pool:
+            futures = [pool.submit(_poll, fetcher, feed, is_known) for feed in due]
+            handled: set[int] = set()
+            try:
+                _consume(futures, handled, db, result, deduper, on_source, on_item)
+            except KeyboardInterrupt:
+                # Stop fetching, then store every poll that already finished; the rest is re-polled later.
+                result.interrupted = True
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                _consume(futures, handled, db, result, deduper, on_source, on_item)
+    finally:
+        is_known.close()
+        if own_fetcher:
+            fetcher.close()
+    result.interrupted = result.interrupted or stop.is_set()
+    if enrich and result.report.stored and not result.interrupted:
+        # Skipped on a stop to exit quickly: these steps work on whatever is pending, so the next run does it.
+        pipeline.enrich_store(db, settings, result.report)
+    return result
+
+
+def interleave_hosts(feeds: list) -> list:
+    """Order sources host by host in turn, so the workers spread over hosts instead of all queueing at the
+    gate of one site that has many feeds due."""
+    by_host: dict[str, list] = {}
+    for feed in feeds:
+        by_host.setdefault(urlsplit(feed["url"]).hostname or "", []).append(feed)
+    queues = list(by_host.values())
+    return [queue[i] for i in range(max(map(len, queues), default=0)) for queue in queues if i < len(queue)]
+
+
+class KnownLinks:
+    """A thread-safe "already handled?" check on a read connection of its own: workers ask it while the
+    main thread writes through the store's connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        path = db.execute("PRAGMA database_list").fetchone()["file"]
+        self.reader = connect(path, readonly=True) if path else None  # an in-memory store has one connection
+        self.db = self.reader or db
+        self.lock = threading.Lock()
+
+    def __call__(self, link: str) -> bool:
+        with self.lock:
+            return sources.is_known_link(self.db, link)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+
+
+def _poll(fetcher: Fetcher, feed: sqlite3.Row, is_known: Callable[[str], bool]) -> tuple[sqlite3.Row, Poll]:
+    try:
+        poll = poll_url(fetcher, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
+                        ignore_robots=bool(feed["ignore_robots"]), is_known=is_known)
+    except Exception as exc:  # a bug or a parser crash on one source fails that source, never the watch
+        poll = Poll(feed["url"], error=f"internal error: {type(exc).__name__}: {exc}"[:300])
+    return feed, poll
+
+
+def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, result: Round, deduper,
+             on_source: Callable | None, on_item: Callable | None) -> None:
+    for future in as_completed(futures):
+        if future.cancelled() or id(future) in handled:
+            continue
+        handled.add(id(future))
+        feed, poll = future.result()
+        outcome = store_poll(db, feed, poll, result.report, deduper, on_item)
+        result.outcomes.append(outcome)
+        if on_source:
+            on_source(outcome)
+
+
+def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pipeline.Report, deduper,
+               on_item: Callable[[Failure | None], None] | None = None) -> dict[str, Any]:
+    """Run one poll's pages through the ingest steps, then advance the source's row."""
+    before = (report.stored, report.known, report.duplicates, report.failed)
+    pages = pipeline.skip_known(poll.items, db, report)
+    for outcome in pipeline.store(pipeline.dedup(pipeline.extract_pages(pages), deduper), db, report):
+        if on_item:
+            on_item(outcome)
+    if poll.error:
+        report.failures.append(Failure(poll.url, "fetch", poll.error))
+        report.count("fetch", "failed")
+    stored, known, duplicates, failed = (now - then for now, then in zip(
+        (report.stored, report.known, report.duplicates, report.failed), before))
+    with db:
+        health = sources.record_poll(db, feed, poll, stored)
+    return {"id": feed["id"], "url": feed["url"], "title": feed["title"] or poll.title, "kind": poll.kind,
+            "stored": stored, "known": known, "duplicates": duplicates,
+            "failed": failed - (1 if poll.error else 0), **health}
+
+
+def watch(db: sqlite3.Connection, settings: Settings, *, stop: threading.Event | None = None,
+          on_source: Callable[[dict[str, Any]], None] | None = None,
+          on_round: Callable[[Round], None] | None = None, max_rounds: int | None = None,
+          enrich: bool = True) -> int:
+    """Run rounds until ``stop`` is set, Ctrl-C, or ``max_rounds``; returns the number of rounds run."""
+    stop = stop or threading.Event()
+    rounds = 0
+    with Fetcher(settings, stop) as fetcher:  # one client for the whole watch: connections and robots.txt reused
+        while not stop.is_set() and (max_rounds is None or rounds < max_rounds):
+            result = run_round(db, settings, fetcher=fetcher, on_source=on_source, enrich=enrich)
+            rounds += 1
+            if on_round:
+                on_round(result)
+            if result.interrupted or (max_rounds is not None and rounds >= max_rounds):
+                break
+            wake = sources.next_wake(db)
+            wait = IDLE_CHECK_SECONDS
+            if wake is not None:
+                wait = min(max((wake - sources.now_utc()).total_seconds(), 1.0), IDLE_CHECK_SECONDS)
+            stop.wait(wait)
+    return rounds

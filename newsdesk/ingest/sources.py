@@ -1,0 +1,304 @@
+"""The sources a desk follows, and reading the documents they publish besides RSS/Atom.
+
+A source is a URL polled on a schedule: a feed (RSS, Atom, RDF, JSON Feed), a sitemap (news sitemaps
+included) or a plain page. Its row in ``feeds`` keeps what polite polling needs (validators for a
+conditional GET, when it is next due) and what a user needs to judge it (last success, last error,
+consecutive failures, items per day). ``feed_items`` remembers every entry address already handled, so
+an article page is fetched once, not on every poll of a feed that still lists it.
+
+OPML is the lingua franca of feed readers, so a source list moves in and out as OPML. JSON Feed and
+sitemaps are parsed here because feedparser reads neither; both are small formats.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+DEFAULT_INTERVAL = 1800  # seconds between polls of one source
+MIN_INTERVAL = 60
+MAX_BACKOFF = 86400  # a failing source is still tried once a day
+ITEMS_PER_DAY_WINDOW = 7  # days
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_interval(text: str | int) -> int:
+    """Seconds from ``900``, ``15m``, ``2h`` or ``1d``; at least a minute, so no source is hammered."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(text).lower())
+    if not match:
+        raise ValueError(f"bad interval {text!r} (use e.g. 900, 15m, 2h, 1d)")
+    seconds = float(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+    if seconds < MIN_INTERVAL:
+        raise ValueError(f"interval {text!r} is shorter than the {MIN_INTERVAL}-second minimum")
+    return int(seconds)
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+# ---- the source list ----
+
+def add(db: sqlite3.Connection, url: str, title: str | None = None, interval: int = DEFAULT_INTERVAL,
+        ignore_robots: bool = False, site_url: str | None = None) -> bool:
+    """Add a source; False when it was already there (its settings are then left alone)."""
+    with db:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO feeds (url, title, site_url, interval, ignore_robots) VALUES (?, ?, ?, ?, ?)",
+            (check_url(url), title, site_url, interval, int(ignore_robots)),
+        )
+    return cursor.rowcount == 1
+
+
+def remove(db: sqlite3.Connection, url_or_id: str) -> bool:
+    """Forget a source and its remembered entries; the articles it brought stay in the store."""
+    with db:
+        cursor = db.execute("DELETE FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?", (url_or_id, url_or_id))
+    return cursor.rowcount > 0
+
+
+def listing(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every source with its health, items per day over the last week included."""
+    since = iso(now_utc() - timedelta(days=ITEMS_PER_DAY_WINDOW))
+    rows = db.execute(
+        """SELECT f.*, (SELECT COUNT(*) FROM feed_items i WHERE i.feed_id = f.id AND i.seen >= ?) AS recent
+           FROM feeds f ORDER BY f.id""", (since,)).fetchall()
+    result = []
+    for row in rows:
+        data = dict(row)
+        added = datetime.fromisoformat(data["added"].replace("Z", "+00:00"))
+        days = min(ITEMS_PER_DAY_WINDOW, max((now_utc() - added).total_seconds() / 86400, 1.0))
+        data["items_per_day"] = round(data.pop("recent") / days, 1)
+        data["ignore_robots"] = bool(data["ignore_robots"])
+        data["active"] = bool(data["active"])
+        data["status"] = "disabled" if not data["active"] else "failing" if data["failures"] else (
+            "ok" if data["last_success"] else "new")
+        result.append(data)
+    return result
+
+
+def due(db: sqlite3.Connection, everything: bool = False) -> list[sqlite3.Row]:
+    """Active sources whose next poll time has come (or all active ones), the longest-waiting first."""
+    if everything:
+        return db.execute("SELECT * FROM feeds WHERE active = 1 ORDER BY id").fetchall()
+    return db.execute(
+        "SELECT * FROM feeds WHERE active = 1 AND (next_due IS NULL OR next_due <= ?) "
+        "ORDER BY next_due IS NOT NULL, next_due, id", (iso(now_utc()),)).fetchall()
+
+
+def next_wake(db: sqlite3.Connection) -> datetime | None:
+    row = db.execute("SELECT MIN(COALESCE(next_due, '')) FROM feeds WHERE active = 1").fetchone()
+    if row[0] is None:
+        return None
+    return datetime.fromisoformat(row[0].replace("Z", "+00:00")) if row[0] else now_utc()
+
+
+def is_known_link(db: sqlite3.Connection, link: str) -> bool:
+    return db.execute("SELECT 1 FROM feed_items WHERE link = ?", (link,)).fetchone() is not None
+
+
+def backoff_seconds(interval: int, failures: int, retry_after: float | None = None) -> int:
+    """Wait after the n-th consecutive failure: the interval doubled per failure, capped at a day, never
+    sooner than the server's Retry-After, with jitter so failed sources do not retry in lockstep."""
+    wait = min(interval * 2 ** min(failures, 10), MAX_BACKOFF) * random.uniform(0.9, 1.1)
+    return int(max(wait, retry_after or 0))
+
+
+def record_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll, stored: int) -> dict[str, Any]:
+    """Write a poll's outcome to the source's row (in the caller's transaction); returns the health."""
+    moment = now_utc()
+    for link in poll.links:
+        db.execute("INSERT OR IGNORE INTO feed_items (link, feed_id, seen) VALUES (?, ?, ?)",
+                   (link, feed["id"], iso(moment)))
+    if poll.interrupted:
+        return {"ok": True, "not_modified": False, "new": stored, "next_in": 0, "interrupted": True}
+    if poll.error:
+        failures = feed["failures"] + 1
+        gone = poll.status == 410
+        wait = backoff_seconds(feed["interval"], failures, poll.retry_after)
+        error = poll.error + ("; the site says the source is gone, so it is disabled" if gone else "")
+        db.execute(
+            "UPDATE feeds SET failures = ?, last_error = ?, last_error_at = ?, last_poll = ?, next_due = ?, "
+            "active = ? WHERE id = ?",
+            (failures, error, iso(moment), iso(moment), iso(moment + timedelta(seconds=wait)), int(not gone),
+             feed["id"]))
+        return {"ok": False, "error": error, "failures": failures, "next_in": wait, "disabled": gone}
+    wait = int(feed["interval"] * random.uniform(0.95, 1.05))
+    db.execute(
+        "UPDATE feeds SET failures = 0, last_success = ?, last_poll = ?, next_due = ?, etag = ?, last_modified = ?, "
+        "kind = COALESCE(?, kind), title = COALESCE(title, ?), items_total = items_total + ? WHERE id = ?",
+        (iso(moment), iso(moment), iso(moment + timedelta(seconds=wait)), poll.etag, poll.last_modified,
+         poll.kind, poll.title, stored, feed["id"]))
+    return {"ok": True, "not_modified": poll.not_modified, "new": stored, "next_in": wait}
+
+
+# ---- OPML ----
+
+def _parser() -> etree.XMLParser:
+    # Untrusted XML: no entity expansion, no DTD or network access.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
+
+
+def read_opml(data: bytes) -> list[dict[str, str | None]]:
+    """The feeds an OPML file lists (outlines with an ``xmlUrl``, at any depth of folders)."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not a valid OPML file: {exc}") from exc
+    found = []
+    for outline in root.iter("outline"):
+        url = outline.get("xmlUrl") or outline.get("xmlurl")
+        if url and urlsplit(url.strip()).scheme in ("http", "https"):
+            found.append({"url": url.strip(), "title": outline.get("title") or outline.get("text"),
+                          "site_url": outline.get("htmlUrl") or outline.get("htmlurl")})
+    return found
+
+
+def import_opml(db: sqlite3.Connection, data: bytes, interval: int = DEFAULT_INTERVAL) -> tuple[int, int]:
+    """Add every feed of an OPML file; returns (added, already there)."""
+    added = known = 0
+    for feed in read_opml(data):
+        if add(db, feed["url"], feed["title"], interval, site_url=feed["site_url"]):
+            added += 1
+        else:
+            known += 1
+    return added, known
+
+
+def export_opml(db: sqlite3.Connection, title: str = "newsdesk sources") -> bytes:
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "dateCreated").text = now_utc().strftime("%a, %d %b %Y %H:%M:%S GMT")
+    body = etree.SubElement(root, "body")
+    for row in db.execute("SELECT url, title, site_url, kind FROM feeds ORDER BY id"):
+        attrs = {"text": row["title"] or row["url"], "type": "rss", "xmlUrl": row["url"]}
+        if row["title"]:
+            attrs["title"] = row["title"]
+        if row["site_url"]:
+            attrs["htmlUrl"] = row["site_url"]
+        etree.SubElement(body, "outline", attrs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ---- JSON Feed ----
+
+def _struct(value: Any) -> time.struct_time | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).timetuple()
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def json_feed(data: bytes, base_url: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """Title and entries of a JSON Feed (1.0/1.1), as feedparser-style dicts for ``feeds.entry_page``."""
+    try:
+        document = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(str(exc)) from exc
+    if not isinstance(document, dict) or not _text(document.get("version")).startswith("https://jsonfeed.org/"):
+        raise ValueError("no JSON Feed version")
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise ValueError("no items list")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        content = _text(item.get("content_html"))
+        if not content and _text(item.get("content_text")):
+            content = "".join(f"<p>{html.escape(part)}</p>" for part in _text(item["content_text"]).split("\n\n"))
+        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        author = next((_text(a.get("name")) for a in authors if isinstance(a, dict) and _text(a.get("name"))), "")
+        link = _text(item.get("url")) or _text(item.get("external_url"))
+        entries.append({
+            "title": _text(item.get("title")),
+            "summary": _text(item.get("summary")),
+            "link": urljoin(base_url, link) if link else None,
+            "content": [{"value": content}] if content else [],
+            "published_parsed": _struct(item.get("date_published")),
+            "updated_parsed": _struct(item.get("date_modified")),
+            "author": author or None,
+        })
+    return _text(document.get("title")) or None, entries
+
+
+# ---- sitemaps ----
+
+@dataclass
+class Sitemap:
+    children: list[str] = field(default_factory=list)  # child sitemaps of a sitemap index
+    urls: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (page URL, hints), newest first
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, name: str) -> str:
+    for child in element.iter():
+        if _local(child.tag) == name and child.text:
+            return child.text.strip()
+    return ""
+
+
+def parse_sitemap(data: bytes, base_url: str) -> Sitemap:
+    """A sitemap or sitemap index; news sitemap titles and publication dates become page hints."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(str(exc)) from exc
+    sitemap = Sitemap()
+    kind = _local(root.tag)
+    if kind == "sitemapindex":
+        entries = [(urljoin(base_url, _child_text(e, "loc")), _child_text(e, "lastmod"))
+                   for e in root if _local(e.tag) == "sitemap" and _child_text(e, "loc")]
+        sitemap.children = [loc for loc, _ in sorted(entries, key=lambda e: e[1], reverse=True)]
+        return sitemap
+    if kind != "urlset":
+        raise ValueError(f"root element is <{kind}>, not <urlset> or <sitemapindex>")
+    dated = []
+    for element in root:
+        if _local(element.tag) != "url" or not _child_text(element, "loc"):
+            continue
+        hints = {}
+        if _child_text(element, "title"):
+            hints["title"] = _child_text(element, "title")
+        published = _child_text(element, "publication_date")
+        if published:
+            hints["published"] = published
+        order = published or _child_text(element, "lastmod")
+        dated.append((order, urljoin(base_url, _child_text(element, "loc")), hints))
+    dated.sort(key=lambda d: d[0], reverse=True)
+    sitemap.urls = [(loc, hints) for _, loc, hints in dated]
+    return sitemap
