@@ -7,6 +7,7 @@ import zlib
 
 from newsdesk.records import Article, Block, Page, Source, Teaser
 from newsdesk.store import queries, write
+from newsdesk.store.search import MARK_OPEN, find
 from newsdesk.store.sqlite import MIGRATIONS, connect
 
 
@@ -45,18 +46,18 @@ def test_search_ranks_title_matches_first_and_marks_snippets(db):
                   "afp.example", "https://afp.example/1", "2016-10-06")
     store_article(db, "Markets rose. Traders mentioned Aleppo only in passing while discussing oil.",
                   "Oil prices climb", "markets.example", "https://markets.example/2", "2016-10-06")
-    rows = queries.search(db, "aleppo")
+    rows = find(db, "aleppo")["hits"]
     assert [r["headline"] for r in rows] == ["Aleppo bombardment scaled back", "Oil prices climb"]
-    assert "[Aleppo]" in rows[1]["snippet"]
-    assert queries.search(db, "aleppo", site="markets.example")[0]["site"] == "markets.example"
-    assert queries.search(db, "aleppo", since="2016-10-07") == []
+    assert MARK_OPEN + "Aleppo" in rows[1]["snippet"]
+    assert find(db, "aleppo", site="markets.example")["hits"][0]["site"] == "markets.example"
+    assert find(db, "aleppo", since="2016-10-07")["hits"] == []
 
 
 def test_search_never_raises_on_fts_syntax_in_user_text(db):
     store_article(db, "Text about NEAR and OR operators.", "Operators", "s.example", "https://s.example/1", "2020-01-01")
     for query in ['"unbalanced', "AND OR NOT", "col:umn*", "(((", "NEAR(", "'; DROP TABLE articles; --"]:
-        queries.search(db, query)
-    assert queries.search(db, '"NEAR and OR"')[0]["headline"] == "Operators"
+        find(db, query)
+    assert find(db, '"NEAR and OR"')["hits"][0]["headline"] == "Operators"
 
 
 def test_article_read_back_keeps_subheads_sources_and_page_teasers(db):
@@ -68,7 +69,7 @@ def test_article_read_back_keeps_subheads_sources_and_page_teasers(db):
     assert data["untitled"] and data["subheads"] == ["A subhead"]
     assert [s["site"] for s in data["sources"]] == ["s.example"]
     assert [t["headline"] for t in data["teasers"]] == ["Other story headline"]
-    assert queries.search(db, "standfirst")[0]["kind"] == "teaser"
+    assert find(db, "standfirst")["hits"][0]["kind"] == "teaser"
 
 
 def test_readonly_connection_refuses_a_missing_store(tmp_path):

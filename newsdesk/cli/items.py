@@ -30,18 +30,27 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, offset: int, **f
 
     Words are AND-ed; "quoted phrases" match exactly. Filters combine with the query or stand alone.
     """
+    from newsdesk.store.search import MARK_CLOSE, MARK_OPEN, find
+
     if not query and not any(filters.values()):
         raise click.UsageError("give a QUERY or at least one filter")
-    rows = queries.search(ctx.connect(readonly=True), query, limit=limit, offset=offset, **filters)
-    for row in rows:
+    try:
+        result = find(ctx.connect(readonly=True), query, limit=limit, offset=offset, **filters)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for hit in result["hits"]:
+        for key in ("title_hl", "snippet"):
+            marked = hit.get(key) or ""
+            hit[key] = marked.replace(MARK_OPEN, "" if as_json else "[").replace(MARK_CLOSE, "" if as_json else "]")
         if as_json:
-            emit_json(row)
+            emit_json(hit)
         else:
-            click.echo(f"{row['item_id']}  {row['published'] or '':<10.10}  {row['site'] or '':<20.20}  "
-                       f"{shorten(row['headline'], 70)}")
-            click.echo(f"    {shorten(row['snippet'], 110)}")
-    if not rows and not as_json:
-        click.echo("no matches", err=True)
+            click.echo(f"{hit['item_id']}  {hit.get('published') or '':<10.10}  {hit.get('site') or '':<20.20}  "
+                       f"{shorten(hit.get('headline'), 70)}")
+            click.echo(f"    {shorten(hit['snippet'], 110)}")
+    if not as_json:
+        shown = len(result["hits"])
+        click.echo(f"{shown} of {result['total']} match(es)" if shown else "no matches", err=True)
 
 
 @click.command()

@@ -7,7 +7,6 @@ the templates all see the same shapes.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -81,78 +80,6 @@ def item(db: sqlite3.Connection, item_id: str) -> dict | None:
     if item_id.startswith("s"):
         return story(db, item_id)
     return article(db, item_id)
-
-
-def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: bare words AND-ed, quoted phrases kept; never an FTS syntax error."""
-    phrases = re.findall(r'"([^"]+)"', text)
-    rest = re.sub(r'"[^"]*"', " ", text)
-    words = re.findall(r"\w+", rest)
-    terms = [f'"{p.strip()}"' for p in phrases if p.strip()] + [f'"{w}"' for w in words]
-    return " ".join(terms)
-
-
-def search(
-    db: sqlite3.Connection,
-    query: str = "",
-    *,
-    person: str | None = None,
-    place: str | None = None,
-    site: str | None = None,
-    language: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    kind: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> list[dict]:
-    """Full-text search ranked by bm25 (title weighted over body), with highlighted snippets and filters."""
-    where, params = [], []
-    match = fts_query(query)
-    if match:
-        sql = """SELECT s.item_id, s.kind, bm25(search, 0, 0, 8.0, 1.0, 0.5) AS rank,
-                        highlight(search, 2, '[', ']') AS title_hl,
-                        snippet(search, 3, '[', ']', '…', 24) AS snippet
-                 FROM search s WHERE search MATCH ?"""
-        params.append(match)
-    else:
-        sql = "SELECT s.item_id, s.kind, 0 AS rank, s.title AS title_hl, substr(s.body, 1, 200) AS snippet FROM search s WHERE 1"
-    if kind:
-        where.append("s.kind = ?")
-        params.append(kind)
-    joins = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = s.item_id"
-    if site:
-        where.append("coalesce(a.site, t.site) = ?")
-        params.append(site)
-    if language:
-        where.append("a.language = ?")
-        params.append(language)
-    if since:
-        where.append("coalesce(a.published, t.published) >= ?")
-        params.append(since)
-    if until:
-        where.append("coalesce(a.published, t.published) < ?")
-        params.append(until)
-    if person:
-        where.append("s.item_id IN (SELECT article_id FROM entities WHERE label = 'PERSON' AND name LIKE ?)")
-        params.append(f"%{person}%")
-    if place:
-        where.append("s.item_id IN (SELECT article_id FROM places WHERE name LIKE ?)")
-        params.append(f"%{place}%")
-    sql = f"""SELECT q.*, coalesce(a.headline, t.headline) AS headline, coalesce(a.site, t.site) AS site,
-                     coalesce(a.published, t.published) AS published, coalesce(a.story_id, t.story_id) AS story_id,
-                     a.standfirst AS standfirst, a.language AS language, t.standfirst AS teaser_standfirst
-              FROM ({sql}) q {joins.replace('s.item_id', 'q.item_id')}
-              WHERE {' AND '.join(w.replace('s.', 'q.') for w in where) or '1'}
-              ORDER BY q.rank, published DESC LIMIT ? OFFSET ?"""
-    params += [limit, offset]
-    rows = []
-    for row in db.execute(sql, params):
-        data = dict(row)
-        data["standfirst"] = data.pop("standfirst") or data.pop("teaser_standfirst")
-        data.pop("teaser_standfirst", None)
-        rows.append(data)
-    return rows
 
 
 def newest_time(db: sqlite3.Connection) -> str | None:

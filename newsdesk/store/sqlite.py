@@ -116,6 +116,8 @@ def m001_core(db: sqlite3.Connection) -> None:
             item_id UNINDEXED, kind UNINDEXED, title, body, site,
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
+        -- FTS5 cannot index item_id; this finds an item's search row without scanning the index
+        CREATE TABLE search_rows (item_id TEXT PRIMARY KEY, row INTEGER NOT NULL);
         """
     )
 

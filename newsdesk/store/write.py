@@ -73,11 +73,15 @@ def save_source(db: sqlite3.Connection, source: Source) -> None:
 
 
 def index_item(db: sqlite3.Connection, item_id: str, kind: str, title: str, body: str, site: str | None) -> None:
-    db.execute("DELETE FROM search WHERE item_id = ?", (item_id,))
-    db.execute(
+    """(Re)index one item for full-text search, replacing its previous entry."""
+    old = db.execute("SELECT row FROM search_rows WHERE item_id = ?", (item_id,)).fetchone()
+    if old:
+        db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+    row = db.execute(
         "INSERT INTO search (item_id, kind, title, body, site) VALUES (?, ?, ?, ?, ?)",
         (item_id, kind, title, body, site or ""),
-    )
+    ).lastrowid
+    db.execute("INSERT OR REPLACE INTO search_rows (item_id, row) VALUES (?, ?)", (item_id, row))
 
 
 def set_headline(db: sqlite3.Connection, article_id: str, headline: str, headline_sentence: int | None,

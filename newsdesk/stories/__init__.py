@@ -71,10 +71,12 @@ def _refresh_story(db: sqlite3.Connection, story_id: str) -> None:
     db.execute(
         """UPDATE stories SET
              size = (SELECT count(*) FROM story_members WHERE story_id = :id),
-             sources = (SELECT count(DISTINCT coalesce(s.site, s.url)) FROM sources s
-                          JOIN story_members m ON m.item_id = s.article_id WHERE m.story_id = :id)
-                     + (SELECT count(DISTINCT t.site) FROM teasers t
-                          JOIN story_members m ON m.item_id = t.id WHERE m.story_id = :id),
+             sources = (SELECT count(DISTINCT src) FROM (
+                          SELECT coalesce(s.site, s.url, s.page_hash) AS src FROM sources s
+                            JOIN story_members m ON m.item_id = s.article_id WHERE m.story_id = :id
+                          UNION ALL
+                          SELECT coalesce(t.site, t.page_hash) FROM teasers t
+                            JOIN story_members m ON m.item_id = t.id WHERE m.story_id = :id)),
              first_seen = (SELECT min(time) FROM story_times WHERE story_id = :id),
              last_seen = (SELECT max(time) FROM story_times WHERE story_id = :id),
              headline = NULL, standfirst = NULL,

@@ -1,0 +1,34 @@
+"""``newsdesk serve``: the web desk over the store."""
+
+from __future__ import annotations
+
+import click
+
+from newsdesk.cli.common import Context, pass_ctx
+
+
+@click.command()
+@click.option("--db", "db_path", metavar="PATH", help="SQLite store (same as the top-level --db).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+@pass_ctx
+def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool) -> None:
+    """Serve the web desk: front page, stories, articles, search, feeds and a JSON API."""
+    import os
+
+    import uvicorn
+
+    path = db_path or ctx.settings.db
+    click.echo(f"newsdesk desk on http://{host}:{port}/  (store: {path})", err=True)
+    if reload:
+        # uvicorn's reloader imports the app by name in a fresh process, so the store path travels by env.
+        os.environ["NEWSDESK_DB"] = path
+        uvicorn.run("newsdesk.web.app:app_from_env", factory=True, host=host, port=port, reload=True)
+        return
+    from newsdesk.web.app import create_app
+
+    uvicorn.run(create_app(path), host=host, port=port, log_level="info")
+
+
+COMMANDS = [serve]

@@ -1,0 +1,269 @@
+"""Full-text search over articles and teasers: bm25-ranked, highlighted, filtered and paged.
+
+Ranking and snippets are two steps: the first ranks every match (cheap: bm25 only) and keeps one page;
+only that page's rows are then highlighted. Computing snippets for every match before the LIMIT, as a
+single query would, costs seconds on common words over 100k articles. Matches are marked with control
+characters, not brackets, so a headline like "[COLUMNIST] …" is never mistaken for a match.
+
+``ItemMeta`` keeps site, language and date of every searchable item in memory, keyed by full-text rowid.
+Filtering full-text matches by site, language or date in SQL joins each match to its article row: on
+100k articles a common word costs 10k random row reads (hundreds of milliseconds). The desk instead
+keeps these three fields per item in a dict (about 150 bytes an item) and filters matches in Python.
+Items only ever enter the full-text index with a new, larger rowid (re-indexing deletes and inserts),
+so the cache catches up by reading rows above the largest rowid it has seen: an ingest running beside
+the desk costs it only the new rows.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+
+# Private-use control characters cannot occur in stored text as markup, unlike "[" and "]", which real
+# headlines contain ("[COLUMNIST] …"); search marks matches with these and the desk renders them.
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: bare words AND-ed, quoted phrases kept; never an FTS syntax error."""
+    phrases = re.findall(r'"([^"]+)"', text)
+    rest = re.sub(r'"[^"]*"', " ", text)
+    words = re.findall(r"\w+", rest)
+    terms = [f'"{p.strip()}"' for p in phrases if p.strip()] + [f'"{w}"' for w in words]
+    return " ".join(terms)
+
+
+RANK = "bm25(search, 0, 0, 8.0, 1.0, 0.5)"  # title over body over site
+# bm25 costs a few microseconds per match; a word in most of 100k articles would take 300+ ms to rank.
+RANK_DEPTH = 10_000
+JOINS = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = s.item_id"
+
+
+def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | None = None) -> list[str]:
+    """Stored names a user's words mean: the exact name (any case) if known, else names containing it."""
+    extra, params = ("AND label = ?", [label]) if label else ("", [])
+    exact = [
+        r[0]
+        for r in db.execute(f"SELECT DISTINCT name FROM {table} WHERE name = ? COLLATE NOCASE {extra}", [name, *params])
+    ]
+    if exact:
+        return exact
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT name FROM {table} WHERE name LIKE ? ESCAPE '\\' {extra} LIMIT 50",
+            [f"%{name.replace('%', '').replace('_', '').replace(chr(92), '')}%", *params],
+        )
+    ]
+
+
+def find(
+    db: sqlite3.Connection,
+    query: str = "",
+    *,
+    site: str | None = None,
+    language: str | None = None,
+    person: str | None = None,
+    place: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    meta: ItemMeta | None = None,
+) -> dict:
+    """One page of hits with the total; ``title_hl`` and ``snippet`` carry MARK_OPEN/MARK_CLOSE.
+
+    With ``meta`` (the desk's in-memory item metadata), site, language and date filters on matched
+    words run in Python instead of joining every match to its row; the results are the same.
+
+    ``ranked_newest`` is set when the words match more than RANK_DEPTH items: only the newest that many
+    are ranked (and counted, if filters apply), which keeps a search for "said" on a big desk fast.
+    """
+    match = fts_query(query)
+    if match and site and re.search(r"\w", site):
+        # The site is also an indexed FTS column: narrowing there first spares joining every match.
+        site_words = " ".join(re.findall(r"\w+", site))
+        match = f'({match}) AND site : "{site_words}"'
+    where, params = (["search MATCH ?"], [match]) if match else ([], [])
+    joined = []  # conditions on the article or teaser row, which need the join
+    if site:
+        joined.append(("coalesce(a.site, t.site) = ?", site))
+    if language:
+        joined.append(("a.language = ?", language))
+    if since:
+        joined.append(("coalesce(a.published, t.published) >= ?", since))
+    if until:
+        joined.append(("coalesce(a.published, t.published) < ?", until))
+    if kind:
+        where.append("s.kind = ?")
+        params.append(kind)
+    resolved: dict[str, list[str]] = {}
+    for key, value, table, label in (("person", person, "entities", "PERSON"), ("place", place, "places", None)):
+        if value:
+            names = resolved[key] = resolve_names(db, table, value, label)
+            marks = ",".join("?" * len(names)) or "NULL"
+            where.append(f"s.item_id IN (SELECT article_id FROM {table} WHERE name IN ({marks}))")
+            params += names
+    if not where and not joined:
+        return {"hits": [], "total": 0, "resolved": resolved, "ranked_newest": None}
+    try:
+        ranked_newest = None
+        if match:
+            matches = db.execute("SELECT count(*) FROM search WHERE search MATCH ?", (match,)).fetchone()[0]
+            if matches > RANK_DEPTH:
+                floor = db.execute(
+                    "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                    (match, RANK_DEPTH - 1),
+                ).fetchone()[0]
+                where.append("s.rowid >= ?")
+                params.append(floor)
+                ranked_newest = RANK_DEPTH
+        if match and joined and meta is not None:
+            rows = meta.current(db)
+            # Only rowid and score per match: reading each match's item id would cost more than ranking.
+            cursor = db.cursor()
+            cursor.row_factory = None
+            scored = cursor.execute(
+                f"SELECT s.rowid, {RANK} FROM search s WHERE {' AND '.join(where)}", params
+            ).fetchall()
+            kept = sorted((score, rid) for rid, score in scored if keep(rows.get(rid), site, language, since, until))
+            chosen = [rid for _, rid in kept[offset : offset + limit]]
+            found = {
+                r["rid"]: r
+                for r in db.execute(
+                    f"SELECT rowid AS rid, item_id, kind FROM search WHERE rowid IN ({','.join('?' * len(chosen))})",
+                    chosen,
+                )
+            }
+            total, page = len(kept), [found[rid] for rid in chosen if rid in found]
+            return _finish(db, page, match, total, resolved, ranked_newest)
+        where += [condition for condition, _ in joined]
+        params += [value for _, value in joined]
+        # Ordering by date (no words given) or filtering on the item's row needs the item joined.
+        joins = JOINS if joined or not match else ""
+        base = f"FROM search s {joins} WHERE {' AND '.join(where)}"
+        if match and len(where) == 1 + bool(ranked_newest):
+            # Words alone: the match count is the total, and SQLite keeps only the top rows while ranking.
+            total = matches
+            page = db.execute(
+                f"SELECT s.rowid AS rid, s.item_id, s.kind {base} ORDER BY {RANK}, s.rowid LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        else:
+            key, direction = (RANK, "") if match else ("coalesce(a.published, t.published)", "DESC")
+            # The window count rides along with the ranking, which visits every filtered match anyway.
+            page = db.execute(
+                f"""SELECT rid, item_id, kind, count(*) OVER () AS total
+                    FROM (SELECT s.rowid AS rid, s.item_id, s.kind, {key} AS sort_key {base})
+                    ORDER BY sort_key {direction}, rid LIMIT ? OFFSET ?""",
+                [*params, limit, offset],
+            ).fetchall()
+            total = (
+                page[0]["total"]
+                if page
+                else (db.execute(f"SELECT count(*) {base}", params).fetchone()[0] if offset else 0)
+            )
+    except sqlite3.OperationalError as exc:  # an FTS5 syntax the quoting did not foresee
+        raise ValueError(f"cannot search for {query!r}: {exc}") from exc
+    return _finish(db, page, match, total, resolved, ranked_newest)
+
+
+def _finish(
+    db: sqlite3.Connection, page: list, match: str, total: int, resolved: dict, ranked_newest: int | None
+) -> dict:
+    hits = [{"item_id": r["item_id"], "kind": r["kind"], "rid": r["rid"]} for r in page]
+    _add_snippets(db, hits, match)
+    _add_metadata(db, hits)
+    for hit in hits:
+        hit.pop("rid")
+    return {"hits": hits, "total": total, "resolved": resolved, "ranked_newest": ranked_newest}
+
+
+def _add_snippets(db: sqlite3.Connection, hits: list[dict], match: str) -> None:
+    if not hits:
+        return
+    rowids = [h["rid"] for h in hits]
+    marks = ",".join("?" * len(rowids))
+    if match:
+        rows = db.execute(
+            f"""SELECT rowid, highlight(search, 2, ?, ?) AS title_hl, snippet(search, 3, ?, ?, '…', 24) AS snippet
+                FROM search WHERE search MATCH ? AND rowid IN ({marks})""",
+            [MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, match, *rowids],
+        )
+    else:
+        rows = db.execute(
+            f"SELECT rowid, title AS title_hl, substr(body, 1, 240) AS snippet FROM search WHERE rowid IN ({marks})",
+            rowids,
+        )
+    found = {r["rowid"]: r for r in rows}
+    for hit in hits:
+        row = found.get(hit["rid"])
+        hit["title_hl"] = row["title_hl"] if row else None
+        hit["snippet"] = row["snippet"] if row else None
+
+
+def _add_metadata(db: sqlite3.Connection, hits: list[dict]) -> None:
+    ids = [h["item_id"] for h in hits]
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    meta = {
+        r["id"]: dict(r)
+        for r in db.execute(
+            f"""SELECT id, headline, standfirst, site, published, language, story_id FROM articles WHERE id IN ({marks})
+            UNION ALL
+            SELECT id, headline, standfirst, site, published, NULL, story_id FROM teasers WHERE id IN ({marks})""",
+            ids + ids,
+        )
+    }
+    for hit in hits:
+        hit.update(meta.get(hit["item_id"], {}))
+        hit.pop("id", None)
+
+
+class ItemMeta:
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[str | None, str | None, str | None]] = {}
+        self._seen = 0
+        self._lock = threading.Lock()
+
+    def current(self, db: sqlite3.Connection) -> dict[int, tuple[str | None, str | None, str | None]]:
+        """rowid → (site, language, published), up to date with the store ``db`` reads."""
+        newest = db.execute("SELECT max(rowid) FROM search").fetchone()[0] or 0
+        if newest > self._seen:
+            with self._lock:
+                if newest > self._seen:
+                    rows = db.execute(
+                        """SELECT s.rowid, coalesce(a.site, t.site), a.language, coalesce(a.published, t.published)
+                           FROM search s LEFT JOIN articles a ON a.id = s.item_id
+                           LEFT JOIN teasers t ON t.id = s.item_id
+                           WHERE s.rowid > ? AND s.rowid <= ?""",
+                        (self._seen, newest),
+                    )
+                    # Readers only look rows up, so adding under the GIL while they do is safe.
+                    for rowid, site, language, published in rows:
+                        self._rows[rowid] = (site, language, published)
+                    self._seen = newest
+        return self._rows
+
+
+def keep(
+    meta: tuple[str | None, str | None, str | None] | None,
+    site: str | None,
+    language: str | None,
+    since: str | None,
+    until: str | None,
+) -> bool:
+    """Whether an item passes the filters: the same tests as the SQL ``coalesce(...)`` conditions."""
+    if meta is None:
+        return False
+    item_site, item_language, published = meta
+    if site and item_site != site:
+        return False
+    if language and item_language != language:
+        return False
+    if since and (published is None or published < since):
+        return False
+    return not (until and (published is None or published >= until))

@@ -1,0 +1,114 @@
+"""The article reader and the teaser page.
+
+An article is shown as clean text (subheads kept), with its byline or agency, date, captions, original
+link, every copy of it seen elsewhere, and the story it belongs to. The teasers that came with its page
+are listed apart: they were on the same page but are not part of the article.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
+
+from newsdesk.store import queries
+from newsdesk.web.models import NOT_FOUND, ArticlePage, TeaserPage
+from newsdesk.web.render import render, store
+
+router = APIRouter()
+ARTICLE_ID = Path(..., max_length=64, description="Article id (a…)")
+TEASER_ID = Path(..., max_length=64, description="Teaser id (t…)")
+
+
+def article_page(db: sqlite3.Connection, article_id: str) -> dict:
+    data = queries.article(db, article_id) if article_id.startswith("a") else None
+    if data is None:
+        raise HTTPException(404, f"No article with id {article_id}.")
+    canonical = data["duplicate_of"] or data["id"]
+    data["people"] = [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT name FROM entities WHERE article_id = ? AND label = 'PERSON' ORDER BY name", (canonical,)
+        )
+    ]
+    data["places"] = [
+        r[0] for r in db.execute("SELECT DISTINCT name FROM places WHERE article_id = ? ORDER BY name", (canonical,))
+    ]
+    data.pop("text", None)  # the blocks carry it, with their structure
+    return data
+
+
+def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
+    data = queries.teaser(db, teaser_id) if teaser_id.startswith("t") else None
+    if data is None:
+        raise HTTPException(404, f"No teaser with id {teaser_id}.")
+    article = None
+    if data.get("article_id"):
+        row = db.execute(
+            "SELECT id, headline, site, published FROM articles WHERE id = ?", (data["article_id"],)
+        ).fetchone()
+        article = dict(row) if row else None
+    story = None
+    if data.get("story_id"):
+        row = db.execute("SELECT id, headline FROM stories WHERE id = ?", (data["story_id"],)).fetchone()
+        story = dict(row) if row else None
+    return data | {"article": article, "story": story}
+
+
+@router.get(
+    "/articles/{article_id}.json",
+    response_model=ArticlePage,
+    responses=NOT_FOUND,
+    tags=["articles"],
+    summary="One article (JSON)",
+)
+@router.get(
+    "/api/articles/{article_id}",
+    response_model=ArticlePage,
+    responses=NOT_FOUND,
+    tags=["articles"],
+    summary="One article (JSON)",
+)
+def article_json(article_id: str = ARTICLE_ID, db: sqlite3.Connection = Depends(store)) -> dict:
+    return article_page(db, article_id)
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["articles"],
+    summary="Article reader (HTML)",
+)
+def article_html(request: Request, article_id: str = ARTICLE_ID, db: sqlite3.Connection = Depends(store)):
+    return render(request, "article.html", {"article": article_page(db, article_id)})
+
+
+@router.get(
+    "/teasers/{teaser_id}.json",
+    response_model=TeaserPage,
+    responses=NOT_FOUND,
+    tags=["articles"],
+    summary="One teaser (JSON)",
+)
+@router.get(
+    "/api/teasers/{teaser_id}",
+    response_model=TeaserPage,
+    responses=NOT_FOUND,
+    tags=["articles"],
+    summary="One teaser (JSON)",
+)
+def teaser_json(teaser_id: str = TEASER_ID, db: sqlite3.Connection = Depends(store)) -> dict:
+    return teaser_page(db, teaser_id)
+
+
+@router.get(
+    "/teasers/{teaser_id}",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["articles"],
+    summary="One teaser (HTML)",
+)
+def teaser_html(request: Request, teaser_id: str = TEASER_ID, db: sqlite3.Connection = Depends(store)):
+    return render(request, "teaser.html", {"teaser": teaser_page(db, teaser_id)})

@@ -1,0 +1,213 @@
+"""Entity and place pages: where a person, organisation or place appears, and when.
+
+Names are path segments (``/entities/Bashar%20al-Assad``), matched case-insensitively, so links written
+by hand work. Index pages list the most-mentioned names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from newsdesk.web.charts import bar_chart, coverage, place_map
+from newsdesk.web.facts import merge_places, named_facts
+from newsdesk.web.models import NOT_FOUND, EntityIndex, EntityPage
+from newsdesk.web.render import render, store
+
+router = APIRouter()
+NAME = Path(..., max_length=300, description="The name as stored (any case)")
+APPEARANCES = 200
+
+
+def _appearances(db: sqlite3.Connection, table: str, name: str) -> list[dict]:
+    return [
+        dict(r)
+        for r in db.execute(
+            f"""SELECT DISTINCT a.id AS article_id, a.headline, a.site, a.published, a.story_id
+            FROM {table} x JOIN articles a ON a.id = x.article_id WHERE x.name = ? COLLATE NOCASE
+            ORDER BY a.published DESC, a.id""",
+            (name,),
+        )
+    ]
+
+
+def entity_page(db: sqlite3.Connection, name: str) -> dict:
+    labels = [
+        r[0]
+        for r in db.execute(
+            "SELECT label FROM entities WHERE name = ? COLLATE NOCASE GROUP BY label ORDER BY count(*) DESC", (name,)
+        )
+    ]
+    if not labels:
+        raise HTTPException(404, f"No person or organisation named {name!r} in the store.")
+    stored = db.execute("SELECT name FROM entities WHERE name = ? COLLATE NOCASE LIMIT 1", (name,)).fetchone()[0]
+    appearances = _appearances(db, "entities", name)
+    ids = [a["article_id"] for a in appearances]
+    return {
+        "name": stored,
+        "kind": "entity",
+        "labels": labels,
+        "articles": len(appearances),
+        "appearances": appearances[:APPEARANCES],
+        "coverage": coverage([a["published"] for a in appearances]),
+        "related": _cooccurring_entities(db, ids, stored),
+        "places": _cooccurring_places(db, ids),
+    }
+
+
+def place_page(db: sqlite3.Connection, name: str) -> dict:
+    rows = db.execute(
+        """SELECT p.name, p.country, p.lat, p.lon, p.article_id, a.site FROM places p
+           JOIN articles a ON a.id = p.article_id WHERE p.name = ? COLLATE NOCASE""",
+        (name,),
+    ).fetchall()
+    if not rows:
+        raise HTTPException(404, f"No place named {name!r} in the store.")
+    place = merge_places(rows)[0]
+    appearances = _appearances(db, "places", name)
+    ids = [a["article_id"] for a in appearances]
+    return {
+        "name": place["name"],
+        "kind": "place",
+        "labels": ["PLACE"],
+        "articles": len(appearances),
+        "country": place["country"],
+        "lat": place["lat"],
+        "lon": place["lon"],
+        "appearances": appearances[:APPEARANCES],
+        "coverage": coverage([a["published"] for a in appearances]),
+        "related": _cooccurring_entities(db, ids, None),
+        "places": [place],
+    }
+
+
+def _chunks(ids: list[str], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _cooccurring_entities(db: sqlite3.Connection, ids: list[str], exclude: str | None, limit: int = 20) -> list[dict]:
+    rows = []
+    for chunk in _chunks(ids):
+        rows += db.execute(
+            f"""SELECT e.name, e.label, e.article_id, a.site FROM entities e JOIN articles a ON a.id = e.article_id
+                WHERE e.article_id IN ({",".join("?" * len(chunk))}) AND e.label IN ('PERSON', 'ORG')""",
+            chunk,
+        ).fetchall()
+    return [e for e in named_facts(rows, ("name", "label")) if e["name"] != exclude][:limit]
+
+
+def _cooccurring_places(db: sqlite3.Connection, ids: list[str], limit: int = 30) -> list[dict]:
+    rows = []
+    for chunk in _chunks(ids):
+        rows += db.execute(
+            f"""SELECT p.name, p.country, p.lat, p.lon, p.article_id, a.site FROM places p
+                JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        ).fetchall()
+    return merge_places(rows)[:limit]
+
+
+def name_index(db: sqlite3.Connection, kind: str, limit: int) -> dict:
+    if kind == "places":
+        sql = """SELECT name, NULL AS label, count(DISTINCT article_id) AS articles FROM places
+                 GROUP BY name COLLATE NOCASE ORDER BY articles DESC, name LIMIT ?"""
+    else:
+        sql = """SELECT name, label, count(DISTINCT article_id) AS articles FROM entities
+                 WHERE label IN ('PERSON', 'ORG') GROUP BY name COLLATE NOCASE, label
+                 ORDER BY articles DESC, name LIMIT ?"""
+    return {"kind": kind, "entries": [dict(r) | {"sites": []} for r in db.execute(sql, (limit,))]}
+
+
+LIMIT = Query(200, ge=1, le=2000)
+
+
+@router.get(
+    "/entities.json", response_model=EntityIndex, tags=["entities"], summary="Most-named people and organisations"
+)
+@router.get(
+    "/api/entities", response_model=EntityIndex, tags=["entities"], summary="Most-named people and organisations"
+)
+def entities_json(limit: int = LIMIT, db: sqlite3.Connection = Depends(store)) -> dict:
+    return name_index(db, "entities", limit)
+
+
+@router.get(
+    "/entities",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["entities"],
+    summary="People and organisations (HTML)",
+)
+def entities_html(request: Request, limit: int = LIMIT, db: sqlite3.Connection = Depends(store)):
+    return render(request, "names.html", name_index(db, "entities", limit))
+
+
+@router.get("/places.json", response_model=EntityIndex, tags=["entities"], summary="Most-named places")
+@router.get("/api/places", response_model=EntityIndex, tags=["entities"], summary="Most-named places")
+def places_json(limit: int = LIMIT, db: sqlite3.Connection = Depends(store)) -> dict:
+    return name_index(db, "places", limit)
+
+
+@router.get("/places", response_class=HTMLResponse, include_in_schema=False, tags=["entities"], summary="Places (HTML)")
+def places_html(request: Request, limit: int = LIMIT, db: sqlite3.Connection = Depends(store)):
+    data = name_index(db, "places", limit)
+    return render(request, "names.html", data)
+
+
+@router.get(
+    "/entities/{name}.json",
+    response_model=EntityPage,
+    responses=NOT_FOUND,
+    tags=["entities"],
+    summary="One person or organisation",
+)
+@router.get(
+    "/api/entities/{name}",
+    response_model=EntityPage,
+    responses=NOT_FOUND,
+    tags=["entities"],
+    summary="One person or organisation",
+)
+def entity_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> dict:
+    return entity_page(db, name)
+
+
+@router.get(
+    "/entities/{name}",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["entities"],
+    summary="One person or organisation (HTML)",
+)
+def entity_html(request: Request, name: str = NAME, db: sqlite3.Connection = Depends(store)):
+    data = entity_page(db, name)
+    return render(
+        request, "entity.html", {"entity": data, "chart": bar_chart(data["coverage"]), "map": place_map(data["places"])}
+    )
+
+
+@router.get(
+    "/places/{name}.json", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
+)
+@router.get(
+    "/api/places/{name}", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
+)
+def place_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> dict:
+    return place_page(db, name)
+
+
+@router.get(
+    "/places/{name}",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["entities"],
+    summary="One place (HTML)",
+)
+def place_html(request: Request, name: str = NAME, db: sqlite3.Connection = Depends(store)):
+    data = place_page(db, name)
+    return render(
+        request, "entity.html", {"entity": data, "chart": bar_chart(data["coverage"]), "map": place_map(data["places"])}
+    )

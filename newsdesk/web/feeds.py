@@ -1,0 +1,173 @@
+"""Feeds out: Atom and RSS 2.0 of the front page and of any search, for the readers people already use.
+
+Built with ElementTree, which escapes every text node; characters XML 1.0 forbids (web text carries
+stray control characters) are dropped first, since no escaping can make them legal.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from newsdesk.store.queries import parse_time
+from newsdesk.web.front import FrontParams
+from newsdesk.web.render import item_href, store
+from newsdesk.web.search import SearchParams
+
+router = APIRouter()
+ATOM = "http://www.w3.org/2005/Atom"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+FEED_SIZE = 50
+
+
+def clean(text: str | None) -> str:
+    return NOT_XML.sub("", text or "")
+
+
+def _time(value: str | None) -> datetime:
+    try:
+        return parse_time(value).replace(tzinfo=UTC) if value else datetime(1970, 1, 1, tzinfo=UTC)
+    except ValueError:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def front_entries(db: sqlite3.Connection, params: FrontParams, base: str) -> list[dict]:
+    return [
+        {
+            "id": s["id"],
+            "title": s["headline"] or "Untitled story",
+            "summary": s["standfirst"] or "",
+            "link": f"{base}/stories/{s['id']}",
+            "updated": s["last_seen"],
+            "categories": s["sites"],
+        }
+        for s in params.data(db)["stories"]
+    ]
+
+
+def search_entries(db: sqlite3.Connection, params: SearchParams, base: str) -> list[dict]:
+    return [
+        {
+            "id": h["item_id"],
+            "title": h["headline"] or "Untitled",
+            "summary": h["snippet"] or "",
+            "link": f"{base}{item_href(h['item_id'])}",
+            "updated": h["published"],
+            "categories": [h["site"]] if h.get("site") else [],
+        }
+        for h in params.data(db, per_page=FEED_SIZE)["hits"]
+    ]
+
+
+def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = clean(title)
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = clean(self_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=clean(self_url))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(page_url))
+    newest = max((_time(e["updated"]) for e in entries), default=_time(None))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "newsdesk"
+    for e in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = clean(e["title"])
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = clean(e["link"])
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(e["link"]))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _time(e["updated"]).isoformat()
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = clean(e["summary"])
+        for category in e["categories"]:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=clean(category))
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def rss(title: str, page_url: str, entries: list[dict]) -> bytes:
+    root = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(root, "channel")
+    ET.SubElement(channel, "title").text = clean(title)
+    ET.SubElement(channel, "link").text = clean(page_url)
+    ET.SubElement(channel, "description").text = clean(title)
+    for e in entries:
+        item = ET.SubElement(channel, "item")
+        ET.SubElement(item, "title").text = clean(e["title"])
+        ET.SubElement(item, "link").text = clean(e["link"])
+        ET.SubElement(item, "guid", isPermaLink="true").text = clean(e["link"])
+        ET.SubElement(item, "description").text = clean(e["summary"])
+        if e["updated"]:
+            ET.SubElement(item, "pubDate").text = format_datetime(_time(e["updated"]))
+        for category in e["categories"]:
+            ET.SubElement(item, "category").text = clean(category)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _query(request: Request) -> str:
+    return f"?{request.url.query}" if request.url.query else ""
+
+
+@router.get(
+    "/feed.atom",
+    tags=["feeds"],
+    summary="Front page as Atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def front_atom(request: Request, params: FrontParams = Depends(), db: sqlite3.Connection = Depends(store)) -> Response:
+    base = _base(request)
+    body = atom("newsdesk: top stories", str(request.url), f"{base}/{_query(request)}", front_entries(db, params, base))
+    return Response(body, media_type="application/atom+xml")
+
+
+@router.get(
+    "/feed.rss",
+    tags=["feeds"],
+    summary="Front page as RSS",
+    response_class=Response,
+    responses={200: {"content": {"application/rss+xml": {}}}},
+)
+def front_rss(request: Request, params: FrontParams = Depends(), db: sqlite3.Connection = Depends(store)) -> Response:
+    base = _base(request)
+    body = rss("newsdesk: top stories", f"{base}/{_query(request)}", front_entries(db, params, base))
+    return Response(body, media_type="application/rss+xml")
+
+
+@router.get(
+    "/search.atom",
+    tags=["feeds"],
+    summary="A search as Atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def search_atom(
+    request: Request, params: SearchParams = Depends(), db: sqlite3.Connection = Depends(store)
+) -> Response:
+    base = _base(request)
+    body = atom(
+        f"newsdesk search: {params.q}",
+        str(request.url),
+        f"{base}/search{_query(request)}",
+        search_entries(db, params, base),
+    )
+    return Response(body, media_type="application/atom+xml")
+
+
+@router.get(
+    "/search.rss",
+    tags=["feeds"],
+    summary="A search as RSS",
+    response_class=Response,
+    responses={200: {"content": {"application/rss+xml": {}}}},
+)
+def search_rss(request: Request, params: SearchParams = Depends(), db: sqlite3.Connection = Depends(store)) -> Response:
+    base = _base(request)
+    body = rss(f"newsdesk search: {params.q}", f"{base}/search{_query(request)}", search_entries(db, params, base))
+    return Response(body, media_type="application/rss+xml")

@@ -1,0 +1,219 @@
+"""Response shapes of the JSON API, so the OpenAPI spec documents (and schemathesis checks) what it returns.
+
+Fields are the store's columns as ``newsdesk.store.queries`` returns them; anything the store may not
+know is optional, because web pages arrive without titles, dates or bylines.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class StorySummary(Loose):
+    id: str
+    headline: str | None = None
+    standfirst: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    size: int
+    sources: int
+    rank: float | None = None
+    sites: list[str] = []
+
+
+class ArticleSummary(Loose):
+    id: str
+    headline: str | None = None
+    standfirst: str | None = None
+    published: str | None = None
+    site: str | None = None
+    story_id: str | None = None
+
+
+class Window(Loose):
+    days: float | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+class FrontPage(Loose):
+    stories: list[StorySummary]
+    window: Window
+    filters: dict[str, str | None]
+    page: int
+    has_next: bool
+    latest_articles: list[ArticleSummary] = []
+
+
+class Source(Loose):
+    site: str | None = None
+    url: str | None = None
+    seen: str | None = None
+
+
+class Member(Loose):
+    id: str
+    kind: str
+    headline: str | None = None
+    standfirst: str | None = None
+    site: str | None = None
+    url: str | None = None
+    published: str | None = None
+    time: str | None = None
+    sources: list[Source] = []
+
+
+class NamedFact(Loose):
+    name: str
+    label: str | None = None
+    articles: int
+    sites: list[str] = []
+
+
+class PlaceFact(Loose):
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    articles: int
+    sites: list[str] = []
+
+
+class FigureFact(Loose):
+    category: str
+    text: str
+    low: float | None = None
+    high: float | None = None
+    article_id: str
+    site: str | None = None
+
+
+class TimeBucket(Loose):
+    start: str
+    label: str
+    count: int
+
+
+class StoryFacts(Loose):
+    people: list[NamedFact] = []
+    organisations: list[NamedFact] = []
+    places: list[PlaceFact] = []
+    figures: list[FigureFact] = []
+
+
+class StoryPage(Loose):
+    id: str
+    headline: str | None = None
+    standfirst: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    size: int
+    sources: int
+    members: list[Member]
+    facts: StoryFacts
+    coverage: list[TimeBucket]
+
+
+class Block(Loose):
+    kind: str
+    text: str
+
+
+class Caption(Loose):
+    text: str
+    credit: str | None = None
+
+
+class Teaser(Loose):
+    id: str
+    headline: str
+    standfirst: str | None = None
+    url: str | None = None
+    story_id: str | None = None
+
+
+class ArticlePage(Loose):
+    id: str
+    headline: str | None = None
+    title: str | None = None
+    standfirst: str | None = None
+    byline: str | None = None
+    agency: str | None = None
+    published: str | None = None
+    site: str | None = None
+    url: str | None = None
+    language: str | None = None
+    blocks: list[Block]
+    captions: list[Caption]
+    sources: list[Source]
+    teasers: list[Teaser]
+    story: dict | None = None
+    untitled: bool
+
+
+class TeaserPage(Loose):
+    id: str
+    headline: str
+    standfirst: str | None = None
+    url: str | None = None
+    site: str | None = None
+    published: str | None = None
+    story_id: str | None = None
+    article: dict | None = None
+
+
+class SearchHit(Loose):
+    item_id: str
+    kind: str
+    headline: str | None = None
+    title_hl: str | None = None
+    snippet: str | None = None
+    site: str | None = None
+    published: str | None = None
+    story_id: str | None = None
+
+
+class SearchPage(Loose):
+    query: str
+    filters: dict[str, str | None]
+    total: int
+    ranked_newest: int | None = None
+    page: int
+    per_page: int
+    has_next: bool
+    hits: list[SearchHit]
+
+
+class Appearance(Loose):
+    article_id: str
+    headline: str | None = None
+    site: str | None = None
+    published: str | None = None
+    story_id: str | None = None
+
+
+class EntityPage(Loose):
+    name: str
+    kind: str
+    labels: list[str] = []
+    articles: int
+    appearances: list[Appearance]
+    coverage: list[TimeBucket]
+    related: list[NamedFact] = []
+    places: list[PlaceFact] = []
+
+
+class EntityIndex(Loose):
+    kind: str
+    entries: list[NamedFact]
+
+
+class ErrorDetail(BaseModel):
+    detail: str
+
+
+NOT_FOUND = {404: {"model": ErrorDetail, "description": "No such item in the store"}}

@@ -1,0 +1,121 @@
+"""What every page family shares: the store dependency, the Jinja environment and its filters.
+
+Autoescape is on for every template, and no filter marks web text safe except ``highlight``, which
+escapes the text first and only then turns the search markers into ``<mark>``. Links taken from web
+text pass through ``safe_url``, so a ``javascript:`` link is shown as text, never followed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from newsdesk.store.search import MARK_CLOSE, MARK_OPEN
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+
+
+def store(request: Request) -> sqlite3.Connection:
+    """FastAPI dependency: this thread's read-only connection to the desk's store."""
+    return request.app.state.store.get()
+
+
+def wants_json(request: Request) -> bool:
+    """Errors of the API, JSON twins and feeds are JSON (as the OpenAPI spec says); pages get a page."""
+    path = request.url.path
+    return path.endswith((".json", ".atom", ".rss")) or path.startswith("/api/")
+
+
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def iso_day(value: str | None, name: str) -> str | None:
+    """A ``YYYY-MM-DD`` query parameter checked as a real day; a bad one is a 422 like any invalid input.
+    (Pydantic's lax ``date`` would take "0" as 1970-01-01.)"""
+    if not value:
+        return None
+    try:
+        # No news is older than year 1000; clamping keeps window arithmetic inside the calendar.
+        return max(date.fromisoformat(value), date(1000, 1, 1)).isoformat()
+    except ValueError:
+        raise RequestValidationError(
+            [{"loc": ("query", name), "msg": "not a calendar day (YYYY-MM-DD)", "type": "value_error", "input": value}]
+        ) from None
+
+
+def highlight(text: str | None) -> Markup:
+    escaped = str(escape(text or ""))
+    return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
+
+
+def unmark(text: str | None) -> str:
+    return (text or "").replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain web link; None for ``javascript:``, ``data:`` and anything else."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def when(value: str | None, with_time: bool = True) -> str:
+    """An ISO date or time as people read it ("6 Oct 2016, 14:05"); unknown dates say so."""
+    if not value:
+        return "date unknown"
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if len(value.strip()) <= 10 or not with_time or (parsed.hour, parsed.minute) == (0, 0):
+        return f"{parsed.day} {parsed:%b %Y}"
+    return f"{parsed.day} {parsed:%b %Y, %H:%M}"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def path_quote(value: str) -> str:
+    """A name as a path segment: ``/`` and ``.json`` look-alikes stay inside the segment."""
+    return quote(value, safe="")
+
+
+def item_href(item_id: str) -> str:
+    return f"/teasers/{item_id}" if item_id.startswith("t") else f"/articles/{item_id}"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+    env.filters.update(
+        highlight=highlight,
+        safe_url=safe_url,
+        when=when,
+        plural=plural,
+        q=path_quote,
+        unmark=unmark,
+        item_href=item_href,
+    )
+    env.globals.update(item_href=item_href)
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200):
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

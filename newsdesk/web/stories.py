@@ -1,0 +1,72 @@
+"""The story page: headline, standfirst, every member with its copies, a timeline, the facts, and
+pictures of coverage over time and of the places named."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
+
+from newsdesk.store import queries
+from newsdesk.web.charts import bar_chart, coverage, place_map
+from newsdesk.web.facts import story_facts
+from newsdesk.web.models import NOT_FOUND, StoryPage
+from newsdesk.web.render import render, store
+
+router = APIRouter()
+ID = Path(..., max_length=64, description="Story id (s…)")
+
+
+def story_page(db: sqlite3.Connection, story_id: str) -> dict:
+    data = queries.story(db, story_id)
+    if data is None:
+        raise HTTPException(404, f"No story with id {story_id}.")
+    times = {
+        row["item_id"]: row["time"]
+        for row in db.execute("SELECT item_id, time FROM story_times WHERE story_id = ?", (story_id,))
+    }
+    for member in data["members"]:
+        # When it ran: its own date, else (a teaser) the date of the page it was seen on.
+        member["time"] = times.get(member["id"])
+    return data | {"facts": story_facts(db, story_id), "coverage": coverage(list(times.values()))}
+
+
+@router.get(
+    "/stories/{story_id}.json",
+    response_model=StoryPage,
+    responses=NOT_FOUND,
+    tags=["stories"],
+    summary="One story (JSON)",
+)
+@router.get(
+    "/api/stories/{story_id}",
+    response_model=StoryPage,
+    responses=NOT_FOUND,
+    tags=["stories"],
+    summary="One story (JSON)",
+)
+def story_json(story_id: str = ID, db: sqlite3.Connection = Depends(store)) -> dict:
+    return story_page(db, story_id)
+
+
+@router.get(
+    "/stories/{story_id}",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    tags=["stories"],
+    summary="One story (HTML)",
+)
+def story_html(request: Request, story_id: str = ID, db: sqlite3.Connection = Depends(store)):
+    data = story_page(db, story_id)
+    timeline = sorted(data["members"], key=lambda m: (m["time"] is None, m["time"] or "", m["id"]))
+    return render(
+        request,
+        "story.html",
+        {
+            "story": data,
+            "timeline": timeline,
+            "chart": bar_chart(data["coverage"]),
+            "map": place_map(data["facts"]["places"]),
+        },
+    )

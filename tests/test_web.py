@@ -1,0 +1,310 @@
+"""The web desk through the ASGI client: every page family, its JSON twin, feeds, hostile text, empty
+and missing-field states, and the OpenAPI contract (schemathesis)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+from web_fixtures import SEED, XSS_TITLE, build_desk, client, desk, ingested_desk, split_seed  # noqa: F401  (fixtures)
+
+from newsdesk.web.app import create_app
+
+
+def test_front_page_lists_stories_ranked_by_size_and_sources(client):
+    data = client.get("/index.json").json()
+    ids = [s["id"] for s in data["stories"]]
+    assert ids[0] == "s-aleppo"  # two articles from several sources outrank single teasers
+    assert set(ids) >= {"s-aleppo", "s-hezbollah", "s-tiktok", "s-evil", "s-bare"}
+    aleppo = data["stories"][0]
+    assert aleppo["size"] == 2 and aleppo["sites"] == ["aljazeera.com", "thestar.com.my"]
+    # the window ends at the newest dated item (Oct 2016), not today and not the undated item's ingest time
+    assert data["window"]["end"].startswith("2016-10-06")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Syria scales back Aleppo bombardment" in page.text and 'href="/stories/s-aleppo"' in page.text
+
+
+def test_front_page_filters(client):
+    by_person = client.get("/index.json", params={"person": "john kerry"}).json()
+    assert [s["id"] for s in by_person["stories"]] == ["s-aleppo"]
+    by_place = client.get("/index.json", params={"place": "Aleppo"}).json()
+    assert [s["id"] for s in by_place["stories"]] == ["s-aleppo"]
+    by_site = client.get("/index.json", params={"site": "evil.example"}).json()
+    assert [s["id"] for s in by_site["stories"]] == ["s-evil"]
+    assert client.get("/index.json", params={"language": "fr"}).json()["stories"] == []
+    nothing = client.get("/", params={"person": "Nobody Atall"})
+    assert "No stories match these filters" in nothing.text
+
+
+def test_front_page_time_window(client):
+    # a window ending before the Aleppo story's first item shows nothing from it
+    early = client.get("/index.json", params={"until": "2016-10-01", "days": 2}).json()
+    assert early["stories"] == []
+    everything = client.get("/index.json", params={"all": "true"}).json()
+    assert len(everything["stories"]) == 5 and everything["window"]["days"] is None
+
+
+def test_story_page_has_members_timeline_facts_and_pictures(client, desk):
+    _, ids = desk
+    data = client.get("/stories/s-aleppo.json").json()
+    assert {m["id"] for m in data["members"]} == {ids["afp"], ids["convoy"]}
+    afp = next(m for m in data["members"] if m["id"] == ids["afp"])
+    assert {s["site"] for s in afp["sources"]} == {"thestar.com.my", "dailysabah.com"}  # the syndicated copy
+    people = {p["name"]: p for p in data["facts"]["people"]}
+    assert people["Lars Bromley"]["articles"] == 2
+    assert {f["attributed_to"] for f in data["facts"]["figures"]} >= {"a monitor", "the United Nations"}
+    assert sum(b["count"] for b in data["coverage"]) == 2
+    assert client.get("/api/stories/s-aleppo").json() == data
+    html = client.get("/stories/s-aleppo").text
+    assert "<svg" in html and 'class="bar"' in html  # coverage chart
+    assert "land-110m.svg" in html and html.count('class="dot"') == 3  # Aleppo, Moscow, Washington on the map
+    assert "Thalthana" in html and "the United Nations" in html
+
+
+def test_article_reader(client, desk):
+    _, ids = desk
+    data = client.get(f"/articles/{ids['afp']}.json").json()
+    assert data["agency"] == "AFP" and data["untitled"] is True
+    assert [b["text"] for b in data["blocks"] if b["kind"] == "h"] == [
+        "'Deeply shocking and shameful'",
+        "Strike kills 19 civilians",
+    ]
+    assert len(data["teasers"]) == 20 and data["story"]["id"] == "s-aleppo"
+    html = client.get(f"/articles/{ids['afp']}").text
+    assert "<h2>&#39;Deeply shocking and shameful&#39;</h2>" in html
+    assert "Also on the same page" in html and "Sweden urges Chinese ship" in html
+    body = html.split('<div class="body">')[1].split("</div>")[0]
+    assert "Sweden urges" not in body  # teasers are listed apart, never in the article
+    assert "Kindi Hospital" in html and 'href="https://www.thestar.com.my/news/world/2016/10/06/syria-aleppo"' in html
+    copy = client.get(f"/articles/{ids['copy']}.json").json()
+    assert copy["duplicate_of"] == ids["afp"]
+
+
+def test_teaser_page_links_back(client, desk):
+    _, ids = desk
+    teaser_id = ids["hezbollah"][0]
+    data = client.get(f"/teasers/{teaser_id}.json").json()
+    assert data["article"]["id"] == ids["afp"] and data["story"]["id"] == "s-hezbollah"
+    assert "Hezbollah" in client.get(f"/teasers/{teaser_id}").text
+
+
+def test_hostile_text_is_inert(client, desk):
+    _, ids = desk
+    for path in ("/", "/stories/s-evil", f"/articles/{ids['evil']}", "/search?q=evil", "/entities"):
+        text = client.get(path).text
+        assert "<script>" not in text and "<img src=x" not in text, path
+        assert not re.search(r"<[^>]+\son\w+\s*=", text), path  # no live event handler attribute
+        assert 'href="javascript:' not in text.lower(), path
+    html = client.get(f"/articles/{ids['evil']}").text
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in html  # shown as text
+    assert "(not a web link)" in html
+    as_json = client.get("/stories/s-evil.json")  # JSON is data: the text as it is, never sniffed as HTML
+    assert as_json.json()["headline"] == XSS_TITLE and as_json.headers["content-type"] == "application/json"
+    assert as_json.headers["x-content-type-options"] == "nosniff"
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "unsafe-inline" not in headers["content-security-policy"]
+
+
+def test_missing_fields_and_errors_render(client, desk):
+    _, ids = desk
+    bare = client.get(f"/articles/{ids['bare']}")
+    assert bare.status_code == 200 and "Untitled article" in bare.text and "date unknown" in bare.text
+    assert "Untitled story" in client.get("/stories/s-bare").text
+    missing = client.get("/stories/s-nope")
+    assert missing.status_code == 404 and "Not found" in missing.text
+    assert client.get("/stories/s-nope.json").json() == {"detail": "No story with id s-nope."}
+    assert client.get("/articles/t123").status_code == 404
+    bad = client.get("/search", params={"since": "yesterday"})
+    assert bad.status_code == 422 and "That request does not work" in bad.text
+
+
+def test_empty_store_says_what_to_do(tmp_path):
+    with TestClient(create_app(str(tmp_path / "new.db"))) as fresh:
+        page = fresh.get("/")
+        assert page.status_code == 200 and "No stories yet" in page.text and "newsdesk ingest" in page.text
+        assert fresh.get("/index.json").json()["stories"] == []
+        assert fresh.get("/search.json", params={"q": "aleppo"}).json()["total"] == 0
+        assert "No places yet" in fresh.get("/places").text
+
+
+def test_search_finds_highlights_filters_and_pages(client, desk):
+    _, ids = desk
+    data = client.get("/search.json", params={"q": "Aleppo bombardment"}).json()
+    assert data["hits"][0]["item_id"] == ids["afp"]
+    assert "Aleppo" in data["hits"][0]["snippet"] and "\x02" not in data["hits"][0]["snippet"]
+    html = client.get("/search", params={"q": "aleppo"}).text
+    assert "<mark>Aleppo</mark>" in html
+    # brackets in a headline are text, not match markers
+    columnist = client.get("/search", params={"q": "highways"}).text
+    assert "[COLUMNIST]" in columnist and "<mark>COLUMNIST</mark>" not in columnist
+    assert (
+        client.get("/search.json", params={"q": "aleppo", "site": "aljazeera.com"}).json()["hits"][0]["item_id"]
+        == ids["convoy"]
+    )
+    assert client.get("/search.json", params={"q": "aleppo", "until": "2016-10-06"}).json()["total"] == 1
+    assert client.get("/search.json", params={"q": "aleppo", "person": "Kerry"}).json()["total"] == 1
+    assert client.get("/search.json", params={"q": "aleppo", "place": "Moscow"}).json()["total"] == 1
+    assert client.get("/search.json", params={"q": '"air strike"', "kind": "teaser"}).json()["total"] == 0
+    first = client.get("/search.json", params={"q": "the", "page": 1, "per_page": 5}).json()
+    second = client.get("/search.json", params={"q": "the", "page": 2, "per_page": 5}).json()
+    assert first["total"] > 10 and first["has_next"] and len(first["hits"]) == len(second["hits"]) == 5
+    assert not {h["item_id"] for h in first["hits"]} & {h["item_id"] for h in second["hits"]}
+    for odd in ('"unbalanced', "AND OR NOT", "(*)", "a:b", "-x"):
+        assert client.get("/search.json", params={"q": odd}).status_code == 200, odd
+
+
+def test_entity_and_place_pages(client):
+    kerry = client.get("/entities/John%20Kerry.json").json()
+    assert (
+        kerry["labels"] == ["PERSON"] and kerry["articles"] == 1 and kerry["appearances"][0]["story_id"] == "s-aleppo"
+    )
+    aleppo = client.get("/places/aleppo.json").json()  # any case
+    assert aleppo["name"] == "Aleppo" and aleppo["articles"] == 2 and aleppo["lat"] == pytest.approx(36.2, abs=0.01)
+    assert sum(b["count"] for b in aleppo["coverage"]) == 2
+    assert 'class="dot"' in client.get("/places/Aleppo").text
+    people = client.get("/entities.json").json()["entries"]
+    assert people[0]["name"] == "Lars Bromley"
+    assert client.get("/entities/Nobody.json").status_code == 404
+
+
+def test_feeds_parse_and_link_back(client):
+    atom = ET.fromstring(client.get("/feed.atom").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)]
+    assert titles[0].startswith("Syria scales back Aleppo") and XSS_TITLE in titles  # escaped, still readable
+    rss = client.get("/search.rss", params={"q": "aleppo"})
+    assert rss.headers["content-type"].startswith("application/rss+xml")
+    items = ET.fromstring(rss.content).findall("channel/item")
+    assert items and all(i.findtext("link").startswith("http://testserver/") for i in items)
+    assert ET.fromstring(client.get("/search.atom", params={"q": "hezbollah"}).content).findall("a:entry", ns)
+
+
+def test_openapi_documents_the_routes(client):
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/index.json",
+        "/stories/{story_id}.json",
+        "/articles/{article_id}.json",
+        "/search.json",
+        "/api/stories",
+        "/api/search",
+        "/entities/{name}.json",
+        "/places/{name}.json",
+        "/feed.atom",
+    ):
+        assert path in spec["paths"], path
+    assert "API" in client.get("/api").text
+
+
+def test_seed_split_matches_the_page():
+    blocks, agency, date_line, caption, teasers = split_seed(SEED.read_text(encoding="utf-8"))
+    assert agency == "AFP" and date_line == "Thu Oct 06 2016" and len(teasers) == 20 and caption.endswith("AFP PHOTO")
+    assert sum(b.kind == "h" for b in blocks) == 2
+
+
+def test_desk_search_agrees_with_the_store_query(desk):
+    """The desk's two-step search returns what the store's single-query search returns, in order."""
+    from newsdesk.bench.search import reference_search
+    from newsdesk.store.search import ItemMeta, find
+    from newsdesk.web.app import open_for_reading
+
+    db, meta = open_for_reading(str(desk[0])), ItemMeta()
+    for text, filters in (
+        ("aleppo", {}),
+        ("air strike", {}),
+        ('"aid convoy"', {}),
+        ("syria", {"site": "thestar.com.my"}),
+        ("aleppo", {"language": "en"}),
+        ("syria", {"person": "John Kerry"}),
+        ("aleppo", {"since": "2016-10-06"}),
+        ("aleppo", {"until": "2016-10-06", "language": "en"}),
+    ):
+        reference = [r["item_id"] for r in reference_search(db, text, limit=10, **filters)]
+        in_sql = [h["item_id"] for h in find(db, text, limit=10, **filters)["hits"]]
+        in_memory = [h["item_id"] for h in find(db, text, limit=10, meta=meta, **filters)["hits"]]
+        assert in_sql == in_memory == reference and reference, (text, filters)
+
+
+def test_serve_command_takes_db_on_either_side(monkeypatch, desk):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append((app, kw)))
+    runner = CliRunner()
+    for args in (["--db", str(desk[0]), "serve", "--port", "8123"], ["serve", "--db", str(desk[0]), "--port", "8123"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        app, options = started.pop()
+        assert options == {"host": "127.0.0.1", "port": 8123, "log_level": "info"}
+        assert app.state.store.path == str(desk[0])
+
+
+def test_front_page_after_ingesting_the_seed(ingested_desk):
+    """`newsdesk ingest` on the seed page, then the desk: the AFP story and the teasers' stories are listed."""
+    with TestClient(create_app(str(ingested_desk))) as desk_client:
+        front = desk_client.get("/index.json", params={"all": "true"}).json()
+        assert len(front["stories"]) >= 2  # the article's story plus stories of the unrelated teasers
+        search = desk_client.get("/search.json", params={"q": "Aleppo bombardment"}).json()
+        article_id = search["hits"][0]["item_id"]
+        article = desk_client.get(f"/articles/{article_id}.json").json()
+        assert article["story"] and len(article["teasers"]) >= 15
+        assert article["story"]["id"] in {s["id"] for s in front["stories"]}
+        story = desk_client.get(f"/stories/{article['story']['id']}").text
+        assert "Aleppo" in story
+        html = desk_client.get("/").text
+        assert f'href="/stories/{article["story"]["id"]}"' in html
+
+
+def test_coverage_buckets_fit_the_span():
+    from newsdesk.web.charts import bar_chart, coverage, place_map
+
+    hours = coverage(["2016-10-06T09:30:00", "2016-10-06T11:05:00Z", "2016-10-06T11:59:00", None, "not a date"])
+    assert [(b["label"], b["count"]) for b in hours] == [("06 Oct 09:00", 1), ("06 Oct 10:00", 0), ("06 Oct 11:00", 2)]
+    months = coverage(["2016-01-05", "2016-12-20", "2016-12-21"])
+    assert months[0]["unit"] == "month" and len(months) == 12 and months[-1]["count"] == 2
+    years = coverage(["1990-01-01", "2016-10-06"])
+    assert years[0]["unit"] == "year" and sum(b["count"] for b in years) == 2
+    assert coverage([]) == [] and bar_chart([]) is None
+    chart = bar_chart(hours)
+    assert [bar["h"] for bar in chart["bars"]][1] == 0 and max(bar["h"] for bar in chart["bars"]) == chart["plot_h"]
+    framed = place_map([{"name": "Aleppo", "lat": 36.2, "lon": 37.16}, {"name": "Nowhere", "lat": None, "lon": None}])
+    x0, y0, width, height = map(float, framed["view_box"].split())
+    assert [d["name"] for d in framed["dots"]] == ["Aleppo"]
+    assert x0 < 37.16 + 180 < x0 + width and y0 < 90 - 36.2 < y0 + height
+    assert place_map([{"name": "Nowhere", "lat": None, "lon": None}]) is None
+
+
+def test_item_metadata_follows_a_running_ingest(tmp_path):
+    """The desk's in-memory filter data catches up with items written after it was loaded."""
+    from newsdesk.records import Article, Block, Page
+    from newsdesk.store import write
+    from newsdesk.store.sqlite import connect
+    from newsdesk.store.search import ItemMeta, find
+    from newsdesk.web.app import open_for_reading
+
+    build_desk(tmp_path / "desk.db")
+    reader, meta = open_for_reading(str(tmp_path / "desk.db")), ItemMeta()
+    assert find(reader, "aleppo", site="late.example", meta=meta)["total"] == 0
+    writer = connect(tmp_path / "desk.db")
+    with writer:
+        page = Page(uri="late.txt", raw=b"late", kind="text", source="late.example")
+        write.save_page(writer, page)
+        write.save_article(
+            writer,
+            Article(
+                page_hash=page.hash,
+                blocks=[Block("p", "Late news from Aleppo.")],
+                title="Aleppo, later",
+                site="late.example",
+                published="2016-10-07",
+            ),
+        )
+    result = find(reader, "aleppo", site="late.example", since="2016-10-07", meta=meta)
+    assert result["total"] == 1 and result["hits"][0]["headline"] == "Aleppo, later"
