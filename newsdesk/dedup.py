@@ -1,0 +1,224 @@
+"""Collapse copies of one article into a single record that remembers every place that ran it.
+
+Three kinds of copy, checked cheapest first:
+
+* **exact** — the same canonical URL, or the same body after whitespace and case are normalised
+  (``Article.body_hash``);
+* **near** — syndicated wire copy re-run with a new headline, a trimmed last paragraph, an added
+  "Read more" line, curly quotes straightened or a paragraph cut from the middle. Found with word
+  shingles, MinHash signatures and an LSH index (datasketch), then confirmed on the signatures: the
+  estimated Jaccard similarity reaches ``threshold``, or the estimated share of the shorter text's
+  shingles found in the other (containment) reaches ``containment`` — a copy that lost paragraphs
+  and gained a few lines of boilerplate can fall under the Jaccard bar while nearly all of it is
+  still the original's. Wire datelines ("LONDON (AP) —") and syndication lines ("Read more",
+  "Sign up", "©", "Reporting by") are left out of the shingles;
+* **title-only** — the same headline seen on two feeds of one site (teasers and feed items, which
+  carry no body to compare), matched on the normalised title plus the site.
+
+Defaults chosen by measurement (``newsdesk bench dedup``): 709 WCXB gold bodies and 737 Wikinews
+event-cluster articles are indexed, then six kinds of synthetic copy of each (retitled, last
+paragraph trimmed, boilerplate added, quotes/whitespace changed, middle paragraph dropped, all at
+once; 8,565 copies) are looked up; the event clusters are the hard negatives (other outlets' reports
+of the same event). Over shingles of 3/5/7 words, Jaccard 0.3/0.5/0.7 and 64/128 permutations every
+setting catches >= 99.4% of copies, so the choice is made on the errors and the hardest copies:
+
+* 3-word shingles made the only false merges (one of two outlets' reports of one event at J 0.3,
+  one unrelated pair at 64 permutations): names and stock phrases match in 3-word runs;
+* 128 permutations cut the estimate's noise by sqrt(2) (standard error ~0.044 at J = 0.5) and
+  lift the "combined" copies from 0.986 to 0.991 (5 words) and 0.985 to 0.993 (7 words);
+* the containment test adds ~0.5 points of recall (trimmed 0.988 -> 0.997, combined 0.986 ->
+  0.997 on a 300+300 subset) with no false merge; once it is on, the Jaccard bar barely matters,
+  and 0.5 keeps a margin both ways.
+
+5 words, 0.5, 128 permutations: precision 0.998 (the misses are copies of the 4 pages the data
+holds twice, which resolve to the first of the pair), recall 0.995, no false merge; ~100-180
+articles/s on this (shared, loaded) machine. Bodies shorter than ``min_tokens`` words give too few
+shingles to estimate anything and fall back to exact and title matching only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from datasketch import MinHash, MinHashLSH
+
+from newsdesk.records import Article, Source
+
+SHINGLE_WORDS = 5
+THRESHOLD = 0.5
+NUM_PERM = 128
+CONTAINMENT = 0.8
+CANDIDATE_THRESHOLD = 0.3
+MIN_TOKENS = 30
+MIN_TITLE_WORDS = 4
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+# " - Site Name" / " | Site" tails that feeds add to a headline: the same story on two feeds of one
+# site often differs only there.
+_TITLE_TAIL = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{1,40}$")
+
+
+# Lines syndicators add or drop around wire copy; they say nothing about which story it is.
+_BOILERPLATE_LINE = re.compile(
+    r"^\W*(read more|related:|sign up|subscribe|follow us|click here|share this|copyright|\(c\)|©|"
+    r"all rights reserved|\(?reporting by|\(?additional reporting|\(?editing by|\(?writing by)",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}\s*\((?:AP|AFP|Reuters|UPI|dpa|PA)\)\s*[-–—:]+\s*")
+
+
+def body_words(text: str) -> list[str]:
+    """Words of the body without wire datelines and syndication boilerplate lines."""
+    lines = (_DATELINE.sub("", line.strip()) for line in text.splitlines())
+    return words("\n".join(line for line in lines if line and not _BOILERPLATE_LINE.match(line)))
+
+
+def normalise_text(text: str) -> str:
+    """Fold what syndication changes but readers do not see: compatibility forms, quotes, case."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise_text(text))
+
+
+def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    if len(tokens) < size:
+        return {" ".join(tokens).encode()} if tokens else set()
+    return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
+
+
+def title_key(headline: str, site: str | None) -> str | None:
+    """Normalised (site, title) key, or None for titles too short to identify a story."""
+    title = _TITLE_TAIL.sub("", " ".join(headline.split()))
+    tokens = words(title)
+    if len(tokens) < MIN_TITLE_WORDS:
+        return None
+    return f"{(site or '').lower()}\n{' '.join(tokens)}"
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Scheme, ``www.``, fragment and trailing slash do not make a different article."""
+    if not url:
+        return None
+    url = url.strip().split("#", 1)[0]
+    url = re.sub(r"^https?://(www\.)?", "", url, flags=re.I)
+    return url.rstrip("/").lower() or None
+
+
+class Deduper:
+    """An index of articles seen so far; ``find`` says which one a new article copies.
+
+    Only the first article of each copy group (the canonical one) is indexed; later copies add a
+    ``Source`` to it. The index holds one MinHash signature per canonical article (``num_perm``
+    64-bit values), so memory grows by ~1 kB per distinct article.
+    """
+
+    def __init__(
+        self,
+        shingle_words: int = SHINGLE_WORDS,
+        threshold: float = THRESHOLD,
+        num_perm: int = NUM_PERM,
+        min_tokens: int = MIN_TOKENS,
+        containment: float = CONTAINMENT,
+    ) -> None:
+        self.shingle_words = shingle_words
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.min_tokens = min_tokens
+        self.containment = containment
+        # LSH only proposes candidates; a lower bar lets a copy that lost a paragraph reach the
+        # containment test below.
+        self._lsh = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=num_perm)
+        self._signatures: dict[str, MinHash] = {}
+        self._sizes: dict[str, int] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_body: dict[str, str] = {}
+        self._by_title: dict[str, str] = {}
+        self._canonical: dict[str, str] = {}
+        self.sources: dict[str, list[Source]] = {}
+
+    @classmethod
+    def from_articles(cls, articles: Iterable[Article], **options) -> "Deduper":
+        """Rebuild the index from stored articles, in the order they were first stored."""
+        deduper = cls(**options)
+        for article in articles:
+            deduper.add(article)
+        return deduper
+
+    def signature(self, text: str) -> tuple[MinHash, int] | None:
+        """MinHash of the text's shingles and the number of shingles, or None for a too-short text."""
+        tokens = body_words(text)
+        if len(tokens) < self.min_tokens:
+            return None
+        grams = shingles(tokens, self.shingle_words)
+        signature = MinHash(num_perm=self.num_perm)
+        signature.update_batch(list(grams))
+        return signature, len(grams)
+
+    def find(self, article: Article, signature: tuple[MinHash, int] | None = None) -> str | None:
+        """Id of the canonical article this one copies, or None when it is new."""
+        if article.id in self._canonical:
+            return self._canonical[article.id]
+        url = canonical_url(article.canonical_url or article.url)
+        if url and url in self._by_url:
+            return self._by_url[url]
+        if article.text.strip() and article.body_hash in self._by_body:
+            return self._by_body[article.body_hash]
+        signature = signature or self.signature(article.text)
+        if signature is None:
+            return self.find_title(article.title or "", article.site) if article.title else None
+        return self._nearest(*signature)
+
+    def _nearest(self, signature: MinHash, size: int) -> str | None:
+        """The most similar indexed article that is a copy: Jaccard over the threshold, or most of
+        the smaller text's shingles found in the other (a copy with paragraphs cut)."""
+        best_id, best = None, 0.0
+        for candidate in self._lsh.query(signature):
+            jaccard = signature.jaccard(self._signatures[candidate])
+            # |A & B| = J (|A| + |B|) / (1 + J); containment divides that by the smaller set
+            shared = jaccard * (size + self._sizes[candidate]) / (1 + jaccard)
+            contained = shared / max(1, min(size, self._sizes[candidate]))
+            if (jaccard >= self.threshold or contained >= self.containment) and jaccard > best:
+                best_id, best = candidate, jaccard
+        return best_id
+
+    def find_title(self, headline: str, site: str | None) -> str | None:
+        """Id of an item with the same normalised headline on the same site, for teasers and feed items."""
+        key = title_key(headline, site)
+        return self._by_title.get(key) if key else None
+
+    def add_title(self, headline: str, site: str | None, item_id: str) -> str:
+        """Remember a teaser or feed item by title; returns the id it collapses into."""
+        key = title_key(headline, site)
+        if key is None:
+            return item_id
+        return self._by_title.setdefault(key, item_id)
+
+    def add(self, article: Article) -> str:
+        """Index an article, or record it as one more source of the article it copies.
+
+        Returns the canonical id the article now belongs to (its own id when it is new).
+        """
+        signature = self.signature(article.text)
+        canonical = self.find(article, signature) or article.id
+        self._canonical[article.id] = canonical
+        source = Source(article.id, article.page_hash, article.site, article.url, article.published)
+        self.sources.setdefault(canonical, []).append(source)
+        url = canonical_url(article.canonical_url or article.url)
+        if url:
+            self._by_url.setdefault(url, canonical)
+        if article.text.strip():
+            self._by_body.setdefault(article.body_hash, canonical)
+        if article.title:
+            self.add_title(article.title, article.site, canonical)
+        if canonical == article.id and signature is not None:
+            self._signatures[article.id], self._sizes[article.id] = signature
+            self._lsh.insert(article.id, signature[0])
+        return canonical
+
+    def __len__(self) -> int:
+        return len(self.sources)

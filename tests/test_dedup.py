@@ -1,0 +1,112 @@
+"""Copy detection on real article text: syndicated variants collapse, distinct reports stay apart."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from newsdesk.bench.dedup import KINDS, judge_jaccard, variant
+from newsdesk.dedup import Deduper, canonical_url, title_key
+from newsdesk.records import Article, Block
+from conftest import SAMPLES, SEED
+
+
+def article(key: str, paragraphs: list[str], title: str | None = None, site: str = "example.org", url: str | None = None) -> Article:
+    return Article(page_hash=key * 4, blocks=[Block("p", p) for p in paragraphs], title=title, site=site, url=url, id=key)
+
+
+def seed_paragraphs() -> list[str]:
+    lines = SEED.read_text(encoding="utf-8").splitlines()[:32]
+    return [line for line in lines if line.strip() and not line.startswith("- ")]
+
+
+def wikinews(n: int) -> list[list[str]]:
+    with (SAMPLES / "wikinews.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line, _ in zip(fh, range(n))]
+    return [[p for p in row["text"].split("\n") if p.strip()] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def indexed() -> tuple[Deduper, list[list[str]]]:
+    bodies = [seed_paragraphs()] + [b for b in wikinews(120) if sum(len(p.split()) for p in b) >= 80]
+    deduper = Deduper()
+    for n, body in enumerate(bodies):
+        assert deduper.add(article(f"o{n}", body, title=f"Original {n}")) == f"o{n}"  # distinct texts stay distinct
+    return deduper, bodies
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_syndicated_copies_collapse_into_their_original(indexed, kind):
+    """Short Wikinews bodies are the hard case: cutting one of four paragraphs costs a quarter of the
+    shingles. Measured: all caught except 1-2 of the dropped-paragraph and combined copies."""
+    deduper, bodies = indexed
+    rng = random.Random(7)
+    found = []
+    for n, body in enumerate(bodies[:40]):
+        made = variant(kind, f"Original {n}", body, rng)
+        if made is None or (kind == "combined" and sum(len(p.split()) for p in body) < 250):
+            continue  # cutting two of four short paragraphs and adding boilerplate leaves no copy
+        title, paragraphs = made
+        found.append((deduper.find(article(f"c{n}", paragraphs, title=title, site="syndicator.net")), f"o{n}"))
+    assert len(found) >= 10
+    assert all(got in (None, original) for got, original in found)  # never the wrong original
+    assert sum(got == original for got, original in found) / len(found) >= 0.9
+
+
+def test_aleppo_wire_copy_keeps_every_source():
+    body = seed_paragraphs()
+    copy = body[:-1] + ["Read more: Syria's war on our live page", "© AFP 2016. All rights reserved."]
+    deduper = Deduper.from_articles([
+        article("afp", body, "Syria scales back Aleppo bombardment", "afp.com", "https://afp.com/a/1"),
+        article("daily", copy, "Aleppo bombing eased, says army", "daily.example", "https://daily.example/x"),
+    ])
+    assert len(deduper) == 1
+    assert [(s.site, s.url) for s in deduper.sources["afp"]] == [
+        ("afp.com", "https://afp.com/a/1"), ("daily.example", "https://daily.example/x")]
+
+
+def test_exact_url_and_body_hash():
+    body = seed_paragraphs()
+    deduper = Deduper()
+    deduper.add(article("a1", body, url="https://www.site.com/story/"))
+    assert deduper.find(article("a2", ["Short changed text."], url="http://site.com/story#top")) == "a1"
+    spaced = [p.upper().replace(" ", "  ") for p in body]
+    assert deduper.find(article("a3", spaced)) == "a1"
+    assert canonical_url("HTTPS://www.X.org/a/") == "x.org/a"
+
+
+def test_title_only_duplicates_need_the_same_site():
+    deduper = Deduper()
+    assert deduper.add_title("Syria scales back Aleppo bombardment - World feed", "afp.com", "t1") == "t1"
+    assert deduper.find_title("Syria scales back Aleppo bombardment | Top stories", "afp.com") == "t1"
+    assert deduper.find_title("Syria scales back Aleppo bombardment", "other.net") is None
+    assert deduper.find_title("Syria halts Aleppo bombardment entirely", "afp.com") is None
+    assert title_key("Live updates", "afp.com") is None  # too short to identify a story
+
+
+def test_rebuilt_index_answers_the_same(indexed):
+    deduper, bodies = indexed
+    rebuilt = Deduper.from_articles(article(f"o{n}", body, title=f"Original {n}") for n, body in enumerate(bodies))
+    probe = article("p", bodies[3][:-1] + ["Read more at our site."])
+    assert rebuilt.find(probe) == deduper.find(probe) == "o3"
+
+
+@pytest.mark.slow
+def test_outlets_covering_one_event_do_not_merge(shared_data):
+    path = shared_data / "stories" / "wikinews_event_clusters.jsonl"
+    if not path.is_file():
+        pytest.skip("wikinews event clusters absent")
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    deduper, texts, events = Deduper(), {}, {}
+    wrong = []
+    for row in rows:
+        item = article("k" + row["id"], [p for p in row["text"].split("\n") if p.strip()], row.get("title"))
+        texts[item.id], events[item.id] = item.text, row["event_id"]
+        canonical = deduper.add(item)
+        # merging is right only when the data holds the same text twice (one page under two URLs)
+        if canonical != item.id and judge_jaccard(item.text, texts[canonical]) < 0.5:
+            wrong.append((item.id, canonical, events[item.id] == events[canonical]))
+    assert wrong == []
+    assert len(deduper) >= len(rows) - 5
