@@ -1,0 +1,176 @@
+"""HTML page → Article: body blocks from trafilatura's extractor, metadata from our own reader.
+
+trafilatura is the strongest open extractor on modern pages, so the body starts from its core in
+recall mode (comments off), parsed once and shared with the metadata reader. On top of it:
+* blocks keep trafilatura's structure: ``<head>`` becomes a subhead, paragraphs, list items, quotes
+  and table rows become paragraphs, in reading order;
+* the headline, when trafilatura repeats it as the first block, moves out of the body;
+* page furniture trafilatura lets through (share prompts, "advertisement", newsletter and cookie
+  prompts, "related" labels) is dropped by rules on whole blocks only, so a sentence of the story
+  is never cut in half.
+"""
+
+from __future__ import annotations
+
+import re
+
+import py3langid
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from newsdesk.extract.encoding import decode
+from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
+from newsdesk.records import Article, Block, Caption, Page
+
+_NO_TEXT = {"graphic", "lb"}
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|attribution", re.I)
+_INLINE_CREDIT = re.compile(
+    r"\s*[\(\[]?\s*(?:(?:photo(?:graph)?|image|picture|illustration|video)s?\s*(?:credit)?\s*(?::|by)|credit\s*:|©|\(c\))\s*([^()\[\]]{2,80})[\)\]]?\s*$",
+    re.I,
+)
+_SLASH_CREDIT = re.compile(r"\s+/\s+((?:[A-Z][\w.'’-]*\s?){1,5})$")  # "Caption text / Jane Doe"
+_BOILERPLATE = re.compile(
+    r"^(?:advertisement|advertising|sponsored|skip to (?:main )?content|share (?:this|on)\b.*|"
+    r"(?:click|tap) (?:here )?to (?:share|print|email).*|sign up for .{0,60}newsletter.*|"
+    r"subscribe (?:to|now).{0,80}|read more:?|related(?: articles| stories| posts)?:?|"
+    r"(?:all rights reserved|©|copyright ©?).{0,120}|continue reading.{0,40}|"
+    r"we may earn (?:a )?commission.{0,200}|this (?:article|post|page) (?:may )?contains? affiliate links.{0,200})$",
+    re.I,
+)
+MIN_LANGID_CHARS = 40
+MIN_BODY_CHARS = 20  # below this the "body" is a menu label or a stray link, not an article
+# Elements that separate words: trafilatura's block tags, and their HTML cousins inside captions.
+_SPACED = {"lb", "item", "p", "head", "cell", "row", "list", "quote", "graphic", "br", "div", "li", "td", "span"}
+
+
+def _element_text(node: etree._Element) -> str:
+    """Text of an element; line breaks and nested blocks separate words rather than glue them."""
+    parts: list[str] = []
+    for event, element in etree.iterwalk(node, events=("start", "end")):  # no recursion: pages nest deep
+        if element.tag in _SPACED:
+            parts.append(" ")
+        if event == "start":
+            if isinstance(element.tag, str):  # not a comment or processing instruction
+                parts.append(element.text or "")
+        elif element is not node:
+            parts.append(element.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    """trafilatura's output tree as reading-order blocks, subheads kept apart from paragraphs."""
+    blocks: list[Block] = []
+    # Loose text between elements (an element's tail) is a paragraph of its own in trafilatura's tree.
+    if text := " ".join((body.text or "").split()):
+        blocks.append(Block("p", text))
+    for node in body:
+        tag = node.tag
+        if tag == "head":
+            text = _element_text(node)
+            if text:
+                blocks.append(Block("h", text))
+        elif tag == "list":
+            for item in node.iterchildren("item"):  # nested lists stay inside their item
+                if text := _element_text(item):
+                    blocks.append(Block("p", text))
+        elif tag == "table":
+            for row in node.iterchildren("row"):
+                cells = [_element_text(c) for c in row.iterchildren("cell")]
+                if text := " | ".join(c for c in cells if c):
+                    blocks.append(Block("p", text))
+        elif tag not in _NO_TEXT:
+            if text := _element_text(node):
+                blocks.append(Block("p", text))
+        if tail := " ".join((node.tail or "").split()):
+            blocks.append(Block("p", tail))
+    return blocks
+
+
+def _prune(blocks: list[Block], title: str | None) -> list[Block]:
+    """Drop the repeated headline and whole blocks that are page furniture, not story."""
+    folded_title = fold(title) if title else None
+    kept = []
+    for i, block in enumerate(blocks):
+        # The headline, alone or with a date or section tacked on ("Headline / Dec 2025").
+        folded = fold(block.text)
+        if i < 3 and folded_title and folded.startswith(folded_title) and len(folded) < len(folded_title) + 30:
+            continue
+        if len(block.text) < 300 and _BOILERPLATE.match(block.text):
+            continue
+        kept.append(block)
+    return kept
+
+
+def _captions(tree: HtmlElement) -> list[Caption]:
+    """Figure captions with their credit split off where the markup or a "Photo:" tag separates it."""
+    captions: list[Caption] = []
+    seen: set[str] = set()
+    for node in tree.iter("figcaption"):
+        credit_nodes = [n for n in node.iter() if n is not node and _CREDIT_CLASS.search(n.get("class") or "")]
+        credit = " ".join(_element_text(n) for n in credit_nodes) or None
+        text = _element_text(node)
+        if credit and text.endswith(credit):
+            text = text[: -len(credit)].strip()
+        elif not credit and (match := _INLINE_CREDIT.search(text) or _SLASH_CREDIT.search(text)):
+            credit, text = match.group(1).strip(), text[: match.start()].strip()
+        if text and fold(text) not in seen:
+            seen.add(fold(text))
+            captions.append(Caption(text=text, credit=credit))
+    return captions
+
+
+def _language(declared: str | None, text: str) -> str | None:
+    if declared and re.fullmatch(r"[a-z]{2,3}", declared):
+        return declared
+    if len(text) < MIN_LANGID_CHARS:
+        return None
+    lang, _ = py3langid.classify(text[:5000])
+    return lang
+
+
+def parse(page: Page) -> HtmlElement:
+    """The page's DOM, or ValueError when the bytes hold no parsable HTML."""
+    text = decode(page.raw, page.hints.get("charset") if page.hints else None)
+    tree = load_html(text) if text.strip() else None
+    if tree is None:
+        raise ValueError("no article text found")
+    return tree
+
+
+def extract_html(page: Page) -> Article:
+    """Read the article of one HTML page: body blocks, headline, byline, date, site, captions."""
+    tree = parse(page)
+    meta = extract_meta(tree, page.url)
+    captions = _captions(tree)
+    try:
+        document = bare_extraction(
+            tree, url=page.url, favor_recall=True, include_comments=False, include_formatting=True,
+            output_format="xml",  # keeps the tree and skips rendering it as text, which we do not use
+        )
+    except (ValueError, TypeError, etree.LxmlError):
+        document = None
+    hints = page.hints or {}
+    title, title_source = meta.title, "publisher"
+    if not title and hints.get("title"):
+        title = " ".join(str(hints["title"]).split())
+    if not title:
+        title_source = "none"
+    blocks = _prune(_blocks(document.body), title) if document is not None else []
+    if sum(len(b.text) for b in blocks) < MIN_BODY_CHARS:
+        raise ValueError("no article text found")
+    body_text = " ".join(b.text for b in blocks)
+    return Article(
+        page_hash=page.hash,
+        blocks=blocks,
+        title=title,
+        title_source=title_source,
+        byline=meta.byline or byline_from_markup(tree),  # last: it prunes the tree
+        published=meta.published or hints.get("published"),
+        language=_language(meta.language, body_text),
+        site=meta.site or page.source,
+        url=page.url,
+        canonical_url=meta.canonical_url,
+        captions=captions,
+    )

@@ -1,0 +1,81 @@
+"""decode(): web bytes to text in the order browsers trust the evidence, never raising on junk."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from newsdesk.extract.encoding import decode, sniff_meta_charset
+
+FRENCH = "Grève à l’Élysée : « ça coûte 5 € », dit-il — naïveté"
+JAPANESE = "東京都で記者会見が開かれ、首相は新しい経済対策を発表した。"
+
+
+def page(body: str, charset: str | None = None) -> str:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    return f"<html><head>{meta}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+def test_utf8_without_any_declaration() -> None:
+    assert FRENCH in decode(page(FRENCH).encode("utf-8"))
+
+
+def test_cp1252_declared_in_meta() -> None:
+    raw = page(FRENCH, "windows-1252").encode("cp1252")
+    assert FRENCH in decode(raw)
+
+
+def test_latin1_label_reads_as_cp1252_like_browsers() -> None:
+    # The euro sign and curly quote only exist in cp1252; browsers read "iso-8859-1" as cp1252.
+    raw = page(FRENCH, "iso-8859-1").encode("cp1252")
+    assert FRENCH in decode(raw)
+
+
+def test_plain_latin1_bytes_from_http_header() -> None:
+    text = "Müller sagt: Größe zählt, Straße gesperrt"
+    assert text in decode(page(text).encode("latin-1"), declared="ISO-8859-1")
+
+
+def test_shift_jis_declared_and_undeclared() -> None:
+    raw = page(JAPANESE, "shift_jis").encode("shift_jis")
+    assert JAPANESE in decode(raw)
+    assert JAPANESE in decode(raw, declared="Shift_JIS")
+    # Without a declaration the detector has to recognise it.
+    assert JAPANESE in decode((JAPANESE * 5).encode("shift_jis"))
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_bom_wins_over_everything(codec: str) -> None:
+    raw = page(FRENCH, "windows-1252").encode(codec)
+    if codec == "utf-16-be":
+        raw = codecs.BOM_UTF16_BE + raw
+    text = decode(raw, declared="iso-8859-1")
+    assert FRENCH in text and not text.startswith("\ufeff")
+
+
+def test_wrong_single_byte_declaration_on_utf8_bytes() -> None:
+    raw = page(FRENCH, "iso-8859-1").encode("utf-8")
+    assert FRENCH in decode(raw, declared="iso-8859-1")
+
+
+def test_wrong_utf8_declaration_on_cp1252_bytes() -> None:
+    raw = page(FRENCH, "utf-8").encode("cp1252")
+    assert FRENCH in decode(raw, declared="utf-8")
+
+
+def test_unknown_charset_label_falls_through() -> None:
+    assert FRENCH in decode(page(FRENCH, "x-no-such-charset").encode("utf-8"), declared="bogus")
+
+
+def test_junk_never_raises() -> None:
+    junk = bytes(range(256)) * 50
+    assert isinstance(decode(junk), str)
+    assert decode(b"") == ""
+    assert isinstance(decode(b"\xff\xfe\x00"), str)  # a truncated UTF-16 BOM page
+
+
+def test_sniff_meta_charset_http_equiv() -> None:
+    raw = b'<meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">'
+    assert sniff_meta_charset(raw) == "EUC-JP"
+    assert sniff_meta_charset(b"<html><body>no declaration</body></html>") is None

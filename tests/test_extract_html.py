@@ -1,0 +1,155 @@
+"""extract_html(): real pages to Article (body blocks, headline, byline, date, captions), bad input
+to a clear ValueError or a best-effort article, and a quality floor on the shared WCXB dev set."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.bench.extraction import author_names
+from newsdesk.bench.scoring import body_prf, word_f1
+from newsdesk.extract.html import extract_html
+from newsdesk.extract.meta import fold, parse_text_date, strip_site_name
+from newsdesk.records import Page
+
+from conftest import FIXTURES
+
+HTML = FIXTURES / "html"
+
+
+def extract(name: str, url: str | None = None, **hints: str):
+    raw = (HTML / name).read_bytes()
+    return extract_html(Page(uri=str(HTML / name), raw=raw, kind="html", url=url, hints=hints))
+
+
+def test_news_page_metadata_and_structure() -> None:
+    article = extract("wcxb-4515.html", url="https://www.nsf.gov/science-matters/climate-change-problem-solvers-startups-solutions")
+    assert article.title == "Climate change problem solvers: Startups with solutions"
+    assert article.title_source == "publisher"
+    assert article.byline == "Jason Bates"
+    assert article.published == "2021-06-03"
+    assert article.language == "en"
+    assert article.canonical_url == "https://www.nsf.gov/science-matters/climate-change-problem-solvers-startups-solutions"
+    assert "Creating environmentally friendly building materials" in article.subheads
+    assert article.paragraphs[0].startswith("Startups funded by the U.S. National Science Foundation")
+    assert not any("Award Search" in p for p in article.paragraphs)  # site navigation stays out
+    # subheads sit between paragraphs in reading order, not bunched at either end
+    kinds = [b.kind for b in article.blocks]
+    assert kinds[0] == "p" and kinds.index("h") < len(kinds) - 1
+    caption = article.captions[0]
+    assert caption.text.startswith("Transaera's air conditioners use a sponge-like material")
+    assert caption.credit == "Transaera"
+
+
+def test_question_and_answer_feature() -> None:
+    article = extract("wcxb-4527.html")
+    assert article.title == "The health benefits of intermittent fasting"
+    assert article.byline == "Amy Roeder"
+    assert article.published == "2025-09-24"
+    assert article.subheads[0] == "Q: What are the health benefits of intermittent fasting?"
+    assert any(p.startswith("In 2018, Courtney Peterson published") for p in article.paragraphs)
+    assert article.captions[0].text == "Courtney Peterson in the Department of Nutrition’s research kitchen"
+    assert article.captions[0].credit == "Kent Dayton"
+    assert article.site == "Harvard T.H. Chan School of Public Health"
+
+
+def test_blog_post_drops_repeated_headline_block() -> None:
+    article = extract("wcxb-0438.html")
+    assert article.title == "AoAH Day 15: Porting a complete HTML5 parser and browser test suite"
+    assert article.byline == "Anil Madhavapeddy"
+    assert article.published == "2025-12-15"
+    assert article.subheads[:2] == ["Approach", "Results"]  # "<headline> / Dec 2025" is not a subhead
+    assert not any(fold(article.title) in fold(p) for p in article.paragraphs[:1])
+    assert len(article.captions) >= 3
+
+
+def test_hints_fill_missing_metadata_only() -> None:
+    html = b"<html><body><article>" + b"<p>Plain words about a council meeting held on Tuesday evening.</p>" * 8 + b"</article></body></html>"
+    page = Page(uri="x", raw=html, kind="html", hints={"title": "Council meets", "published": "2024-03-01"})
+    article = extract_html(page)
+    assert article.title == "Council meets" and article.published == "2024-03-01"
+    untitled = extract_html(Page(uri="y", raw=html, kind="html"))
+    assert untitled.title is None and untitled.title_source == "none"
+    assert "council meeting" in untitled.text
+
+
+def test_site_name_is_stripped_from_title_tags() -> None:
+    sites = ["The Daily Planet", "dailyplanet.com"]
+    assert strip_site_name("Mayor resigns after vote | The Daily Planet", sites) == "Mayor resigns after vote"
+    assert strip_site_name("Daily Planet - Mayor resigns after vote", sites) == "Mayor resigns after vote"
+    assert strip_site_name("Mayor resigns - and rivals cheer", sites) == "Mayor resigns - and rivals cheer"
+
+
+def test_text_dates() -> None:
+    assert parse_text_date("By Jane Doe · Updated Dec 18, 2025 · 12 min read") == "2025-12-18"
+    assert parse_text_date("Published 3rd March 2024 at 10:00") == "2024-03-03"
+    assert parse_text_date("Posted 12.11.2023 in News") == "2023-11-12"
+    assert parse_text_date("10/12/2023 7:38:01 PM") == "2023-10-12"
+    assert parse_text_date("See you in 2025") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"   \n  ", b"\x00\x01\x02\xff" * 1000, b"<html><head><title>Nothing</title></head><body></body></html>",
+     b"<html><body><nav><a href='/'>Home</a></nav></body></html>"],
+    ids=["empty", "blank", "binary", "no-body", "only-nav"],
+)
+def test_no_article_is_a_clear_value_error(raw: bytes) -> None:
+    with pytest.raises(ValueError, match="no article text found"):
+        extract_html(Page(uri="x", raw=raw, kind="html"))
+
+
+def test_truncated_page_gives_best_effort_article() -> None:
+    raw = (HTML / "wcxb-4515.html").read_bytes()
+    cut = raw[: len(raw) * 2 // 3]
+    article = extract_html(Page(uri="x", raw=cut, kind="html"))
+    assert article.title == "Climate change problem solvers: Startups with solutions"
+    assert article.paragraphs[0].startswith("Startups funded by")
+
+
+def test_huge_page_of_nonsense_tags() -> None:
+    junk = b"".join(b"<x%d><blink><td>" % (i % 97) + b"zz" * (i % 5) + b"</foo>" for i in range(220_000))
+    assert len(junk) > 5_000_000
+    try:
+        article = extract_html(Page(uri="x", raw=b"<html><body>" + junk, kind="html"))
+    except ValueError as err:
+        assert str(err) == "no article text found"
+    else:
+        assert isinstance(article.text, str)
+
+
+def _load_subset(data: Path, count: int) -> list[tuple[dict, bytes]]:
+    folder = data / "extraction" / "wcxb-dev-articles"
+    if not (folder / "ground-truth.jsonl").exists():
+        pytest.skip("WCXB dev articles not in the shared data")
+    with open(folder / "ground-truth.jsonl", encoding="utf-8") as lines:
+        golds = [json.loads(line) for line in lines][:count]
+    return [(g, gzip.decompress((folder / "html" / f"{g['id']}.html.gz").read_bytes())) for g in golds]
+
+
+@pytest.mark.slow
+def test_quality_floor_on_wcxb_subset(shared_data: Path) -> None:
+    """First 150 WCXB dev pages; measured body F1 0.924, word-F1 0.926, title 0.82, date 0.90, author 0.83."""
+    pages = _load_subset(shared_data, 150)
+    pairs, titles, dates, authors = [], [], [], []
+    for gold, raw in pages:
+        try:
+            article = extract_html(Page(uri=gold["id"], raw=raw, kind="html", url=gold["url"]))
+        except ValueError:
+            pairs.append(("", gold["body"]))
+            continue
+        pairs.append((article.text, gold["body"]))
+        titles.append(fold(article.title) == fold(gold["title"]))
+        if gold["published"]:
+            dates.append(article.published == gold["published"])
+        if gold["author"]:
+            authors.append(author_names(article.byline) == author_names(gold["author"]))
+    score = body_prf(pairs)
+    assert score["f1"] >= 0.91
+    assert sum(word_f1(p, g) for p, g in pairs) / len(pairs) >= 0.91
+    assert sum(titles) / len(pages) >= 0.78
+    assert sum(dates) / len(dates) >= 0.86
+    assert sum(authors) / len(authors) >= 0.79
