@@ -1,0 +1,130 @@
+"""Recognisers for the line forms a news page prints around its story: agency and byline lines,
+date lines, photo captions with their credit, and runs of teaser (headline, standfirst) pairs.
+
+The training data labels lines only as article or not, so these finer kinds are told apart by form.
+Each recogniser is deliberately narrow (a whole short line must look like a date to be a date line):
+a false "dateline" on a body sentence would cut a paragraph out of the article.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split())}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_DATE_FORMS = [
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # Oct 06 2016, October 6, 2016
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 6 October 2016
+    re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})\b"),  # 2016-10-06
+]
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+# What may surround a date on a date line: weekday, time, time zone, "Published"/"Updated".
+_DATE_LINE_RESIDUE = re.compile(
+    rf"^(?:{_WEEKDAY}|published|updated|posted|last|modified|on|at|date|time|am|pm|gmt|utc|[a-z]{{2,4}}t|"
+    r"\d{1,2}[:.]\d{2}(?::\d{2})?|[\s,|:•·\-–—/()])*$",
+    re.I,
+)
+
+AGENCIES = {
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "reuters": "Reuters",
+    "thomson reuters": "Reuters", "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "bernama": "Bernama", "dpa": "dpa", "xinhua": "Xinhua", "aap": "AAP", "pa": "PA", "pa media": "PA",
+    "press association": "PA", "ani": "ANI", "pti": "PTI", "ians": "IANS", "upi": "UPI", "efe": "EFE",
+    "ansa": "ANSA", "kyodo": "Kyodo", "kyodo news": "Kyodo", "yonhap": "Yonhap", "tass": "TASS",
+    "anadolu": "Anadolu", "anadolu agency": "Anadolu", "afp-jiji": "AFP-JIJI", "afp relaxnews": "AFP Relaxnews",
+    "bloomberg": "Bloomberg", "cnn wire": "CNN Wire", "nyt": "NYT", "the new york times": "NYT",
+}
+_AGENCY_LINE = re.compile(r"^(?:[-–—©(]\s*|source:\s*|by\s+|\(?)(?P<name>.+?)[\s)\-–—.]*$", re.I)
+_AGENCY_CREDIT = re.compile(
+    r"(?:\s[-–—|/]\s*|\s\()(?P<credit>(?:AFP|REUTERS|Reuters|AP|EPA|EPA-EFE|Getty Images|Bernama|Xinhua|ANI|PTI|"
+    r"dpa|AAP|PA|Shutterstock|Bloomberg)(?:\s+(?:PHOTO|Photo|photo|Images|via Getty Images))?(?:\s*/\s*[\w .'-]+)?)\)?\s*$"
+)
+_NAMED_CREDIT = re.compile(r"(?:^|\s|\()(?P<credit>(?:Photo|Picture|Image|Credit|Foto)s?(?:\s+credit)?\s*:\s*[^()]{2,60})\)?$", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by)\s+\S", re.I)
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of the first full date (day, month name or number, year) in ``text``, else None."""
+    for form in _DATE_FORMS:
+        match = form.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS[parts["month"][:3].lower()]
+        try:
+            return date(int(parts["year"]), month, int(parts["day"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def date_line(text: str) -> str | None:
+    """ISO date when the whole line is a date (plus weekday, time, "Updated"...), else None."""
+    if len(text) > 80:
+        return None
+    for form in _DATE_FORMS:
+        match = form.search(text)
+        if match and _DATE_LINE_RESIDUE.match(text[: match.start()] + " " + text[match.end():]):
+            return parse_date(match.group(0))
+    return None
+
+
+def agency_line(text: str) -> str | None:
+    """The agency's canonical name when the whole line names a news agency ("AFP", "- Reuters")."""
+    if len(text) > 40:
+        return None
+    match = _AGENCY_LINE.match(text.strip())
+    return AGENCIES.get(match.group("name").strip().lower()) if match else None
+
+
+def byline(text: str) -> bool:
+    return bool(_BYLINE.match(text)) and len(_WORDS.findall(text)) <= 14 and not _TERMINAL.search(text)
+
+
+def caption_credit(text: str) -> str | None:
+    """The credit of a photo caption ("AFP PHOTO", "Reuters", "Photo: John Doe"), else None."""
+    for pattern in (_AGENCY_CREDIT, _NAMED_CREDIT):
+        match = pattern.search(text)
+        if match and (match.start() == 0 or len(_WORDS.findall(text[: match.start()])) >= 3):
+            return match.group("credit").strip(" ()")
+    return None
+
+
+def headline_like(text: str) -> bool:
+    """A teaser headline: 3-30 words, not a sentence ending in a full stop, not a list item."""
+    n = len(_WORDS.findall(text))
+    return 3 <= n <= 30 and not text.endswith((".", ",", ";", ":", "…")) and not text.startswith(("•", "* "))
+
+
+def standfirst_like(text: str) -> bool:
+    """A teaser standfirst: one or two sentences of 6-70 words."""
+    n = len(_WORDS.findall(text))
+    return 6 <= n <= 70 and not text.startswith(("•", "* ")) and not headline_like(text)
+
+
+def teaser_runs(lines: list[str], min_pairs: int = 3) -> list[list[int]]:
+    """Headline indexes of every run of >= ``min_pairs`` consecutive (headline, standfirst) pairs.
+
+    Runs where most headlines are questions are left out: that is an FAQ, not a teaser list.
+    """
+    runs: list[list[int]] = []
+    i = 0
+    while i < len(lines) - 1:
+        run = []
+        j = i
+        while j < len(lines) - 1 and headline_like(lines[j]) and standfirst_like(lines[j + 1]):
+            run.append(j)
+            j += 2
+        questions = sum(lines[k].endswith("?") for k in run)
+        if len(run) >= min_pairs and questions * 2 <= len(run):
+            runs.append(run)
+            i = j
+        else:
+            i += 1
+    return runs

@@ -1,0 +1,68 @@
+"""Extract the article from an already-scraped plain-text page (one block per line, no HTML).
+
+The page is segmented line by line (``segmenter.segment``) and the labelled lines are gathered into
+an ``Article``: body and subheads as blocks in reading order, agency, byline, the date line and its
+ISO date, photo captions with their credits, and the page's teasers for other stories, kept apart so
+that none of their text is glued into this article's body.
+"""
+
+from __future__ import annotations
+
+from newsdesk.extract import line_forms
+from newsdesk.extract.encoding import decode
+from newsdesk.extract.segmenter import segment
+from newsdesk.records import Article, Block, Caption, Page, Teaser
+
+
+def _caption(text: str) -> Caption:
+    """Split the trailing credit off a caption: "... in Aleppo. - AFP PHOTO" -> ("... in Aleppo.", "AFP PHOTO")."""
+    credit = line_forms.caption_credit(text)
+    if not credit:
+        return Caption(text=text)
+    described = text[: text.rfind(credit)].rstrip(" -–—|/(")
+    return Caption(text=described or text, credit=credit)
+
+
+def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -> Article:
+    """Build the Article of a page given as lines."""
+    hints = hints or {}
+    lines = [" ".join(line.split()) for line in lines]
+    labels = segment(lines)
+    article = Article(page_hash=page_hash)
+    pending_headline: str | None = None
+    for text, label in zip(lines, labels):
+        if label == "body":
+            article.blocks.append(Block("p", text))
+        elif label == "subhead":
+            article.blocks.append(Block("h", text.strip(" -–—")))
+        elif label == "title" and article.title is None:
+            article.title = text
+        elif label == "agency" and article.agency is None:
+            article.agency = line_forms.agency_line(text)
+        elif label == "byline" and article.byline is None:
+            article.byline = text
+            article.agency = article.agency or line_forms.agency_line(text)
+        elif label == "dateline" and article.dateline is None:
+            article.dateline = text
+            article.published = line_forms.date_line(text)
+        elif label == "caption":
+            article.captions.append(_caption(text))
+        elif label == "teaser_headline":
+            pending_headline = text
+        elif label == "teaser_standfirst" and pending_headline is not None:
+            article.teasers.append(Teaser(headline=pending_headline, standfirst=text, page_hash=page_hash))
+            pending_headline = None
+    if article.title is None and hints.get("title"):
+        article.title = str(hints["title"])
+    if article.title is None:
+        article.title_source = "none"
+    article.published = article.published or hints.get("published")
+    return article
+
+
+def extract_text(page: Page) -> Article:
+    """The article of a ``text`` page; its url and source are carried over from the page."""
+    article = extract_lines(decode(page.raw).splitlines(), page.hash, page.hints)
+    article.url = page.url
+    article.site = page.source
+    return article

@@ -1,0 +1,138 @@
+"""Plain-text page segmentation and extraction: the seed page, edge cases and a quality floor."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsdesk.extract import line_forms
+from newsdesk.extract.segmenter import LABELS, MODEL_PATH, default_model, segment
+from newsdesk.extract.text import extract_lines, extract_text
+from newsdesk.records import Page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "text"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSDESK_SHARED_DATA") or REPO / ".." / "shared" / "data")
+SEED = SHARED.parent / "seeds" / "000_6b898fdfccc18085.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> list[str]:
+    if not SEED.exists():
+        pytest.skip("seed page absent")
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def seed_article(seed_lines):
+    return extract_text(Page(uri=str(SEED), raw=SEED.read_bytes(), kind="text"))
+
+
+def test_seed_body_is_the_30_story_paragraphs_in_order(seed_lines, seed_article):
+    afp = seed_lines.index("AFP")
+    story = seed_lines[:afp]
+    expected = [line for line in story if not line.startswith("- ")]
+    assert len(story) == 32 and len(expected) == 30
+    assert seed_article.paragraphs == expected
+
+
+def test_seed_subheads_agency_date_caption(seed_article):
+    assert seed_article.subheads == ["'Deeply shocking and shameful'", "Strike kills 19 civilians"]
+    assert seed_article.agency == "AFP"
+    assert seed_article.published == "2016-10-06"
+    assert seed_article.dateline == "Thu Oct 06 2016"
+    assert len(seed_article.captions) == 1
+    caption = seed_article.captions[0]
+    assert caption.credit == "AFP PHOTO"
+    assert caption.text == "Syrian regime forces gather at the Kindi Hospital in Aleppo on October 2, 2016."
+    assert seed_article.title is None and seed_article.title_source == "none"
+
+
+def test_seed_teasers_are_pairs_and_not_in_body(seed_lines, seed_article):
+    tail = seed_lines[seed_lines.index("AFP") + 3 :]
+    expected = list(zip(tail[0::2], tail[1::2]))
+    assert len(expected) == 20
+    assert [(t.headline, t.standfirst) for t in seed_article.teasers] == expected
+    assert all(t.page_hash == seed_article.page_hash for t in seed_article.teasers)
+    body = seed_article.text
+    assert not any(h in body or s in body for h, s in expected)
+
+
+def test_seed_labels_cover_every_line(seed_lines):
+    labels = segment(seed_lines)
+    assert len(labels) == len(seed_lines) and set(labels) <= set(LABELS)
+    assert labels.count("teaser_headline") == labels.count("teaser_standfirst") == 20
+
+
+def test_empty_input():
+    assert segment([]) == []
+    article = extract_lines([], page_hash="0" * 64)
+    assert article.blocks == [] and article.teasers == [] and article.title is None
+
+
+def test_page_of_only_menus_has_no_article():
+    lines = (FIXTURES / "menus_only.txt").read_text(encoding="utf-8").splitlines()
+    labels = segment(lines)
+    assert "body" not in labels and "subhead" not in labels
+    assert extract_lines(lines, page_hash="1" * 64).blocks == []
+
+
+def test_titled_story_with_byline_date_caption_and_related_list():
+    lines = (FIXTURES / "harbour_story.txt").read_text(encoding="utf-8").splitlines()
+    article = extract_lines(lines, page_hash="2" * 64)
+    assert article.title == "Harbour crane collapse halts port traffic for second day"
+    assert article.byline == "By Jane Morrow"
+    assert article.published == "2024-03-12"
+    assert len(article.paragraphs) == 5 and article.paragraphs[0].startswith("Operators at the northern")
+    assert article.subheads == ["What happens next"]
+    assert [c.credit for c in article.captions] == ["Photo: Harbour News"]
+    assert [t.headline for t in article.teasers][:1] == ["Council approves new cycle lanes along the seafront"]
+    assert "Share on Facebook" not in article.text and "cycle lanes" not in article.text
+
+
+def test_hints_fill_missing_title_and_date():
+    page = Page(uri="x", raw="Just one line of text that is not much of an article at all.".encode(), kind="text",
+                hints={"title": "Given title", "published": "2020-01-02"})
+    article = extract_text(page)
+    assert article.title == "Given title" and article.title_source == "publisher"
+    assert article.published == "2020-01-02"
+
+
+def test_non_utf8_page_is_decoded():
+    text = "Café owners say the new rules, announced on Monday by the council, will force them to close early."
+    article = extract_text(Page(uri="x", raw=text.encode("latin-1"), kind="text"))
+    assert article.paragraphs == [text]
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("Thu Oct 06 2016", "2016-10-06"),
+    ("Published: 6 October 2016 10:32 GMT", "2016-10-06"),
+    ("• September 4, 2025", "2025-09-04"),
+    ("2016-10-06", "2016-10-06"),
+    ("The city fell on October 6, 2016 after a siege.", None),
+    ("Feb 30 2016", None),
+])
+def test_date_line(text, iso):
+    assert line_forms.date_line(text) == iso
+
+
+@pytest.mark.slow
+def test_quality_floor_on_pages_held_out_from_the_shipped_model():
+    from newsdesk.extract.train_segmenter import default_data_file, line_prf, load_pages
+
+    data = default_data_file()
+    if not data.exists():
+        pytest.skip("shared WCXB plain-text data absent")
+    with np.load(MODEL_PATH, allow_pickle=False) as arrays:
+        held_ids = set(arrays["held_out_ids"].tolist())
+    pages = [p for p in load_pages(data) if p.id in held_ids]
+    assert len(pages) > 100
+    model = default_model()
+    scores = line_prf(pages, [model.is_article(p.lines) for p in pages])
+    assert scores["f1"] >= QUALITY_FLOOR_F1
+
+
+QUALITY_FLOOR_F1 = 0.82
