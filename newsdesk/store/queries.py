@@ -86,23 +86,34 @@ def newest_time(db: sqlite3.Connection) -> str | None:
     return db.execute("SELECT max(last_seen) FROM stories").fetchone()[0]
 
 
+def newest_dated(db: sqlite3.Connection) -> str | None:
+    """The newest publication date in the store. An undated item is stamped with its ingest time, which
+    would otherwise move an archive's window to today and leave only undated stories on the desk."""
+    return db.execute(
+        "SELECT max(t) FROM (SELECT max(published) AS t FROM articles UNION ALL SELECT max(published) FROM teasers)"
+    ).fetchone()[0]
+
+
 def stories(
     db: sqlite3.Connection, days: float | None = 3.0, limit: int = 20, offset: int = 0, until: str | None = None
 ) -> list[dict]:
-    """Top stories of a window ending at the newest item in the store (not the wall clock), so an archive
-    is never an empty desk. Ranked by size, source diversity and recency."""
+    """Top stories of a window ending at the newest dated item in the store (not the wall clock), so an
+    archive is never an empty desk; ``days=None`` ranks every story. Ranked by size, source diversity and
+    recency."""
     params: list = []
     where = "size > 0"
-    end = until or newest_time(db)
+    end = until or (newest_dated(db) or newest_time(db) if days is not None else newest_time(db))
     if days is not None and end:
-        start = (parse_time(end) - timedelta(days=days)).isoformat()
-        where += " AND last_seen >= ?"
-        params.append(start)
+        where += " AND last_seen >= ? AND last_seen <= ?"
+        # a bare day as the end means the whole of that day
+        params += [(parse_time(end) - timedelta(days=days)).isoformat(), end + "\uffff"]
     rows = db.execute(f"SELECT * FROM stories WHERE {where}", params).fetchall()
     end_time = parse_time(end) if end else None
 
     def rank(row: sqlite3.Row) -> float:
-        age_days = (end_time - parse_time(row["last_seen"])).total_seconds() / 86400 if end_time and row["last_seen"] else 0
+        age_days = 0.0
+        if end_time and row["last_seen"]:
+            age_days = max(0.0, (end_time - parse_time(row["last_seen"])).total_seconds() / 86400)
         return (row["size"] ** 0.5 + 1.5 * row["sources"] ** 0.5) / (1.0 + age_days)
 
     ranked = sorted(rows, key=lambda r: (-rank(r), r["id"]))[offset: offset + limit]

@@ -105,14 +105,6 @@ def facets(db: sqlite3.Connection) -> dict[str, list[str]]:
     return {"sites": sites, "languages": languages}
 
 
-def newest_dated(db: sqlite3.Connection) -> str | None:
-    """The newest publication date in the store. An undated item is stamped with its ingest time, which
-    would otherwise move an archive's window to today and leave only undated stories on the desk."""
-    return db.execute(
-        "SELECT max(t) FROM (SELECT max(published) AS t FROM articles UNION ALL SELECT max(published) FROM teasers)"
-    ).fetchone()[0]
-
-
 def front_page(
     db: sqlite3.Connection,
     *,
@@ -124,7 +116,7 @@ def front_page(
     person: str | None = None,
     page: int = 1,
 ) -> dict:
-    end = until or newest_dated(db) or queries.newest_time(db)
+    end = until or queries.newest_dated(db) or queries.newest_time(db)
     start = (queries.parse_time(end) - timedelta(days=days)).isoformat() if end and days is not None else None
     matching = story_ids_matching(db, site, language, place, person)
     ranked = queries.stories(db, days=days, limit=10**9, until=end)
