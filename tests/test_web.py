@@ -17,7 +17,10 @@ def test_front_page_lists_stories_ranked_by_size_and_sources(client):
     data = client.get("/index.json").json()
     ids = [s["id"] for s in data["stories"]]
     assert ids[0] == "s-aleppo"  # two articles from several sources outrank single teasers
-    assert set(ids) >= {"s-aleppo", "s-hezbollah", "s-tiktok", "s-evil", "s-bare"}
+    assert set(ids) >= {"s-aleppo", "s-hezbollah", "s-tiktok", "s-evil"}
+    # an undated item's only time is its ingest time, after the window of dated news: listed with ?all
+    assert "s-bare" not in ids
+    assert "s-bare" in {s["id"] for s in client.get("/index.json", params={"all": "true"}).json()["stories"]}
     aleppo = data["stories"][0]
     assert aleppo["size"] == 2 and aleppo["sites"] == ["aljazeera.com", "thestar.com.my"]
     # the window ends at the newest dated item (Oct 2016), not today and not the undated item's ingest time
@@ -308,3 +311,21 @@ def test_item_metadata_follows_a_running_ingest(tmp_path):
         )
     result = find(reader, "aleppo", site="late.example", since="2016-10-07", meta=meta)
     assert result["total"] == 1 and result["hits"][0]["headline"] == "Aleppo, later"
+
+
+def test_sources_page_shows_health_and_escapes_titles(tmp_path):
+    from newsdesk.ingest import sources
+    from newsdesk.store.sqlite import connect
+
+    db = connect(tmp_path / "desk.db")
+    sources.add(db, "https://news.example/feed.xml", title="<script>alert(1)</script> Town news")
+    with db:
+        db.execute("UPDATE feeds SET failures = 2, last_error = 'HTTP 500 Internal Server Error'")
+    db.close()
+    with TestClient(create_app(str(tmp_path / "desk.db"))) as desk_client:
+        listed = desk_client.get("/sources.json").json()["sources"]
+        assert [(s["url"], s["status"], s["failures"]) for s in listed] == [
+            ("https://news.example/feed.xml", "failing", 2)]
+        page = desk_client.get("/sources").text
+        assert "HTTP 500 Internal Server Error" in page and "2 in a row" in page
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

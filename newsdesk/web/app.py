@@ -70,7 +70,7 @@ def open_for_reading(path: str) -> sqlite3.Connection:
 
 
 def create_app(db_path: str) -> FastAPI:
-    from newsdesk.web import articles, entities, feeds, front, search, stories
+    from newsdesk.web import articles, entities, feeds, front, search, sources, stories
 
     app = FastAPI(
         title="newsdesk",
@@ -83,7 +83,7 @@ def create_app(db_path: str) -> FastAPI:
     )
     app.state.store = StoreConnections(str(db_path))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (front, stories, articles, search, entities, feeds):
+    for module in (front, stories, articles, search, entities, feeds, sources):
         app.include_router(module.router)
 
     @app.middleware("http")
