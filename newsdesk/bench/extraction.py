@@ -29,6 +29,7 @@ from pathlib import Path
 import click
 
 from newsdesk.bench.scoring import body_prf, word_f1
+from newsdesk.bench.table import emit
 from newsdesk.extract.meta import fold
 from newsdesk.records import Page
 
@@ -200,15 +201,9 @@ def command(data: Path | None, limit: int | None, as_json: bool, methods: str) -
     if unknown:
         raise click.BadParameter(f"unknown method(s): {', '.join(unknown)}", param_hint="--methods")
     rows = run(data, limit, names)
+    emit(rows, as_json)
     if as_json:
-        for row in rows:
-            click.echo(json.dumps(row))
         return
-    columns = list(rows[0])
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
-    for row in rows:
-        click.echo("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths)))
     click.echo("pages_per_s: pages / CPU seconds spent in the method (same pages, interleaved);"
                " trafilatura is timed on its body extraction only.")
 

@@ -14,7 +14,6 @@ extraction, yielding article text).
 from __future__ import annotations
 
 import gzip
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import click
+
+from newsdesk.bench.table import emit
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 PAGES = SHARED / "extraction" / "wcxb-dev-articles" / "html"
@@ -187,15 +188,7 @@ def command(limit: int, hosts: int, as_json: bool) -> None:
                              "pages": len(urls), "fetched": fetched / len(urls),
                              "extracted": extracted / len(urls) if extract_too else None,
                              "pages_per_s": round(len(urls) / seconds, 1)})
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row))
-        return
-    click.echo(f"{'method':<26} {'task':<14} {'hosts':>5} {'pages':>6} {'fetched':>8} {'extracted':>9} {'pages/s':>8}")
-    for row in rows:
-        extracted = f"{row['extracted']:.3f}" if row["extracted"] is not None else "-"
-        click.echo(f"{row['method']:<26} {row['task']:<14} {row['hosts']:>5} {row['pages']:>6} {row['fetched']:>8.3f} "
-                   f"{extracted:>9} {row['pages_per_s']:>8}")
+    emit(rows, as_json)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ _PATTERNS = [
     ("bare_month", rf"\b(?P<rel>in|since|during|until|by)\s+(?P<month>{_MONTH})\b(?!\s+\d)"),
     ("decade", rf"{_REL}the\s+(?P<decade>(?:19|20)\d0)s\b"),
     ("year", rf"{_REL}(?P<early>early|late|mid-?)?\s*(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"),
-    ("ago", rf"(?P<count>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
+    ("ago", r"(?P<count>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
 ]
 _COMPILED = [(name, re.compile(rf"\b{pat}", re.IGNORECASE)) for name, pat in _PATTERNS]
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
