@@ -1,0 +1,104 @@
+"""The command line as users and scripts call it: names, --json shapes, exit codes, --help everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, SEED
+
+from newsdesk.cli import main
+
+
+@pytest.fixture
+def run(settings):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--db", settings.db, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_every_command_explains_itself():
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0
+    for name in ["ingest", "extract", "search", "show", "stories", "story", "export", "facts", "serve", "bench",
+                 "settings", "stats", "sources", "fetch", "watch"]:
+        assert name in top.output
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, name
+
+
+def test_extract_json_on_the_seed_page(run):
+    result = run("extract", str(SEED), "--json")
+    assert result.exit_code == 0
+    (record,) = json_lines(result.stdout)
+    for field in ("path", "title", "byline", "published", "language", "body", "subheads", "captions", "teasers"):
+        assert field in record
+    assert record["title"] is None and record["published"].startswith("2016-10-06")
+    assert record["language"] == "en" and record["agency"] == "AFP"
+    assert len(record["subheads"]) == 2 and len(record["teasers"]) == 20
+    assert record["captions"][0]["credit"] == "AFP PHOTO"
+
+
+def test_extract_reports_bad_files_and_goes_on(run, tmp_path):
+    (tmp_path / "junk.html").write_bytes(bytes(range(256)) * 40)
+    result = run("extract", str(tmp_path / "junk.html"), str(FIXTURES / "warc/ccnews-sample.warc.gz"), "--json")
+    assert result.exit_code == 1
+    records = json_lines(result.stdout)
+    assert [r["path"].rsplit("#", 1)[1] for r in records] == [
+        "https://itbrief.news/story/enterprises-pivot-to-smaller-measurable-ai-projects-by-2026",
+        "https://www.bssnews.net/district/343604",
+    ]
+    assert "binary data" in result.stderr
+
+
+def test_ingest_search_show_stories_export(run, tmp_path):
+    result = run("ingest", str(SEED), str(FIXTURES / "feeds/wikinews.rss"), "--json")
+    assert result.exit_code == 0
+    summary = json_lines(result.stdout)[-1]
+    assert summary["failed"] == 0 and summary["stored"] == 4 and summary["teasers"] == 22
+
+    hits = json_lines(run("search", "Aleppo bombardment", "--json").stdout)
+    assert hits and hits[0]["kind"] == "article"
+    article_id = hits[0]["item_id"]
+    shown = json_lines(run("show", article_id, "--json").stdout)[0]
+    assert shown["agency"] == "AFP" and len(shown["teasers"]) == 20 and shown["headline"]
+
+    stories = json_lines(run("stories", "--all", "--json").stdout)
+    assert stories and all({"id", "headline", "standfirst", "members"} <= set(s) for s in stories)
+    assert all(m.get("headline") or m.get("title") for s in stories for m in s["members"])
+    story = json_lines(run("story", stories[0]["id"], "--json").stdout)[0]
+    assert story["id"] == stories[0]["id"]
+
+    exported = json_lines(run("export", "--format", "jsonl").stdout)
+    assert len(exported) == 2 and {"id", "headline", "text", "story_id"} <= set(exported[0])
+    rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").output)))
+    assert len(rows) == 2
+    run("export", "--format", "parquet", "-o", str(tmp_path / "a.parquet"))
+    assert pq.read_table(tmp_path / "a.parquet").num_rows == 2
+
+    again = json_lines(run("ingest", str(SEED), "--json").stdout)[-1]
+    assert again["known"] == 1 and again["stored"] == 0
+
+
+def test_ingest_exit_code_says_whether_anything_failed(run, tmp_path):
+    (tmp_path / "empty.html").write_bytes(b"")
+    result = run("ingest", str(tmp_path / "empty.html"), str(SEED))
+    assert result.exit_code == 1
+    assert "empty file" in result.output
+
+
+def test_store_commands_on_a_missing_store_say_so(tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "stories"])
+    assert result.exit_code == 1 and "newsdesk ingest" in result.output

@@ -1,0 +1,119 @@
+"""The whole ingest on real inputs: the bundled samples, re-runs that never duplicate, a killed run that resumes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import FIXTURES, ROOT, SAMPLES, SEED
+
+from newsdesk.pipeline import ingest
+from newsdesk.store import queries
+from newsdesk.store.sqlite import connect
+
+TRUCE = ("Israel, Hezbollah agree to ceasefire brokered by US and France, to take effect Wednesday",
+         "Lebanese sources: Biden, Macron set to announce Israel-Hezbollah truce")
+
+
+def counts(db: sqlite3.Connection) -> dict:
+    return queries.stats(db)
+
+
+def test_seed_page_becomes_one_untitled_article_and_twenty_teasers(db, settings):
+    report = ingest([str(SEED)], db, settings, enrich=False)
+    assert (report.read, report.stored, report.failed, report.teasers) == (1, 1, 0, 20)
+    article = db.execute("SELECT * FROM articles").fetchone()
+    assert article["title"] is None and article["title_source"] == "none"
+    assert article["agency"] == "AFP" and article["published"].startswith("2016-10-06")
+    assert "Israel" not in article["text"] and "Hezbollah" not in article["text"]
+
+
+def test_reingesting_never_duplicates(db, settings):
+    targets = [str(SEED), str(FIXTURES / "warc/ccnews-sample.warc.gz"), str(FIXTURES / "feeds/wikinews.rss")]
+    first = ingest(targets, db, settings, enrich=False)
+    before = counts(db)
+    second = ingest(targets, db, settings, enrich=False)
+    assert first.stored > 0 and second.stored == 0 and second.known == first.stored
+    assert counts(db) == before
+
+
+def test_the_same_story_at_two_addresses_is_one_article_with_two_sources(db, settings, tmp_path):
+    body = SEED.read_text().split("AFP\n")[0]
+    lines = [json.dumps({"url": f"https://site{n}.example/aleppo", "text": body, "source": f"Site {n}"}) for n in (1, 2)]
+    (tmp_path / "copies.jsonl").write_text("\n".join(lines) + "\n")
+    report = ingest([str(tmp_path / "copies.jsonl")], db, settings, enrich=False)
+    assert (report.stored, report.duplicates) == (1, 1)
+    article_id = db.execute("SELECT id FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+    assert [s["site"] for s in queries.article(db, article_id)["sources"]] == ["Site 1", "Site 2"]
+
+
+def test_bad_items_fail_alone_and_the_rest_is_stored(db, settings, tmp_path):
+    tmp_path = tmp_path / "inputs"
+    tmp_path.mkdir()
+    (tmp_path / "junk.html").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "empty.html").write_bytes(b"")
+    (tmp_path / "nothing.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    report = ingest([str(tmp_path), str(SEED)], db, settings, enrich=False)
+    assert report.stored == 1 and report.failed == 3
+    assert db.execute("SELECT status FROM pages WHERE uri LIKE '%nothing.html'").fetchone()[0] == "failed"
+
+
+def test_full_ingest_groups_the_seed_truce_teasers_into_one_story(db, settings):
+    report = ingest([str(SEED)], db, settings)
+    assert report.failed == 0
+    story_of = {r["headline"]: r["story_id"] for r in db.execute("SELECT headline, story_id FROM teasers")}
+    truce_story = {story_of[h] for h in TRUCE}
+    assert len(truce_story) == 1
+    others = [h for h, s in story_of.items() if s in truce_story and h not in TRUCE]
+    assert others == []
+    article = db.execute("SELECT headline, standfirst, story_id FROM articles").fetchone()
+    assert article["headline"] and article["standfirst"] and article["story_id"]
+    assert all(row["headline"] for row in db.execute("SELECT headline FROM stories"))
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_a_consistent_store_that_resumes(tmp_path):
+    db_path = tmp_path / "killed.db"
+    records = [json.loads(line) for line in (SAMPLES / "wikinews.jsonl").open()]
+    total = 6 * len(records)  # long enough a run that it is surely killed mid-batch
+    with (tmp_path / "many.jsonl").open("w") as out:
+        for n in range(total):
+            record = records[n % len(records)]
+            out.write(json.dumps({"text": record["text"] + f"\nRecord {n}.", "source": "Wikinews"}) + "\n")
+    command = [sys.executable, "-m", "newsdesk", "--db", str(db_path), "ingest", "--no-enrich", "--quiet",
+               str(tmp_path / "many.jsonl")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if db_path.exists():
+            try:
+                with sqlite3.connect(db_path, timeout=5) as peek:
+                    stored = peek.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            if stored >= 40:
+                process.send_signal(signal.SIGKILL)
+                break
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
+    db = connect(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    orphans = db.execute("""SELECT count(*) FROM pages p WHERE p.status = 'ok'
+                            AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.page_hash = p.hash)
+                            AND NOT EXISTS (SELECT 1 FROM teasers t WHERE t.page_hash = p.hash)""").fetchone()[0]
+    assert orphans == 0
+    partial = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert 40 <= partial < total
+    db.close()
+    resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    db = connect(db_path)
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == total
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == total
