@@ -30,6 +30,9 @@ class Settings:
     story_window_hours: float = field(
         default=24.0, metadata={"help": "a story closes after this long without a new member"}
     )
+    story_long_window_hours: float = field(
+        default=96.0, metadata={"help": "a story with full articles closes after this long without a new member"}
+    )
     stories_days: float = field(
         default=3.0, metadata={"help": "default time window of `newsdesk stories` and the front page, in days"}
     )

@@ -39,7 +39,8 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     counts: Counter = Counter()
     row = db.execute("SELECT value FROM state WHERE key = ?", (GROUPER_STATE,)).fetchone()
     grouper = (StoryGrouper.from_state(json.loads(row["value"])) if row
-               else StoryGrouper(window_hours=settings.story_window_hours))
+               else StoryGrouper(window_hours=settings.story_window_hours,
+                                 long_window_hours=settings.story_long_window_hours))
     touched: set[str] = set()
     pending = _pending_items(db)
     kinds = {item["id"]: item["kind"] for item in pending}

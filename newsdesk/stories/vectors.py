@@ -1,0 +1,183 @@
+"""Hashed TF-IDF vectors for story grouping, with document frequencies learnt as items arrive.
+
+Why hashed features and a decaying document-frequency table rather than a fitted vocabulary: the
+grouper runs for months on a stream, so it must not peek at future items to fit IDF, and its memory
+must not grow with the history. Feature ids are ``crc32(feature) mod 2**bits`` (stable across
+processes, so a saved state stays valid) and every document frequency decays with a half-life, so
+a word that was everywhere last month stops being "common" and the table can be pruned.
+
+Headlines are short, so every signal counts: words are lower-cased and de-pluralised, stop words
+dropped, adjacent-word bigrams added ("white house" is not "white" + "house"), and words written
+with a capital inside a sentence-case headline (names: "Hezbollah", "Macron") weigh more. Full
+articles add their body (sub-linear term frequency) with the headline weighted up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+FEATURE_BITS = 20
+_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*", re.UNICODE)
+# Newsroom words that carry no story identity in a headline.
+_NEWS_STOP = {
+    "says", "said", "say", "new", "news", "report", "reports", "update", "updated", "video", "photos",
+    "watch", "live", "breaking", "exclusive", "just", "amid", "over", "after", "year", "week", "day",
+    "today", "first", "will", "may", "could", "would", "should", "get", "gets", "make", "makes", "s",
+}
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+
+
+@lru_cache(maxsize=200_000)
+def normalise_word(word: str) -> str:
+    """Lower-case, drop possessives and plural endings so "Ukraine's"/"Ukraine", "talks"/"talk" meet."""
+    word = word.lower().replace("’", "'").replace(".", "")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=400_000)
+def feature_id(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << FEATURE_BITS) - 1)
+
+
+def headline_features(headline: str, name_boost: float) -> Counter[str]:
+    """Weighted unigram and bigram features of one headline."""
+    raw = _WORD.findall(headline or "")
+    if not raw:
+        return Counter()
+    capitalised = sum(1 for w in raw if w[:1].isupper())
+    # In Title Case headlines every word is capitalised, so capitals say nothing about names there.
+    sentence_case = capitalised <= max(1, 0.5 * len(raw))
+    features: Counter[str] = Counter()
+    words: list[str] = []
+    for position, token in enumerate(raw):
+        word = normalise_word(token)
+        if len(word) < 2 or word in STOP_WORDS:
+            words.append("")
+            continue
+        weight = 1.0
+        if (sentence_case and position > 0 and token[:1].isupper()) or (token.isupper() and len(token) > 1):
+            weight = name_boost
+        features[word] = max(features[word], weight)
+        words.append(word)
+    for left, right in zip(words, words[1:]):
+        if left and right:
+            features[f"{left} {right}"] = 1.0
+    return features
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?:\n]['\"’”)\]]*)\s*$")
+
+
+def body_features(text: str, name_boost: float, bigrams: bool) -> Counter[str]:
+    """Sub-linear term frequencies of an article body; names (capitalised mid-sentence) weigh more."""
+    counts: Counter[str] = Counter()
+    names: set[str] = set()
+    previous = ""
+    for match in _WORD.finditer(text):
+        token = match.group()
+        word = normalise_word(token)
+        if len(word) < 2 or word in STOP_WORDS:
+            previous = ""
+            continue
+        counts[word] += 1
+        if token[:1].isupper() and not _SENTENCE_END.search(text[max(0, match.start() - 4) : match.start()]):
+            names.add(word)
+        if bigrams and previous:
+            counts[f"{previous} {word}"] += 1
+        previous = word
+    return Counter({w: (1.0 + math.log(c)) * (name_boost if w in names else 1.0) for w, c in counts.items()})
+
+
+class DocumentFrequencies:
+    """Decaying document frequencies over hashed features: bounded memory, no look-ahead."""
+
+    def __init__(self, half_life_hours: float = 168.0) -> None:
+        self.half_life_hours = half_life_hours
+        self.documents = 0.0
+        self.counts = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
+        self.clock: float | None = None  # epoch seconds of the last decay
+
+    def advance(self, now: float | None) -> None:
+        if now is None:
+            return
+        if self.clock is not None and now > self.clock:
+            factor = 0.5 ** ((now - self.clock) / 3600.0 / self.half_life_hours)
+            self.documents *= factor
+            self.counts *= np.float32(factor)
+        if self.clock is None or now > self.clock:
+            self.clock = now
+
+    def add(self, rows: list[dict[int, float]]) -> None:
+        self.documents += len(rows)
+        keys = np.fromiter((k for row in rows for k in row), dtype=np.int64)
+        np.add.at(self.counts, keys, 1.0)
+
+    def idf(self, features: np.ndarray) -> np.ndarray:
+        return np.log((self.documents + 1.0) / (self.counts[features] + 1.0)) + 1.0
+
+    def to_state(self) -> dict:
+        """Only features seen more than once: most hashed features are one-off words and bigrams, and
+        treating a one-off as unseen moves its IDF by just log 2, while it shrinks the state ~5x."""
+        kept = np.flatnonzero(self.counts >= 1.5)
+        return {
+            "half_life_hours": self.half_life_hours,
+            "documents": round(self.documents, 3),
+            "clock": self.clock,
+            "features": kept.tolist(),
+            "counts": np.round(self.counts[kept], 3).tolist(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> "DocumentFrequencies":
+        df = cls(half_life_hours=state["half_life_hours"])
+        df.documents = state["documents"]
+        df.clock = state["clock"]
+        df.counts[np.asarray(state["features"], dtype=np.int64)] = np.asarray(state["counts"], dtype=np.float32)
+        return df
+
+
+def raw_features(
+    headline: str, text: str, name_boost: float, headline_weight: float, body_name_boost: float, body_bigrams: bool
+) -> dict[int, float]:
+    """Hashed, un-IDF-ed feature weights of one item: its headline, plus its body if it has one."""
+    features = headline_features(headline, name_boost)
+    if text:
+        body = body_features(text, body_name_boost, body_bigrams)
+        for word, weight in features.items():
+            body[word] = body.get(word, 0.0) + headline_weight * weight
+        features = body
+    hashed: dict[int, float] = {}
+    for name, weight in features.items():
+        key = feature_id(name)
+        hashed[key] = hashed.get(key, 0.0) + weight
+    return hashed
+
+
+def to_matrix(rows: list[dict[int, float]], df: DocumentFrequencies) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows as a CSR matrix over the hashed feature space."""
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    total = int(lengths.sum())
+    indices = np.fromiter((k for r in rows for k in r), dtype=np.int64, count=total)
+    data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float64, count=total) * df.idf(indices)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(rows)))
+    data /= np.maximum(norms, 1e-12)[row_of]
+    return sparse.csr_matrix(
+        (data.astype(np.float32), indices.astype(np.int32), indptr), shape=(len(rows), 1 << FEATURE_BITS)
+    )
