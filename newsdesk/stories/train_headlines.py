@@ -1,0 +1,55 @@
+"""Fit the headline keep model (``compress.MODEL``) on BBC titles aligned to the lead sentence.
+
+A token of the compressed lead is labelled "keep" when its stem (rouge-score's Porter stemmer, the
+one ROUGE is scored with) occurs in the publisher's title. Only the business/politics/sport half is
+used, so ``newsdesk bench summaries`` can report the tech/entertainment half as held out.
+
+    .venv/bin/python -m newsdesk.stories.train_headlines
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import numpy as np
+from rouge_score import tokenizers
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from newsdesk.bench.summaries import BBC, TUNE_CATEGORIES, load
+from newsdesk.stories.compress import MODEL, keep_features
+from newsdesk.stories.headlines import _core, _salience, split_sentences
+
+
+@click.command()
+@click.option("--C", "regularisation", type=float, default=1.0, help="inverse L2 strength")
+def command(regularisation: float) -> None:
+    tokenizer = tokenizers.DefaultTokenizer(use_stemmer=True)
+    features, labels, tune = [], [], []
+    for row in load(BBC, None):
+        sentences = split_sentences(row["article"])
+        if not sentences or not row.get("title"):
+            continue
+        doc, kept = _core(sentences[0])
+        title = set(tokenizer.tokenize(row["title"]))
+        for token, feature in zip(kept, keep_features(doc, kept, _salience(row["article"]))):
+            stems = tokenizer.tokenize(token.text)
+            features.append(feature)
+            labels.append(int(bool(stems) and stems[0] in title))
+            tune.append(row["category"] in TUNE_CATEGORIES)
+    vectorizer = DictVectorizer()
+    matrix, y, part = vectorizer.fit_transform(features), np.array(labels), np.array(tune)
+    model = LogisticRegression(C=regularisation, max_iter=3000).fit(matrix[part], y[part])
+    scores = model.predict_proba(matrix)[:, 1]
+    auc = {"tune": roc_auc_score(y[part], scores[part]), "held": roc_auc_score(y[~part], scores[~part])}
+    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0]) if abs(w) > 1e-4}
+    MODEL.write_text(json.dumps({"bias": round(float(model.intercept_[0]), 4), "trained_on": "BBC business/politics/sport",
+                                 "tokens": int(part.sum()), "auc": {k: round(v, 3) for k, v in auc.items()},
+                                 "weights": dict(sorted(weights.items()))}, indent=0) + "\n")
+    click.echo(f"{part.sum()} training tokens; AUC tune {auc['tune']:.3f} held {auc['held']:.3f} -> {MODEL}")
+
+
+if __name__ == "__main__":
+    command()

@@ -1,0 +1,139 @@
+"""Headlines and standfirsts: faithful to a cited sentence, short, and as good as measured on BBC."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import SAMPLES, SEED
+from newsdesk.records import Article, Block
+from newsdesk.stories.headlines import (
+    HEADLINE_WORDS,
+    split_sentences,
+    story_headline,
+    write,
+    write_headline,
+    write_standfirst,
+)
+
+
+def seed_article(title: str | None = None) -> Article:
+    lines = SEED.read_text(encoding="utf-8").splitlines()[:32]
+    body = [line for line in lines if line.strip() and not re.fullmatch(r"- .* -", line.strip())]
+    return Article(page_hash="seed" * 4, blocks=[Block("p", line) for line in body], title=title)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text.lower())
+
+
+def assert_faithful(written, article: Article) -> None:
+    """Every headline word comes, in order, from the sentence the record cites."""
+    sentences = split_sentences(article.text)
+    assert written.source == "generated"
+    assert sentences[written.sentence_index] == written.sentence
+    source_words = iter(words(written.sentence))
+    assert all(any(w == s for s in source_words) for w in words(written.text)), (written.text, written.sentence)
+    assert 3 <= len(written.text.split()) <= 14
+
+
+def test_split_sentences_handles_abbreviations_and_quotes():
+    text = ('Mr. Smith met U.S. officials on Jan. 19 in Washington. "We agreed," he said. '
+            "John F. Kennedy Airport was shut. It cost $1.5bn! Was it worth it? Officials say no.")
+    assert split_sentences(text) == [
+        "Mr. Smith met U.S. officials on Jan. 19 in Washington.",
+        '"We agreed," he said.',
+        "John F. Kennedy Airport was shut.",
+        "It cost $1.5bn!",
+        "Was it worth it?",
+        "Officials say no.",
+    ]
+    assert split_sentences("Line one\nLine two.") == ["Line one", "Line two."]
+
+
+def test_aleppo_headline_is_fluent_and_faithful():
+    article = seed_article()
+    headline, standfirst = write(article)
+    assert_faithful(headline, article)
+    assert headline.sentence_index == 0
+    assert headline.text == "Syria's military scaling back bombardment of rebels in Aleppo"
+    assert standfirst.source == "generated" and standfirst.text == standfirst.sentence
+    assert "Aleppo" in standfirst.text
+
+
+def test_titled_article_keeps_its_title_and_gets_a_standfirst():
+    article = seed_article(title="Syria army scales back Aleppo bombardment")
+    headline = write_headline(article)
+    assert (headline.text, headline.source, headline.sentence_index) == (article.title, "publisher", None)
+    standfirst = write_standfirst(article)
+    assert standfirst.source == "generated"
+    assert split_sentences(article.text)[standfirst.sentence_index] == standfirst.text
+    article.standfirst = "The army says civilians can now leave."
+    assert write_standfirst(article).source == "publisher"
+
+
+def test_wikinews_headlines_are_faithful_and_short():
+    with (SAMPLES / "wikinews.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line, _ in zip(fh, range(40))]
+    for row in rows:
+        article = Article(page_hash=row["id"] * 2, blocks=[Block("p", p) for p in row["text"].split("\n") if p.strip()])
+        headline = write_headline(article)
+        assert_faithful(headline, article)
+        assert len(headline.text.split()) <= HEADLINE_WORDS
+
+
+def test_story_headline_comes_from_central_members_not_an_outlier():
+    article = seed_article()
+    outlier = ("Fashion week opens in Milan", "Designers showed spring collections in Milan on Wednesday. "
+               "Models walked the runway as buyers from Paris and New York watched.")
+    paragraphs = article.paragraphs
+    members = [
+        outlier,
+        ("Syria scales back Aleppo bombardment", "\n".join(paragraphs[:8])),
+        ("Syrian army reduces air strikes on Aleppo", "\n".join(paragraphs[2:12])),
+        ("", "\n".join(paragraphs[:6])),
+    ]
+    headline, standfirst = story_headline(members)
+    assert headline.member in (1, 2, 3)
+    assert "Aleppo" in headline.text and "Milan" not in standfirst.text
+
+
+def test_compression_keeps_negation_and_whole_names():
+    from newsdesk.stories.headlines import _salience, compress
+
+    sentence = ("Arsenal boss Arsene Wenger says he has no plans to sign a new goalkeeper during the "
+                "January transfer window.")
+    headline = compress(sentence, HEADLINE_WORDS, _salience(sentence))
+    assert "no plans" in headline and "Wenger" in headline and "January" not in headline
+    sentence = "Bill Gates has opened the Consumer Electronics Show (CES) in Las Vegas, saying gadgets now talk."
+    headline = compress(sentence, HEADLINE_WORDS, _salience(sentence))
+    assert "Consumer Electronics Show" in headline and "CES" not in headline and "saying" not in headline
+    assert "Vegas" not in headline or "Las Vegas" in headline
+
+
+# Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 31.8 (32.1 on the half the keep
+# model was fitted on, 31.3 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
+# on the held-out half (TextRank-1 52.2).
+FLOOR_HEADLINE = 30.8
+FLOOR_HEADLINE_HELD = 30.3
+FLOOR_STANDFIRST_HELD = 52.0
+
+
+@pytest.mark.slow
+def test_bbc_rouge_floors(shared_data):
+    from newsdesk.bench.summaries import evaluate, load
+
+    path = shared_data / "summaries" / "bbc_news_summary.jsonl"
+    if not path.is_file():
+        pytest.skip("BBC summaries absent")
+    results, _ = evaluate(load(path, 150))
+    score = {(r["target"], r["method"], r["part"]): r["rouge1"] for r in results}
+    assert score["headline", "newsdesk", "all"] >= FLOOR_HEADLINE
+    assert score["headline", "newsdesk", "held"] >= FLOOR_HEADLINE_HELD
+    assert score["standfirst", "newsdesk", "held"] >= FLOOR_STANDFIRST_HELD
+    for peer in ("Lead-1", "TextRank-1", "newspaper4k-1"):
+        assert score["standfirst", "newsdesk", "all"] > score["standfirst", peer, "all"]
+    assert score["headline", "newsdesk", "all"] > score["headline", "Lead-1 cut", "all"]
+
