@@ -4,7 +4,9 @@ A scraped page keeps no markup, so whether a line is article text has to be read
 (length, sentence punctuation, stopwords, bullets, boilerplate words) and off its surroundings:
 article text comes as one long run of prose lines, while menus, share bars and "related" lists come
 as runs of short, repeated or link-like lines. So besides per-line shape we give every line the
-shape of its neighbours, its place in the page and its distance from the page's densest text region.
+shape of its neighbours, its place in the page and its distance from the page's densest text region,
+the size of the run of prose lines it belongs to (against the page's largest run), the density of
+boilerplate words and repeated lines around it, and how much its wording repeats its neighbours'.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from itertools import pairwise
 
 import numpy as np
 
@@ -123,12 +126,57 @@ PAGE_FEATURES = [
     "rel_pos", "log_lines", "rel_len", "chars_before", "in_region", "dist_region", "dist_region_rel",
     "long_density3", "long_density10", "words_density5", "bullet_density3", "len_ratio_prev", "len_ratio_next",
     "same_shape_prev", "same_shape_next",
+    "run_words", "run_share", "run_is_largest", "run_above_words", "run_below_words",
+    "furniture_density10", "furniture_density25", "long_density25", "dup_density10", "neighbour_overlap",
 ]
 FEATURE_NAMES = (
     LINE_FEATURES
     + PAGE_FEATURES
     + [f"{c}@{o:+d}" for o in CONTEXT_OFFSETS for c in CONTEXT_COLUMNS]
 )
+
+
+def _prose_runs(words: np.ndarray, terminal: np.ndarray) -> np.ndarray:
+    """Per line: log words of its run of prose lines (0 off prose), that run's share of the page's
+    prose, whether it is the page's largest run, and the log words of the nearest runs above and
+    below. An article is one long run (subheads aside); comments and teasers are many short ones."""
+    prose = (words >= 8) | ((terminal > 0) & (words >= 3))
+    n = len(words)
+    run_id = np.full(n, -1)
+    totals: list[float] = []
+    for i in range(n):
+        if prose[i]:
+            if i == 0 or not prose[i - 1]:
+                totals.append(0.0)
+            run_id[i] = len(totals) - 1
+            totals[-1] += words[i]
+    sizes = np.array(totals + [0.0])  # index -1 -> 0 words
+    own = sizes[run_id]
+    above = np.zeros(n)
+    below = np.zeros(n)
+    last = 0.0
+    for i in range(n):
+        above[i] = last
+        if prose[i] and (i + 1 == n or not prose[i + 1]):
+            last = own[i]
+    last = 0.0
+    for i in range(n - 1, -1, -1):
+        below[i] = last
+        if prose[i] and (i == 0 or not prose[i - 1]):
+            last = own[i]
+    largest = sizes.max()
+    return np.column_stack([np.log1p(own), own / max(1.0, sizes.sum()), (own == largest) & (own > 0),
+                            np.log1p(above), np.log1p(below)])
+
+
+def _neighbour_overlap(lines: list[str]) -> np.ndarray:
+    """Highest word-set overlap (Jaccard) with the previous or next line: list items and comment
+    headers repeat their wording line after line, paragraphs rarely do."""
+    sets = [set(_WORD.findall(line.lower())) for line in lines]
+    overlap = [len(a & b) / len(a | b) if a and b else 0.0 for a, b in pairwise(sets)]
+    prev = np.array([0.0] + overlap)
+    nxt = np.array(overlap + [0.0])
+    return np.maximum(prev, nxt)
 
 
 def page_features(lines: list[str]) -> np.ndarray:
@@ -175,6 +223,12 @@ def page_features(lines: list[str]) -> np.ndarray:
         log_words - next_words,
         same_prev,
         same_next,
+        _prose_runs(words, base[:, col["terminal_punct"]]),
+        window_mean(base[:, col["furniture_words"]], 10),
+        window_mean(base[:, col["furniture_words"]], 25),
+        window_mean(long_line, 25),
+        window_mean((base[:, col["dup_count"]] > 0).astype(float), 10),
+        _neighbour_overlap(lines),
     ])
 
     context_idx = [col[c] for c in CONTEXT_COLUMNS]

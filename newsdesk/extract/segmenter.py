@@ -1,11 +1,13 @@
 """Label every line of a plain-text news page: body, subhead, byline, agency, dateline, caption,
 teaser headline/standfirst, title or furniture.
 
-Two steps. First a learned decision, article text or not, made in two stages: gradient-boosted trees
-over the features of each line and its neighbours (``line_features``), then a second set of trees
-over the first stage's probabilities around each line, because article text comes in contiguous
-blocks and a lone short line between two paragraphs is usually a subhead, not a menu. Both stages
-were trained on 709 real pages whose lines are labelled article/not (``train_segmenter``).
+Two steps. First a learned decision, article text or not, made in three stages: gradient-boosted
+trees over the features of each line and its neighbours (``line_features``), then a second and a
+third set of trees each over the previous stage's probabilities around each line, because article
+text comes in contiguous blocks and a lone short line between two paragraphs is usually a subhead,
+not a menu. All stages were trained on 709 real pages whose lines are labelled article/not, plus
+crops of them and clean and re-wrapped article texts, so that clean text with no page around it
+is not mistaken for a footer (``train_segmenter``, ``train_augment``).
 
 Then rules split the two classes into the fine labels, which the training data has no gold for:
 subheads are short unpunctuated lines inside the article; captions, agency, byline and dateline
@@ -22,7 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.extract import line_forms
-from newsdesk.extract.line_features import lexical_context, page_features, token_ids, window_mean
+from newsdesk.extract.line_features import (
+    lexical_context,
+    page_features,
+    token_ids,
+    window_mean,
+)
 from newsdesk.extract.tree_model import TreeEnsemble
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "segmenter.npz"
@@ -70,30 +77,42 @@ def stage2_features(stage1: np.ndarray, prob: np.ndarray) -> np.ndarray:
     return np.column_stack(columns + [stage1[:, c] for c in STAGE2_LINE_COLUMNS] + [stage1[:, -5:]])
 
 
+def stage3_features(stage1: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The second stage's view again, over its own probabilities: one more round of smoothing
+    lets a confident block pull in (or push out) the uncertain lines at its edges."""
+    return np.column_stack([stage2_features(stage1, second), first])
+
+
 class ArticleModel:
     """The article/non-article line classifier: a hashed bag-of-words logistic model whose logits
-    feed the first trees with the line features, then the second trees over their probabilities."""
+    feed the first trees with the line features, then the second and third trees each over the
+    previous stage's probabilities around the line."""
 
-    def __init__(self, lexical: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble, threshold: float = 0.5):
-        self.lexical, self.stage1, self.stage2, self.threshold = lexical, stage1, stage2, threshold
+    def __init__(self, lexical: np.ndarray, stage1: TreeEnsemble, stage2: TreeEnsemble, stage3: TreeEnsemble,
+                 threshold: float = 0.5):
+        self.lexical, self.threshold = lexical, threshold
+        self.stage1, self.stage2, self.stage3 = stage1, stage2, stage3
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "ArticleModel":
         with np.load(path, allow_pickle=False) as arrays:
             return cls(arrays["lexical"].astype(float), TreeEnsemble.from_arrays(arrays, "s1_"),
-                       TreeEnsemble.from_arrays(arrays, "s2_"), float(arrays["threshold"]))
+                       TreeEnsemble.from_arrays(arrays, "s2_"), TreeEnsemble.from_arrays(arrays, "s3_"),
+                       float(arrays["threshold"]))
 
     def save(self, path: Path, extra: dict[str, np.ndarray]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(path, threshold=np.array(self.threshold), lexical=self.lexical.astype(np.float32),
-                            **self.stage1.to_arrays("s1_"), **self.stage2.to_arrays("s2_"), **extra)
+                            **self.stage1.to_arrays("s1_"), **self.stage2.to_arrays("s2_"),
+                            **self.stage3.to_arrays("s3_"), **extra)
 
     def article_proba(self, lines: list[str]) -> np.ndarray:
         if not lines:
             return np.zeros(0)
         first_input = stage1_input(page_features(lines), lexical_logits(self.lexical, lines))
         first = self.stage1.predict_proba(first_input)
-        return self.stage2.predict_proba(stage2_features(first_input, first))
+        second = self.stage2.predict_proba(stage2_features(first_input, first))
+        return self.stage3.predict_proba(stage3_features(first_input, first, second))
 
     def is_article(self, lines: list[str]) -> np.ndarray:
         return self.article_proba(lines) >= self.threshold

@@ -3,9 +3,10 @@
 Data: WCXB dev articles rendered to plain text, every line labelled article (1) or not (0)
 (``../shared/data/extraction/wcxb-dev-articles/plaintext.jsonl``). A fixed share of pages is held
 out of the shipped model and their ids are stored in the model file, so the quality test can score
-the shipped model on pages it never saw without retraining. The second stage is trained on
-out-of-fold first-stage probabilities: trained on in-sample ones it would learn to trust the first
-stage far more than it deserves on new pages.
+the shipped model on pages it never saw without retraining. The training pages are joined by crops,
+clean texts and re-wrapped texts made from them (``train_augment``). The second stage is trained on
+out-of-fold first-stage probabilities, and the third on out-of-fold second-stage ones: trained on
+in-sample ones a stage would learn to trust the one before far more than it deserves on new pages.
 
 Run: ``python -m newsdesk.extract.train_segmenter [--data FILE] [--out FILE]``.
 """
@@ -22,7 +23,14 @@ import click
 import numpy as np
 
 from newsdesk.extract.line_features import LEXICAL_BUCKETS, page_features, token_ids
-from newsdesk.extract.segmenter import MODEL_PATH, ArticleModel, lexical_logits, stage1_input, stage2_features
+from newsdesk.extract.segmenter import (
+    MODEL_PATH,
+    ArticleModel,
+    lexical_logits,
+    stage1_input,
+    stage2_features,
+    stage3_features,
+)
 from newsdesk.extract.tree_model import TreeEnsemble
 
 HOLDOUT_SHARE = 0.2
@@ -45,6 +53,10 @@ class LabelledPage:
     id: str
     lines: list[str]
     labels: np.ndarray
+    group: str = ""  # the real page an augmented page was made from; folds and hold-out go by it
+
+    def __post_init__(self) -> None:
+        self.group = self.group or self.id
 
 
 def load_pages(path: Path, limit: int | None = None) -> list[LabelledPage]:
@@ -116,37 +128,49 @@ def _lexical_out_of_fold(pages: list[LabelledPage], folds: np.ndarray) -> list[n
     return result
 
 
-def _stacked_inputs(pages, features, folds) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Stage-1 inputs with out-of-fold lexical logits, and stage-2 inputs from out-of-fold stage 1."""
+def _stacked_inputs(pages, features, folds) -> tuple[list[np.ndarray], ...]:
+    """Stage-1 inputs with out-of-fold lexical logits, stage-2 inputs from out-of-fold stage 1 and
+    stage-3 inputs from out-of-fold stage 2."""
     labels = [p.labels for p in pages]
     logits = _lexical_out_of_fold(pages, folds)
     first_inputs = [stage1_input(f, g) for f, g in zip(features, logits)]
     first = _out_of_fold(first_inputs, labels, folds)
-    return first_inputs, [stage2_features(x, p) for x, p in zip(first_inputs, first)]
+    second_inputs = [stage2_features(x, p) for x, p in zip(first_inputs, first)]
+    second = _out_of_fold(second_inputs, labels, folds)
+    third_inputs = [stage3_features(x, p, q) for x, p, q in zip(first_inputs, first, second)]
+    return first_inputs, second_inputs, third_inputs
 
 
 def fit(pages: list[LabelledPage], features: list[np.ndarray]) -> ArticleModel:
     """Every stage trains on the previous stage's out-of-fold outputs, never on in-sample ones."""
-    inner = np.array([fold_of(p.id + "inner", INNER_FOLDS) for p in pages])
-    first_inputs, second_inputs = _stacked_inputs(pages, features, inner)
+    inner = np.array([fold_of(p.group + "inner", INNER_FOLDS) for p in pages])
+    stacked = _stacked_inputs(pages, features, inner)
     y = np.concatenate([p.labels for p in pages])
-    stage1 = _fit_trees(np.vstack(first_inputs), y)
-    stage2 = _fit_trees(np.vstack(second_inputs), y)
-    return ArticleModel(_fit_lexical(pages), stage1, stage2)
+    stages = [_fit_trees(np.vstack(inputs), y) for inputs in stacked]
+    return ArticleModel(_fit_lexical(pages), *stages)
 
 
-def cross_validate(pages: list[LabelledPage], folds: int = 5) -> list[np.ndarray]:
+def cross_validate(pages: list[LabelledPage], folds: int = 5, augment: bool = True) -> list[np.ndarray]:
     """Held-out article probabilities of every page, k-fold grouped by page.
 
+    With ``augment`` the training folds also get the extra pages the shipped model trains on
+    (``train_augment``), each in the fold of the page it was made from, so no fold scores a page
+    whose crop or gold body it trained on.
+
     Each later stage of fold k trains on earlier-stage outputs that are out of fold, computed once
-    for all pages rather than re-nested per fold (3k fits instead of k*(3*inner+2)); the test pages'
+    for all pages rather than re-nested per fold (4k fits instead of k*(4*inner+3)); the test pages'
     own inputs never come from a model that saw them.
     """
+    scored = len(pages)
+    if augment:
+        from newsdesk.extract.train_augment import augment_from
+
+        pages = pages + augment_from(pages, shared_data_dir())
     features = [page_features(p.lines) for p in pages]
     labels = [p.labels for p in pages]
-    assignment = np.array([fold_of(p.id, folds) for p in pages])
-    _, second_inputs = _stacked_inputs(pages, features, assignment)
-    return _out_of_fold(second_inputs, labels, assignment)
+    assignment = np.array([fold_of(p.group, folds) for p in pages])
+    *_, third_inputs = _stacked_inputs(pages, features, assignment)
+    return _out_of_fold(third_inputs, labels, assignment)[:scored]
 
 
 def line_prf(pages: list[LabelledPage], predictions: list[np.ndarray]) -> dict[str, float]:
@@ -164,12 +188,18 @@ def line_prf(pages: list[LabelledPage], predictions: list[np.ndarray]) -> dict[s
 @click.option("--data", type=click.Path(exists=True, path_type=Path), default=None, help="plaintext.jsonl")
 @click.option("--out", type=click.Path(path_type=Path), default=MODEL_PATH, show_default=True)
 def main(data: Path | None, out: Path) -> None:
+    from newsdesk.extract.train_augment import augment_from
+
     pages = load_pages(data or default_data_file())
     train = [p for p in pages if not is_held_out(p.id)]
     held = [p for p in pages if is_held_out(p.id)]
+    train += augment_from(train, shared_data_dir())
     model = fit(train, [page_features(p.lines) for p in train])
     held_ids = np.array(sorted(p.id for p in held))
-    model.save(out, {"held_out_ids": held_ids})
+    # Written beside the target and moved in one step: a reader never sees a half-written model.
+    partial = out.with_suffix(".tmp.npz")
+    model.save(partial, {"held_out_ids": held_ids})
+    partial.replace(out)
     scores = line_prf(held, [model.is_article(p.lines) for p in held])
     click.echo(f"trained on {len(train)} pages; held out {len(held)}: line P/R/F1 "
                f"{scores['precision']:.3f}/{scores['recall']:.3f}/{scores['f1']:.3f}; wrote {out} "
