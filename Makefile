@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/newsdesk --db $(DEMO_DB) ingest samples/
+	$(BIN)/newsdesk --db $(DEMO_DB) ingest samples/aleppo-afp-with-teasers.txt samples/wikinews.jsonl
 	$(BIN)/newsdesk --db $(DEMO_DB) stories --limit 10
 	@echo "read the desk: $(BIN)/newsdesk --db $(DEMO_DB) serve   (then open http://127.0.0.1:8000)"
 
