@@ -150,6 +150,18 @@ def _store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) ->
         report.count("store", "teasers only")
 
 
+def load_deduper(db: sqlite3.Connection):
+    """The copy index over the store's recent canonical articles and teaser headlines."""
+    from newsdesk.dedup import Deduper
+    from newsdesk.store.queries import recent_for_dedup
+
+    articles, teasers = recent_for_dedup(db)
+    deduper = Deduper.from_articles(articles)
+    for headline, site, teaser_id in teasers:
+        deduper.add_title(headline, site, teaser_id)
+    return deduper
+
+
 def ingest(
     targets: Iterable[str],
     db: sqlite3.Connection,
@@ -158,11 +170,8 @@ def ingest(
     enrich: bool = True,
 ) -> Report:
     """Read, extract, deduplicate and store every page under ``targets``; then group, headline, facts."""
-    from newsdesk.dedup import Deduper
-    from newsdesk.store.queries import recent_articles_for_dedup
-
     report = Report()
-    deduper = Deduper.from_articles(recent_articles_for_dedup(db))
+    deduper = load_deduper(db)
     pages = skip_known(read(targets, settings), db, report)
     for outcome in store(dedup(extract_pages(pages), deduper), db, report):
         if on_item:

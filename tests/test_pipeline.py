@@ -117,3 +117,18 @@ def test_killed_ingest_leaves_a_consistent_store_that_resumes(tmp_path):
     db = connect(db_path)
     assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == total
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == total
+
+
+def test_same_headline_from_a_sites_second_feed_in_a_later_run_is_a_duplicate(db, settings, tmp_path):
+    def feed(name: str, link: str) -> str:
+        path = tmp_path / name
+        path.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Town News</title>'
+            f"<item><title>Council approves new harbour bridge after long debate</title><link>{link}</link>"
+            "<description>The vote was 7 to 2.</description></item></channel></rss>")
+        return str(path)
+
+    ingest([feed("news.rss", "https://town.example/a")], db, settings, enrich=False)
+    ingest([feed("politics.rss", "https://town.example/politics/a")], db, settings, enrich=False)
+    rows = db.execute("SELECT id, duplicate_of FROM teasers ORDER BY rowid").fetchall()
+    assert len(rows) == 2 and rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["id"]

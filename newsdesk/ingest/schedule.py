@@ -43,9 +43,6 @@ def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = 
               on_source: Callable[[dict[str, Any]], None] | None = None,
               on_item: Callable[[Failure | None], None] | None = None, enrich: bool = True) -> Round:
     """Poll the due sources (or all, or those named in ``only``) once and store what they hold."""
-    from newsdesk.dedup import Deduper
-    from newsdesk.store.queries import recent_articles_for_dedup
-
     due = sources.due(db, everything=everything or bool(only))
     if only:
         due = [feed for feed in due if feed["url"] in only or str(feed["id"]) in only]
@@ -56,7 +53,7 @@ def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = 
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings, stop)
     stop = fetcher.stop
-    deduper = Deduper.from_articles(recent_articles_for_dedup(db))
+    deduper = pipeline.load_deduper(db)
     is_known = KnownLinks(db)
     try:
         with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(due)), thread_name_prefix="fetch") as pool:

@@ -16,16 +16,25 @@ from newsdesk.records import Article, Block, Caption
 ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
 
 
-def recent_articles_for_dedup(db: sqlite3.Connection, days: int = 7) -> Iterator[Article]:
-    """Canonical articles from the newest ``days`` of the store: syndicated copies arrive within days."""
-    newest = db.execute("SELECT max(coalesce(published, ingested)) FROM articles").fetchone()[0]
+def recent_for_dedup(db: sqlite3.Connection, days: int = 7) -> tuple[Iterator[Article], Iterator[tuple[str, str | None, str]]]:
+    """Canonical articles, and canonical teasers as (headline, site, id), from the newest ``days`` of the
+    store: syndicated copies and the same headline from a site's other feeds arrive within days."""
+    newest = db.execute(
+        "SELECT max(t) FROM (SELECT max(coalesce(published, ingested)) AS t FROM articles "
+        "UNION ALL SELECT max(p.ingested) FROM teasers t JOIN pages p ON p.hash = t.page_hash)"
+    ).fetchone()[0]
     if not newest:
-        return iter(())
+        return iter(()), iter(())
     since = (parse_time(newest) - timedelta(days=days)).isoformat()
-    rows = db.execute(
-        """SELECT * FROM articles WHERE duplicate_of IS NULL AND coalesce(published, ingested) >= ?""", (since,)
-    )
-    return (row_to_article(row) for row in rows)
+    articles = db.execute(
+        "SELECT * FROM articles WHERE duplicate_of IS NULL AND coalesce(published, ingested) >= ?", (since,)
+    ).fetchall()
+    teasers = db.execute(
+        """SELECT t.headline, t.site, t.id FROM teasers t JOIN pages p ON p.hash = t.page_hash
+           WHERE t.duplicate_of IS NULL AND coalesce(t.published, p.ingested) >= ? ORDER BY p.ingested, t.rowid""",
+        (since,),
+    ).fetchall()
+    return (row_to_article(row) for row in articles), (tuple(row) for row in teasers)
 
 
 def parse_time(value: str) -> datetime:
