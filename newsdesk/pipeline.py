@@ -88,9 +88,8 @@ def dedup(items: Iterable, deduper) -> Iterator:
         if isinstance(item, Extracted):
             article = item.extraction.article
             if article is not None:
-                item.duplicate_of = deduper.find(article)
-                if item.duplicate_of is None:
-                    deduper.add(article)
+                canonical = deduper.add(article)  # finds the original (one signature) or indexes this one
+                item.duplicate_of = canonical if canonical != article.id else None
             site = article.site if article else item.page.source
             for teaser in item.extraction.teasers:
                 original = deduper.find_title(teaser.headline, site)
