@@ -7,12 +7,13 @@ import gzip
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from newsdesk.bench.extraction import author_names
 from newsdesk.bench.scoring import body_prf, word_f1
 from newsdesk.extract.html import extract_html
-from newsdesk.extract.meta import fold, parse_text_date, strip_site_name
+from newsdesk.extract.meta import extract_meta, fold, parse_text_date, strip_site_name, url_day
 from newsdesk.records import Page
 
 from conftest import FIXTURES
@@ -89,6 +90,40 @@ def test_text_dates() -> None:
     assert parse_text_date("Posted 12.11.2023 in News") == "2023-11-12"
     assert parse_text_date("10/12/2023 7:38:01 PM") == "2023-10-12"
     assert parse_text_date("See you in 2025") is None
+
+
+def test_url_day() -> None:
+    assert url_day("https://karl-voit.at/2021/01/18/tool-choices") == "2021-01-18"
+    assert url_day("https://www.wsetglobal.com/blog/2023/october/03/wine-styles/") == "2023-10-03"
+    assert url_day("https://example.com/2023/13/45/x") is None
+    assert url_day("https://example.com/products/2023/10") is None
+    assert url_day(None) is None
+
+
+def _page_meta(body: str, head: str = "", url: str | None = None):
+    tree = lxml.html.fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_meta(tree, url)
+
+
+def test_dated_url_settles_day_month_order_of_shown_date() -> None:
+    body = "<h1>How many wine styles are there?</h1><p>03/10/2023 by WSET Global</p>"
+    assert _page_meta(body).published == "2023-03-10"  # US order when nothing says otherwise
+    assert _page_meta(body, url="https://x.org/blog/2023/october/03/styles/").published == "2023-10-03"
+
+
+def test_dated_url_confirms_declared_date_over_a_stray_shown_one() -> None:
+    head = '<meta property="article:published_time" content="2021-01-18T10:00:00+01:00">'
+    body = "<h1>Tool choices</h1><p>Privacy (62) Updates Aug 9, 2021</p>"
+    assert _page_meta(body, head).published == "2021-08-09"
+    assert _page_meta(body, head, url="https://k.at/2021/01/18/tool-choices").published == "2021-01-18"
+
+
+def test_free_text_date_is_a_last_resort_and_a_bare_year_is_not_a_day() -> None:
+    body = ("<div class='post'><h2>What is an online course?</h2><p>Posted on November 21, 2018</p>"
+            "<p>" + "An online course is taught over the internet. " * 20 + "</p></div>")
+    assert _page_meta(body).published == "2018-11-21"
+    only_year = "<h2>About us</h2><p>" + "We teach courses online. " * 20 + "</p><footer>© 2020 Example</footer>"
+    assert _page_meta(only_year).published is None
 
 
 @pytest.mark.parametrize(
