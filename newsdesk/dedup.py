@@ -42,7 +42,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsdesk.records import Article, Source
 
@@ -53,6 +54,8 @@ CONTAINMENT = 0.8
 CANDIDATE_THRESHOLD = 0.3
 MIN_TOKENS = 30
 MIN_TITLE_WORDS = 4
+# datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
+_HASH_SCHEME = MinHash(num_perm=2).scheme
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -149,6 +152,26 @@ class Deduper:
             deduper.add(article)
         return deduper
 
+    @property
+    def scheme(self) -> str:
+        """Names the signature parameters, so a stored signature made with other ones is never reused."""
+        return f"minhash:{_HASH_SCHEME}:{self.shingle_words}w:{self.num_perm}p:seed1"
+
+    def signature_record(self, article_id: str) -> tuple[bytes, int] | None:
+        """An indexed article's signature as (hash values, shingle count), for the store to keep."""
+        signature = self._signatures.get(article_id)
+        if signature is None:
+            return None
+        return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(), self._sizes[article_id]
+
+    def signature_from_record(self, hashvalues: bytes, size: int) -> tuple[MinHash, int]:
+        """A stored signature back as an index entry, without re-reading the article text: rebuilding
+        the index of a week of articles then costs a blob read each instead of shingling every body."""
+        values = np.frombuffer(hashvalues, dtype=np.uint64)
+        if len(values) != self.num_perm:
+            raise ValueError(f"stored signature has {len(values)} values, the index uses {self.num_perm}")
+        return LeanMinHash(seed=1, hashvalues=values, scheme=_HASH_SCHEME), size
+
     def signature(self, text: str) -> tuple[MinHash, int] | None:
         """MinHash of the text's shingles and the number of shingles, or None for a too-short text."""
         tokens = body_words(text)
@@ -198,12 +221,13 @@ class Deduper:
             return item_id
         return self._by_title.setdefault(key, item_id)
 
-    def add(self, article: Article) -> str:
+    def add(self, article: Article, signature: tuple[MinHash, int] | None = None) -> str:
         """Index an article, or record it as one more source of the article it copies.
 
-        Returns the canonical id the article now belongs to (its own id when it is new).
+        ``signature`` is the article's stored one, when the store kept it. Returns the canonical id
+        the article now belongs to (its own id when it is new).
         """
-        signature = self.signature(article.text)
+        signature = signature or self.signature(article.text)
         canonical = self.find(article, signature) or article.id
         self._canonical[article.id] = canonical
         source = Source(article.id, article.page_hash, article.site, article.url, article.published)

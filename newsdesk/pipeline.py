@@ -27,6 +27,7 @@ class Extracted:
     extraction: Extraction
     duplicate_of: str | None = None
     teaser_duplicates: dict[str, str] = field(default_factory=dict)
+    signature: tuple[str, bytes, int] | None = None  # (scheme, MinHash values, shingles) of a new original
 
 
 @dataclass
@@ -90,6 +91,8 @@ def dedup(items: Iterable, deduper) -> Iterator:
             if article is not None:
                 canonical = deduper.add(article)  # finds the original (one signature) or indexes this one
                 item.duplicate_of = canonical if canonical != article.id else None
+                if item.duplicate_of is None and (record := deduper.signature_record(article.id)):
+                    item.signature = (deduper.scheme, *record)
             site = article.site if article else item.page.source
             for teaser in item.extraction.teasers:
                 original = deduper.find_title(teaser.headline, site)
@@ -131,6 +134,8 @@ def _store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) ->
     article_id = None
     if article is not None:
         write.save_article(db, article, duplicate_of=item.duplicate_of)
+        if item.signature:
+            write.save_signature(db, article.id, *item.signature)
         article_id = item.duplicate_of or article.id
         seen = article.published or page.fetched
         write.save_source(db, Source(article_id, page.hash, article.site, article.url, seen))
@@ -150,12 +155,24 @@ def _store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) ->
 
 
 def load_deduper(db: sqlite3.Connection):
-    """The copy index over the store's recent canonical articles and teaser headlines."""
+    """The copy index over the store's recent canonical articles and teaser headlines.
+
+    Signatures come from the store; an article stored before signatures were kept (or under other
+    settings) is shingled once and its signature saved, so the next round reads it."""
     from newsdesk.dedup import Deduper
     from newsdesk.store.queries import recent_for_dedup
 
-    articles, teasers = recent_for_dedup(db)
-    deduper = Deduper.from_articles(articles)
+    deduper = Deduper()
+    articles, teasers = recent_for_dedup(db, deduper.scheme)
+    missing: list[str] = []
+    for article, stored in articles:
+        deduper.add(article, deduper.signature_from_record(*stored) if stored else None)
+        if stored is None:
+            missing.append(article.id)
+    with db:
+        for article_id in missing:
+            if record := deduper.signature_record(article_id):
+                write.save_signature(db, article_id, deduper.scheme, *record)
     for headline, site, teaser_id in teasers:
         deduper.add_title(headline, site, teaser_id)
     return deduper

@@ -132,3 +132,35 @@ def test_same_headline_from_a_sites_second_feed_in_a_later_run_is_a_duplicate(db
     ingest([feed("politics.rss", "https://town.example/politics/a")], db, settings, enrich=False)
     rows = db.execute("SELECT id, duplicate_of FROM teasers ORDER BY rowid").fetchall()
     assert len(rows) == 2 and rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["id"]
+
+
+def test_copy_in_a_later_run_is_found_from_stored_signatures_without_reshingling(db, settings, tmp_path, monkeypatch):
+    from newsdesk.dedup import Deduper
+    from newsdesk.pipeline import load_deduper
+
+    body = SEED.read_text().split("AFP\n")[0]
+    (tmp_path / "first.jsonl").write_text(json.dumps({"url": "https://one.example/aleppo", "text": body}) + "\n")
+    ingest([str(tmp_path / "first.jsonl")], db, settings, enrich=False)
+    assert db.execute("SELECT count(*) FROM signatures").fetchone()[0] == 1
+
+    shingled = []
+    real_signature = Deduper.signature
+    monkeypatch.setattr(Deduper, "signature", lambda self, text: shingled.append(text) or real_signature(self, text))
+    assert len(load_deduper(db)) == 1 and shingled == []  # the index came from the stored blob
+
+    trimmed = body.rsplit("\n", 3)[0] + "\nRead more on our site."
+    (tmp_path / "second.jsonl").write_text(json.dumps({"url": "https://two.example/x", "text": trimmed}) + "\n")
+    report = ingest([str(tmp_path / "second.jsonl")], db, settings, enrich=False)
+    assert (report.stored, report.duplicates) == (0, 1)
+
+
+def test_articles_stored_without_a_signature_get_one_on_the_next_round(db, settings):
+    from newsdesk.pipeline import load_deduper
+
+    ingest([str(SAMPLES / "wikinews.jsonl")], db, settings, enrich=False)
+    originals = db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+    with db:
+        db.execute("DELETE FROM signatures")
+    assert len(load_deduper(db)) == originals
+    long_enough = db.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    assert 0.9 * originals <= long_enough <= originals

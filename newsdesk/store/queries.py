@@ -16,9 +16,12 @@ from newsdesk.records import Article, Block, Caption
 ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
 
 
-def recent_for_dedup(db: sqlite3.Connection, days: int = 7) -> tuple[Iterator[Article], Iterator[tuple[str, str | None, str]]]:
-    """Canonical articles, and canonical teasers as (headline, site, id), from the newest ``days`` of the
-    store: syndicated copies and the same headline from a site's other feeds arrive within days."""
+def recent_for_dedup(
+    db: sqlite3.Connection, scheme: str, days: int = 7
+) -> tuple[Iterator[tuple[Article, tuple[bytes, int] | None]], Iterator[tuple[str, str | None, str]]]:
+    """Canonical articles with their stored signature of ``scheme`` (or None), and canonical teasers as
+    (headline, site, id), from the newest ``days`` of the store: syndicated copies and the same headline
+    from a site's other feeds arrive within days."""
     newest = db.execute(
         "SELECT max(t) FROM (SELECT max(coalesce(published, ingested)) AS t FROM articles "
         "UNION ALL SELECT max(p.ingested) FROM teasers t JOIN pages p ON p.hash = t.page_hash)"
@@ -27,14 +30,21 @@ def recent_for_dedup(db: sqlite3.Connection, days: int = 7) -> tuple[Iterator[Ar
         return iter(()), iter(())
     since = (parse_time(newest) - timedelta(days=days)).isoformat()
     articles = db.execute(
-        "SELECT * FROM articles WHERE duplicate_of IS NULL AND coalesce(published, ingested) >= ?", (since,)
+        """SELECT a.*, s.hashvalues AS signature, s.shingles AS signature_size FROM articles a
+           LEFT JOIN signatures s ON s.article_id = a.id AND s.scheme = ?
+           WHERE a.duplicate_of IS NULL AND coalesce(a.published, a.ingested) >= ?""",
+        (scheme, since),
     ).fetchall()
     teasers = db.execute(
         """SELECT t.headline, t.site, t.id FROM teasers t JOIN pages p ON p.hash = t.page_hash
            WHERE t.duplicate_of IS NULL AND coalesce(t.published, p.ingested) >= ? ORDER BY p.ingested, t.rowid""",
         (since,),
     ).fetchall()
-    return (row_to_article(row) for row in articles), (tuple(row) for row in teasers)
+    signed = (
+        (row_to_article(row), (row["signature"], row["signature_size"]) if row["signature"] is not None else None)
+        for row in articles
+    )
+    return signed, (tuple(row) for row in teasers)
 
 
 def parse_time(value: str) -> datetime:

@@ -202,7 +202,23 @@ def m003_sources(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts, m003_sources]
+def m004_signatures(db: sqlite3.Connection) -> None:
+    """Each canonical article's MinHash signature, so the copy index of the last days is rebuilt at the
+    start of every ingest or fetch round from blobs instead of re-shingling every body. ``scheme``
+    names the shingle size and permutations: a signature made with other settings is recomputed."""
+    db.executescript(
+        """
+        CREATE TABLE signatures (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            scheme TEXT NOT NULL,
+            shingles INTEGER NOT NULL,
+            hashvalues BLOB NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts, m003_sources, m004_signatures]
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:

@@ -65,6 +65,13 @@ def save_teaser(db: sqlite3.Connection, teaser: Teaser, article_id: str | None, 
         index_item(db, teaser.id, "teaser", teaser.headline, teaser.standfirst, site)
 
 
+def save_signature(db: sqlite3.Connection, article_id: str, scheme: str, hashvalues: bytes, shingles: int) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO signatures (article_id, scheme, shingles, hashvalues) VALUES (?, ?, ?, ?)",
+        (article_id, scheme, shingles, hashvalues),
+    )
+
+
 def save_source(db: sqlite3.Connection, source: Source) -> None:
     db.execute(
         "INSERT OR IGNORE INTO sources (article_id, page_hash, site, url, seen) VALUES (?, ?, ?, ?, ?)",
