@@ -221,14 +221,15 @@ class Deduper:
             return item_id
         return self._by_title.setdefault(key, item_id)
 
-    def add(self, article: Article, signature: tuple[MinHash, int] | None = None) -> str:
+    def add(self, article: Article, signature: tuple[MinHash, int] | None = None, original: bool = False) -> str:
         """Index an article, or record it as one more source of the article it copies.
 
-        ``signature`` is the article's stored one, when the store kept it. Returns the canonical id
-        the article now belongs to (its own id when it is new).
+        ``signature`` is the article's stored one, when the store kept it; ``original`` says the store
+        already judged it an original (the index is being rebuilt), so it is indexed without a lookup.
+        Returns the canonical id the article now belongs to (its own id when it is new).
         """
         signature = signature or self.signature(article.text)
-        canonical = self.find(article, signature) or article.id
+        canonical = article.id if original else self.find(article, signature) or article.id
         self._canonical[article.id] = canonical
         source = Source(article.id, article.page_hash, article.site, article.url, article.published)
         self.sources.setdefault(canonical, []).append(source)

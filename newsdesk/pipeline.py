@@ -166,7 +166,7 @@ def load_deduper(db: sqlite3.Connection):
     articles, teasers = recent_for_dedup(db, deduper.scheme)
     missing: list[str] = []
     for article, stored in articles:
-        deduper.add(article, deduper.signature_from_record(*stored) if stored else None)
+        deduper.add(article, deduper.signature_from_record(*stored) if stored else None, original=True)
         if stored is None:
             missing.append(article.id)
     with db:
