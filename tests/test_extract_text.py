@@ -102,6 +102,24 @@ def test_augmented_pages_keep_their_source_group_and_labels(tmp_path):
             ["First paragraph of the story.", "Second paragraph."], ["One para.", "Two para."])
 
 
+def test_block_features_place_lines_around_the_main_block():
+    """A comment thread after the article is its own block, behind comment-like lines."""
+    from newsdesk.extract.line_features import page_features
+    from newsdesk.extract.segmenter import block_features
+
+    story = [f"Paragraph {i} of the story tells readers what the council decided on Monday and why." for i in range(8)]
+    lines = ["Home", "News"] + story + ["12 Comments", "Reply", "jane 3 hours ago",
+                                       "I think the council got this one badly wrong, as usual.", "Reply"]
+    prob = np.array([0.1, 0.1] + [0.9] * 8 + [0.2, 0.1, 0.1, 0.8, 0.1])
+    features = block_features(page_features(lines), prob)
+    assert features.shape == (len(lines), 7)
+    signed_distance, comments_passed = features[:, 3], features[:, 6]
+    assert (signed_distance[2:10] == 0).all() and signed_distance[0] < 0 < signed_distance[13]
+    assert comments_passed[13] > 0 and (comments_passed[2:10] == 0).all()
+    assert features[13, 1] < features[5, 1]  # the comment's block holds less of the page than the story's
+    assert (block_features(page_features(["Home"]), np.array([0.1])) == 0).all()
+
+
 def test_empty_input():
     assert segment([]) == []
     article = extract_lines([], page_hash="0" * 64)
@@ -170,5 +188,5 @@ def test_quality_floor_on_pages_held_out_from_the_shipped_model():
     assert scores["f1"] >= QUALITY_FLOOR_F1
 
 
-QUALITY_FLOOR_F1 = 0.83
+QUALITY_FLOOR_F1 = 0.84
 WIKINEWS_BODY_FLOOR = 0.98

@@ -7,6 +7,9 @@ as runs of short, repeated or link-like lines. So besides per-line shape we give
 shape of its neighbours, its place in the page and its distance from the page's densest text region,
 the size of the run of prose lines it belongs to (against the page's largest run), the density of
 boilerplate words and repeated lines around it, and how much its wording repeats its neighbours'.
+Reader comments are the longest non-article prose on many pages, so short comment-like lines
+("Reply", "3 hours ago", "jane says:") are counted around each line and since the end of the
+densest region: prose after a run of them is a thread, not the story.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _TIME_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|h|days?|d|weeks?|mo|months?|years?|y)\b(?:\s+ago)?\b", re.I)
+# Marks of a reader-comment thread: commenter headers, reply/vote/report buttons, relative times.
+_COMMENT_MARK = re.compile(
+    r"\b(?:repl(?:y|ies)|says|said|wrote|writes|commented|comments?|responses?|permalink|upvotes?|votes?|"
+    r"likes?|score|report|flag|log in to reply|ago|am|pm)\b|\d{1,2}:\d{2}|#\d+|^\d{1,3}\.\s+\S+(?:\s+\S+)?$", re.I)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SENTENCE_SPLIT = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
 # Words that dominate page furniture and rarely appear in article prose; counted, not matched whole.
@@ -53,7 +60,7 @@ LINE_FEATURES = [
     "log_chars", "log_words", "mean_word_len", "terminal_punct", "ends_colon", "ends_pipe_or_sep",
     "bullet", "upper_ratio", "titlecase_ratio", "digit_ratio", "punct_ratio", "commas_per_word",
     "stopword_ratio", "sentences", "furniture_words", "has_date", "time_ago", "starts_by", "has_pipe",
-    "has_copyright", "quote_start", "dup_count", "first_dup", "long_line", "has_url", "has_at",
+    "has_copyright", "quote_start", "dup_count", "first_dup", "long_line", "has_url", "has_at", "comment_mark",
 ]
 
 
@@ -93,6 +100,7 @@ def _line_shape(line: str) -> list[float]:
         float(n_words >= 20),
         float("http" in text or "www." in text),
         float("@" in text),
+        float(n_words <= 12 and bool(_COMMENT_MARK.search(text))),
     ]
 
 
@@ -121,13 +129,16 @@ def _densest_region(words: np.ndarray) -> tuple[int, int]:
 
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
-CONTEXT_COLUMNS = ("log_words", "terminal_punct", "bullet", "stopword_ratio", "furniture_words", "dup_count", "long_line")
+CONTEXT_COLUMNS = ("log_words", "terminal_punct", "bullet", "stopword_ratio", "furniture_words", "dup_count", "long_line",
+                   "comment_mark")
 PAGE_FEATURES = [
     "rel_pos", "log_lines", "rel_len", "chars_before", "in_region", "dist_region", "dist_region_rel",
     "long_density3", "long_density10", "words_density5", "bullet_density3", "len_ratio_prev", "len_ratio_next",
     "same_shape_prev", "same_shape_next",
     "run_words", "run_share", "run_is_largest", "run_above_words", "run_below_words",
     "furniture_density10", "furniture_density25", "long_density25", "dup_density10", "neighbour_overlap",
+    "after_region", "after_region_rel", "comment_density10", "comment_density25", "comments_since_region",
+    "comment_marks_above",
 ]
 FEATURE_NAMES = (
     LINE_FEATURES
@@ -197,6 +208,7 @@ def page_features(lines: list[str]) -> np.ndarray:
     words = np.expm1(base[:, col["log_words"]])
     chars = np.expm1(base[:, col["log_chars"]])
     long_line = base[:, col["long_line"]]
+    comment = base[:, col["comment_mark"]]
     start, end = _densest_region(words)
     idx = np.arange(n)
     dist = np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0)).astype(float)
@@ -229,6 +241,12 @@ def page_features(lines: list[str]) -> np.ndarray:
         window_mean(long_line, 25),
         window_mean((base[:, col["dup_count"]] > 0).astype(float), 10),
         _neighbour_overlap(lines),
+        np.log1p(np.maximum(idx - end, 0)),
+        np.maximum(idx - end, 0) / n,
+        window_mean(comment, 10),
+        window_mean(comment, 25),
+        np.log1p(np.where(idx > end, np.cumsum(comment) - np.cumsum(comment)[end], 0)),
+        np.log1p(np.cumsum(comment) - comment),
     ])
 
     context_idx = [col[c] for c in CONTEXT_COLUMNS]
@@ -246,7 +264,8 @@ LEXICAL_BUCKETS = 1 << 16
 
 
 def token_ids(line: str) -> np.ndarray:
-    """Hashed bag of the line's words (first 40), its first and last word and its length bucket.
+    """Hashed bag of the line's words (first 40), word pairs (first 30), its first and last word and
+    its length bucket.
 
     The words of furniture are a small, stable vocabulary across sites ("share", "comments",
     "subscribe", "min read", "★") that a linear model learns better than hand-made lists. crc32 keeps
@@ -256,6 +275,7 @@ def token_ids(line: str) -> np.ndarray:
     tokens = words[:40] + [f"^{words[0]}" if words else "^", f"${words[-1]}" if words else "$",
                            f"#{min(len(words), 12) if len(words) < 12 else 12 + len(words) // 20}"]
     tokens += [ch for ch in line[:2] if not ch.isalnum() and not ch.isspace()]
+    tokens += [f"{a} {b}" for a, b in pairwise(words[:30])]
     return np.array(list({zlib.crc32(t.encode()) % LEXICAL_BUCKETS for t in tokens}), dtype=np.intp)
 
 
