@@ -16,6 +16,7 @@ from newsdesk.bench.stories import (
     load_uci,
     shared_data,
 )
+from newsdesk.stories.embeddings import TABLE, shipped
 from newsdesk.stories.grouping import GroupItem, StoryGrouper
 
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "000_6b898fdfccc18085.txt"
@@ -126,6 +127,29 @@ def test_state_round_trips_through_json() -> None:
     assert new not in {story} and new not in grouper.stories  # ids keep counting after a restore
 
 
+def test_static_embeddings_place_paraphrases_together() -> None:
+    table = shipped()
+    assert table is not None, f"missing {TABLE}"
+    assert len(table.piece_ids("Hezbollah")) == 1  # a whole word piece, as MiniLM's tokeniser has it
+    assert table.piece_ids("Grindavík") == table.piece_ids("grindavik")  # uncased, accents stripped
+    vectors = table.embed(["Apple buys Beats for $3 billion", "Apple acquires headphone maker Beats",
+                           "Strong earthquake hits Japan", "Magnitude 7 quake strikes Hokkaido", "!!!"])
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > 0.5 and similarity[2, 3] > 0.5  # no shared word but "Apple"/"Beats", none at all
+    assert max(similarity[0, 2], similarity[0, 3], similarity[1, 3]) < 0.2
+    assert not vectors[4].any()  # nothing known: no direction, so it matches nothing
+
+
+def test_grouping_without_the_table_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing table (a trimmed install) falls back to TF-IDF alone instead of failing."""
+    monkeypatch.setattr("newsdesk.stories.grouping.shipped", lambda: None)
+    items = [GroupItem("1", "Volcano erupts in Iceland near Grindavik", published=_day(1)),
+             GroupItem("2", "Iceland volcano eruption: Grindavik evacuated", published=_day(1)),
+             GroupItem("3", "Central bank raises interest rates", published=_day(1))]
+    stories = StoryGrouper().group(items)
+    assert stories["1"] == stories["2"] != stories["3"]
+
+
 def test_bcubed_on_a_hand_example() -> None:
     gold = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y"}
     predicted = {"a": "1", "b": "1", "c": "2", "d": "2", "e": "2"}
@@ -160,5 +184,5 @@ def test_wikinews_quality_floor() -> None:
     assert scores["f1"] >= WIKINEWS_FLOOR, scores
 
 
-UCI_FLOOR = 0.85  # measured 0.861
+UCI_FLOOR = 0.88  # measured 0.892 (0.861 before the static MiniLM vectors)
 WIKINEWS_FLOOR = 0.835  # measured 0.847

@@ -87,6 +87,24 @@ def load_events(path: Path, limit: int | None = None) -> Dataset:
     return _limited(Dataset(path.name, items, gold), limit)
 
 
+def split_halves(dataset: Dataset) -> list[Dataset]:
+    """The tuning/held-out halves: UCI by month (March, April), events by even/odd event id."""
+    def part(name: str, keep: Callable[[GroupItem], bool]) -> Dataset:
+        items = [i for i in dataset.items if keep(i)]
+        return Dataset(f"{dataset.name} {name}", items, {i.id: dataset.gold[i.id] for i in items})
+
+    if all(dataset.gold[i.id].isdigit() for i in dataset.items):
+        return [part("even ids", lambda i: int(dataset.gold[i.id]) % 2 == 0),
+                part("odd ids", lambda i: int(dataset.gold[i.id]) % 2 == 1)]
+    months = sorted({_month(i) for i in dataset.items})
+    return [part(month, lambda i, m=month: _month(i) == m) for month in months]
+
+
+def _month(item: GroupItem) -> str:
+    stamp = parse_time(item.published)
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m") if stamp is not None else "undated"
+
+
 def _limited(dataset: Dataset, limit: int | None) -> Dataset:
     """The first ``limit`` items in time order (undated first)."""
     if not limit:
@@ -229,7 +247,10 @@ def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list
 @click.option("--limit", type=int, default=None, help="only the first N items of each file, in time order")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per row")
 @click.option("--no-trace", is_flag=True, help="skip tracemalloc: faster, true speed, no peak memory")
-def command(paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool) -> None:
+@click.option("--halves", is_flag=True, help="also score the halves (UCI by month, events by even/odd event id)")
+def command(
+    paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool, halves: bool
+) -> None:
     """Score story grouping (B-cubed) for newsdesk, NewsBlur-style titles and online TF-IDF."""
     if not paths:
         paths = tuple(p for p in (shared_data() / UCI_PATH, shared_data() / EVENTS_PATH) if p.is_file())
@@ -237,21 +258,22 @@ def command(paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: 
             raise click.ClickException(f"no data: pass PATH or provide {shared_data()}")
     dump_lines: list[str] = []
     if not as_json:
-        click.echo(f"{'dataset':<36} {'method':<15} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>15} {'items/s':>9} {'peak MB':>8}")
+        click.echo(f"{'dataset':<46} {'method':<15} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>15} {'items/s':>9} {'CPU s':>7} {'peak MB':>8}")
     trace = not no_trace
-    for dataset in _datasets(paths, fmt, limit):
-        for name, method in METHODS.items():
-            row, assignment = run_method(name, method, dataset, trace=trace)
-            if name == "newsdesk":
-                dump_lines.extend(f"{item}\t{story}" for item, story in assignment.items())
-            if as_json:
-                click.echo(json.dumps(row))
-            else:
-                clusters = f"{row['clusters']} / {row['gold_clusters']}"
-                click.echo(
-                    f"{row['dataset']:<36} {name:<15} {row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
-                    f"{clusters:>15} {row['items_per_s']:>9} {row['peak_mb'] or '-'!s:>8}"
-                )
+    for whole in _datasets(paths, fmt, limit):
+        for dataset in (whole, *split_halves(whole)) if halves else (whole,):
+            for name, method in METHODS.items():
+                row, assignment = run_method(name, method, dataset, trace=trace)
+                if name == "newsdesk" and dataset is whole:
+                    dump_lines.extend(f"{item}\t{story}" for item, story in assignment.items())
+                if as_json:
+                    click.echo(json.dumps(row))
+                else:
+                    clusters = f"{row['clusters']} / {row['gold_clusters']}"
+                    click.echo(
+                        f"{row['dataset']:<46} {name:<15} {row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
+                        f"{clusters:>15} {row['items_per_s']:>9} {row['seconds']:>7} {row['peak_mb'] or '-'!s:>8}"
+                    )
     if dump:
         dump.write_text("\n".join(dump_lines) + "\n", encoding="utf-8")
 

@@ -42,6 +42,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
+from newsdesk.stories.embeddings import shipped
 from newsdesk.stories.vectors import (
     FEATURE_BITS,
     DocumentFrequencies,
@@ -54,7 +55,7 @@ LONG_TEXT_CHARS = 400  # below this a body is a standfirst, and the item is judg
 # Tuned on UCI 10-19 March 2014 and Wikinews even event ids (crowd_* on all of March, checked on April;
 # long_threshold/long_window_hours checked on the odd ids); see ``newsdesk bench stories``.
 DEFAULTS: dict[str, float] = {
-    "short_threshold": 0.10,  # mean cosine a headline cluster must keep (after smoothing)
+    "short_threshold": 0.22,  # mean cosine a headline cluster must keep (after smoothing)
     "long_threshold": 0.10,  # the same for full articles
     "name_boost": 1.6,  # weight of capitalised words inside a sentence-case headline
     "headline_weight": 1.0,  # an article's headline terms, relative to one body occurrence
@@ -62,7 +63,7 @@ DEFAULTS: dict[str, float] = {
     "body_bigrams": 1,
     "neighbours": 10,  # nearest neighbours mixed into a headline's vector
     "neighbour_floor": 0.1,  # a neighbour must be at least this similar to be mixed in
-    "smoothing": 20.0,  # their weight for headlines (scaled by similarity, divided by neighbours)
+    "smoothing": 10.0,  # their weight for headlines (scaled by similarity, divided by neighbours)
     "long_smoothing": 0.0,  # ... and for full articles
     "smoothing_rounds": 1,
     "refine_rounds": 1,  # k-means steps after the linkage cut
@@ -73,6 +74,10 @@ DEFAULTS: dict[str, float] = {
     "long_attach_threshold": 0.3,
     "centroid_terms": 120,  # an open story keeps only its strongest terms: small state
     "df_half_life_hours": 168.0,
+    "embedding_weight": 0.3,  # share of a headline pair's similarity from static MiniLM vectors
+    "long_embedding_weight": 0.0,  # ... and of a full-article pair's: on Wikinews any share hurts (0.901 -> 0.898 at 0.1)
+    "embed_chars": 600,  # how much of a body goes into its embedding (the lead says what it is about)
+    "pair_floor": 0.05,
 }
 
 
@@ -121,6 +126,10 @@ class StoryGrouper:
         self.df = DocumentFrequencies(half_life_hours=self.params["df_half_life_hours"])
         self.stories: dict[str, _OpenStory] = {}
         self.next_id = 1
+        self.embeddings = shipped()
+        self.dims = 1 << FEATURE_BITS  # hashed TF-IDF features, then the embedding's dimensions
+        if self.embeddings is not None:
+            self.dims += self.embeddings.dims
 
     # -- public API -------------------------------------------------------------------------
 
@@ -158,11 +167,44 @@ class StoryGrouper:
             for i in items
         ]
         self.df.add(rows)
-        vectors = to_matrix(rows, self.df)
         long_items = np.array([len(i.text or "") >= LONG_TEXT_CHARS for i in items])
+        vectors = self._vectors(items, to_matrix(rows, self.df), long_items)
         labels = self._cluster_slice(vectors, long_items)
         story_of_cluster = self._attach_clusters(vectors, labels, long_items, now)
         return {item.id: story_of_cluster[label].id for item, label in zip(items, labels)}
+
+    def _vectors(self, items: list[GroupItem], tfidf: sparse.csr_matrix, long_items: np.ndarray) -> sparse.csr_matrix:
+        """TF-IDF and embedding side by side, weighted so a dot product is the weighted mix of both cosines.
+
+        With weights w_a, w_b the dot product of two items is sqrt((1-w_a)(1-w_b)) * tfidf_cos +
+        sqrt(w_a w_b) * embedding_cos, so centroids, smoothing and linkage all see the mix.
+        """
+        if self.embeddings is None:
+            return tfidf
+        p = self.params
+        chars = int(p["embed_chars"])
+        texts = [f"{i.headline}. {(i.text or '')[:chars]}" if long else i.headline for i, long in zip(items, long_items)]
+        embedded = self.embeddings.embed(texts)
+        weights = np.where(long_items, p["long_embedding_weight"], p["embedding_weight"])
+        weights = np.where(np.abs(embedded).sum(axis=1) > 0, weights, 0.0)
+        combined = sparse.hstack([sparse.diags(np.sqrt(1.0 - weights)) @ tfidf,
+                                  sparse.csr_matrix(embedded * np.sqrt(weights)[:, None])], format="csr")
+        return _normalised(combined)
+
+    def _pairwise(self, vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+        """All pair dot products of a slice, those under ``pair_floor`` dropped (the embedding part is dense)."""
+        split = 1 << FEATURE_BITS
+        if vectors.shape[1] == split:
+            return sparse.csr_matrix(vectors @ vectors.T)
+        words = vectors[:, :split]
+        dense = vectors[:, split:].toarray()
+        floor = self.params["pair_floor"]
+        blocks = []
+        for start in range(0, vectors.shape[0], 512):
+            block = (words[start:start + 512] @ words.T).toarray() + dense[start:start + 512] @ dense.T
+            block[block < floor] = 0.0
+            blocks.append(sparse.csr_matrix(block))
+        return sparse.csr_matrix(sparse.vstack(blocks))
 
     def close_before(self, time: float | str | None) -> list[str]:
         """Close (forget) stories whose last item is at or before ``time``; returns their ids."""
@@ -218,7 +260,7 @@ class StoryGrouper:
         """Cosine similarities divided by each pair's threshold: a pair "matches" when the value is >= 1."""
         p = self.params
         crowd = max(1.0, vectors.shape[0] / p["crowd_items"]) ** p["crowd_exponent"]
-        similarity = sparse.csr_matrix(vectors @ vectors.T) * (1.0 / crowd)
+        similarity = self._pairwise(vectors) * (1.0 / crowd)
         similarity.setdiag(0.0)
         similarity.eliminate_zeros()
         if not long_items.any():
@@ -237,7 +279,7 @@ class StoryGrouper:
             return np.zeros(1, dtype=int)
         smoothed = vectors
         for _ in range(int(self.params["smoothing_rounds"])):
-            smoothed = self._smooth(smoothed, sparse.csr_matrix(smoothed @ smoothed.T), long_items)
+            smoothed = self._smooth(smoothed, self._pairwise(smoothed), long_items)
         scaled = self._scaled_similarity(smoothed, long_items)
         graph = scaled >= 1.0
         n_components, component = connected_components(graph, directed=False)
@@ -315,7 +357,7 @@ class StoryGrouper:
         open_stories = list(self.stories.values())
         best = np.full(k, -1)
         if open_stories:
-            story_matrix = _rows_matrix([s.centroid for s in open_stories])
+            story_matrix = _rows_matrix([s.centroid for s in open_stories], self.dims)
             scores = (_normalised(sums) @ _normalised(story_matrix).T).toarray()
             p = self.params
             story_long = np.array([s.long for s in open_stories])
@@ -335,9 +377,7 @@ class StoryGrouper:
             row = sums.getrow(cluster)
             for key, value in zip(row.indices.tolist(), row.data.tolist()):
                 story.centroid[key] = story.centroid.get(key, 0.0) + value
-            limit = int(self.params["centroid_terms"])
-            if len(story.centroid) > limit:
-                story.centroid = dict(sorted(story.centroid.items(), key=lambda kv: -kv[1])[:limit])
+            story.centroid = _truncated(story.centroid, int(self.params["centroid_terms"]))
             story.size += int(sizes[cluster])
             story.long = story.long or bool(cluster_long[cluster])
             if now is not None and (story.last_seen is None or now > story.last_seen):
@@ -346,11 +386,21 @@ class StoryGrouper:
         return result
 
 
-def _rows_matrix(rows: list[dict[int, float]]) -> sparse.csr_matrix:
+def _truncated(centroid: dict[int, float], terms: int) -> dict[int, float]:
+    """The strongest ``terms`` TF-IDF features and every embedding dimension (those are few and all count)."""
+    words = [kv for kv in centroid.items() if kv[0] < 1 << FEATURE_BITS]
+    if len(words) <= terms:
+        return centroid
+    kept = dict(sorted(words, key=lambda kv: -kv[1])[:terms])
+    kept.update((k, v) for k, v in centroid.items() if k >= 1 << FEATURE_BITS)
+    return kept
+
+
+def _rows_matrix(rows: list[dict[int, float]], dims: int) -> sparse.csr_matrix:
     indptr = np.cumsum([0] + [len(r) for r in rows])
     indices = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float32, count=int(indptr[-1]))
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), 1 << FEATURE_BITS))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), dims))
 
 
 def _normalised(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
