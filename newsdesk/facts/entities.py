@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from newsdesk.facts.places import DEMONYMS, is_known_place
 from newsdesk.records import Entity
@@ -29,6 +30,7 @@ _PARTICLES = re.compile(r"^(?:al|el|ad|as|ash|at|az|bin|ibn|abu|van|von|de|der|d
 _STOP = {"the", "of", "for", "and", "on", "in", "&", "a"}
 
 
+@lru_cache(maxsize=20_000)  # an article repeats its names, a story its articles' names
 def clean_name(text: str, label: str) -> str:
     """The surface form minus titles, possessives and a leading article."""
     name = re.sub(r"[’']s$", "", text.strip())
@@ -38,8 +40,9 @@ def clean_name(text: str, label: str) -> str:
     return " ".join(name.split()) or text.strip()
 
 
-def _tokens(name: str) -> list[str]:
-    return [_PARTICLES.sub("", t).lower() for t in re.findall(r"[\w\-\.]+", name)]
+@lru_cache(maxsize=20_000)
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(_PARTICLES.sub("", t).lower() for t in re.findall(r"[\w\-\.]+", name))
 
 
 def _initials(name: str) -> str:

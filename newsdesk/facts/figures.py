@@ -6,7 +6,8 @@ parse ties it to a casualty word: it is the object of "killed", the subject of "
 figures far from their verb ("a bombing campaign ... that a monitor says has killed 270 people")
 without taking every number near the word "killed". Numbers introduced by "including" or "among
 them" are subgroups of the figure before them, not new figures. Attribution comes from "according
-to X" or the subject of a reporting verb (says, said, reported) in the same sentence.
+to X" or the subject of a reporting verb (says, said, reported) in the same sentence. The parse is
+the expensive part, so only sentences that ``may_hold_figure`` get one (see ``sentences.py``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Token
 
-from newsdesk.facts.morph import lemma, pos, register
+from newsdesk.facts.morph import lemma, lemma_of, pos, register
 from newsdesk.facts.places import country_of
 from newsdesk.facts.quantities import QUANTITY, bounds
+from newsdesk.facts.sentences import Sentence, parse
 from newsdesk.records import DateMention, Entity, Figure, Place
 
 CATEGORY_LEMMAS = {
@@ -155,30 +157,65 @@ def _counted_noun(number: Token) -> Token:
     return number
 
 
-def _attribution(sent: Span, numbers: list[Token], entities: list[Entity]) -> str | None:
+def _attribution(sentences: list[Sentence], index: int, numbers: list[Token], entities: list[Entity]) -> str | None:
     """Who the sentence credits: "according to X", else the subject of the reporting verb that
     governs the figure ("a monitor says has killed 270"), else of the sentence's main reporting verb."""
+    sent = sentences[index]
     match = _ACCORDING.search(sent.text)
     if match:
         return match.group(1).strip()
     governing = [t for n in numbers for t in n.ancestors if lemma(t) in SAY_LEMMAS and pos(t) == "VERB"]
-    others = [t for t in sent if lemma(t) in SAY_LEMMAS and pos(t) == "VERB" and t.dep_ == "ROOT"]
-    for verb in governing + others:
-        if any(lemma(c) in ("life", "responsibility") for c in verb.children):  # "claimed the lives of", not a source
-            continue
-        # "four others were said to have been injured": the counted people are not the source
-        subjects = [s for s in _subjects(verb) if not any(s.left_edge.i <= n.i <= s.right_edge.i for n in numbers)]
-        if not subjects:
-            continue
-        subject = subjects[0]
-        if subject.lower_ in _PRONOUNS:
-            return _resolve_pronoun(subject, entities)
-        return _subject_text(subject)
-    return None
+    others = [t for t in sent.tree if lemma(t) in SAY_LEMMAS and pos(t) == "VERB" and t.dep_ == "ROOT"]
+    sources = [(verb, _source(verb, numbers)) for verb in governing + others]
+    sources = [(verb, source) for verb, source in sources if source is not None]
+    if not sources:
+        return None
+    source = sources[0][1]
+    if isinstance(source, Token) and not source.ent_type_:
+        # "Dutta commented that the district reported 18 deaths": a named source over the report it relays
+        named = [s for verb, s in sources if verb in governing and isinstance(s, Token) and s.ent_type_ in ("PERSON", "ORG")]
+        source = named[0] if named else source
+    if isinstance(source, str):
+        return source
+    if source.lower_ in _PRONOUNS:
+        return _resolve_pronoun(source.lower_, sent.start + source.idx, sentences[: index + 1], entities)
+    return _subject_text(source)
+
+
+def _source(verb: Token, numbers: list[Token]) -> Token | str | None:
+    """The subject of a reporting verb, or the text standing for it when the parse gave it none."""
+    if any(lemma(c) in ("life", "responsibility") for c in verb.children):  # "claimed the lives of", not a source
+        return None
+    # "four others were said to have been injured": the counted people are not the source
+    subjects = [s for s in _subjects(verb) if not any(s.left_edge.i <= n.i <= s.right_edge.i for n in numbers)]
+    return subjects[0] if subjects else _source_before(verb)
+
+
+def _source_before(verb: Token) -> str | None:
+    """The source of a reporting verb the parse left without a subject: nouns it hung on the verb
+    ("Local media reports that"), or a name just before it ("the officer in Kabul, Norah Niland, said")."""
+    doc = verb.doc
+    nouns = [c for c in verb.lefts if c.dep_ in ("compound", "npadvmod", "dep") and pos(c) in ("NOUN", "PROPN")]
+    if nouns:
+        return doc[nouns[-1].left_edge.i: nouns[-1].right_edge.i + 1].text
+    end = verb.i - 1
+    while end >= 0 and doc[end].is_punct:
+        end -= 1
+    if end < 0 or doc[end].ent_type_ not in ("PERSON", "ORG"):
+        return None
+    start = end
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return doc[start: end + 1].text
 
 
 def _subject_text(subject: Token) -> str:
     """The source's name without its description: "Ali Gab, a local police official," -> "Ali Gab"."""
+    quotes = [t.i for t in subject.subtree if t.is_quote and t.i > subject.i]
+    if quotes and quotes[-1] < subject.right_edge.i:
+        # the parser put the speaker under a word of the quotation ('"..., some with wounds," a nurse told'):
+        # the source is what follows the closing quote
+        return subject.doc[quotes[-1] + 1: subject.right_edge.i + 1].text.strip(" ,")
     dropped = {t.i for child in subject.children if child.dep_ in ("appos", "relcl", "acl", "punct") for t in child.subtree}
     kept = [t for t in subject.subtree if t.i not in dropped]
     text = subject.doc[kept[0].i: kept[-1].i + 1].text.strip(" ,") if kept else subject.text
@@ -194,13 +231,14 @@ def _subjects(verb: Token) -> list[Token]:
     return []
 
 
-def _resolve_pronoun(pronoun: Token, entities: list[Entity]) -> str | None:
-    """'he said' credits the last person quoted before it, else the last person named."""
-    label = _PRONOUNS.get(pronoun.lower_)
+def _resolve_pronoun(pronoun: str, position: int, sentences: list[Sentence], entities: list[Entity]) -> str | None:
+    """'he said' (at ``position``, in the last of ``sentences``) credits the last person quoted
+    before it, else the last person named."""
+    label = _PRONOUNS.get(pronoun)
     if label is None:
         return None
     if label == "PERSON":
-        speaker = _last_speaker(pronoun, entities)
+        speaker = _last_speaker(position, sentences, entities)
         if speaker:
             return speaker
     best: tuple[int, str] | None = None
@@ -208,30 +246,55 @@ def _resolve_pronoun(pronoun: Token, entities: list[Entity]) -> str | None:
         if entity.label != label:
             continue
         for start, _, _ in entity.mentions:
-            if start < pronoun.idx and (best is None or start > best[0]):
+            if start < position and (best is None or start > best[0]):
                 best = (start, entity.name)
     return best[1] if best else None
 
 
-def _subgroup_text(text: str, start: int, sentence_end: int, noun: Token | None) -> str:
+def _subgroup_text(text: str, start: int, sentence_end: int, noun_end: int | None) -> str:
     """'53 children' for "including 53 children"; the clause for "three of those killed were children"."""
-    if noun is not None and noun.idx > start:
-        return text[start:noun.idx + len(noun)]
+    if noun_end is not None and noun_end > start:
+        return text[start:noun_end]
     clause = text[start:sentence_end].strip().rstrip(".")
     return clause if len(clause) <= 80 else clause[:80].rsplit(" ", 1)[0]
 
 
-def _last_speaker(pronoun: Token, entities: list[Entity]) -> str | None:
+def _last_speaker(position: int, sentences: list[Sentence], entities: list[Entity]) -> str | None:
+    """The person last named as the subject of a reporting verb before ``position``; only sentences
+    that name a person and hold a reporting word are parsed for it."""
     people = {(s, e): entity.name for entity in entities if entity.label == "PERSON" for s, e, _ in entity.mentions}
+    speaking = [sent for sent in sentences
+                if any(sent.start <= s < sent.end for s, _ in people) and _has_word(sent.text, SAY_LEMMAS)]
+    parse(speaking)
     best: tuple[int, str] | None = None
-    for token in pronoun.doc[: pronoun.i]:
-        if lemma(token) not in SAY_LEMMAS or pos(token) != "VERB":
-            continue
-        for subject in (c for c in token.children if c.dep_ == "nsubj"):
-            for (start, end), name in people.items():
-                if start <= subject.idx < end and (best is None or start > best[0]):
-                    best = (start, name)
+    for sent in speaking:
+        for token in sent.tree:
+            if sent.start + token.idx >= position:
+                break
+            if lemma(token) not in SAY_LEMMAS or pos(token) != "VERB":
+                continue
+            for subject in (c for c in token.children if c.dep_ == "nsubj"):
+                at = sent.start + subject.idx
+                for (start, end), name in people.items():
+                    if start <= at < end and (best is None or start > best[0]):
+                        best = (start, name)
     return best[1] if best else None
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+# "five of them were children": a subgroup of the figure before, in a sentence without a casualty word
+_PART_OF_ANYWHERE = re.compile(_PART_OF.pattern.replace("^\\s+", "\\s"), re.I)
+
+
+def _has_word(sentence: str, lemmas: set[str] | dict[str, str]) -> bool:
+    """Whether a word of ``sentence`` is, or inflects, one of ``lemmas`` (a cheap test before parsing)."""
+    return any(word in lemmas or lemma_of(word) in lemmas for word in _WORD.findall(sentence.lower()))
+
+
+def may_hold_figure(sentence: str) -> bool:
+    """Whether the figure rules can find anything in ``sentence``: a number, and a casualty word or
+    a "(five) of them" subgroup. Only these sentences need the parse."""
+    return bool(QUANTITY.search(sentence)) and (_has_word(sentence, TRIGGERS) or bool(_PART_OF_ANYWHERE.search(sentence)))
 
 
 def _event(sentence: str, offset: int) -> str | None:
@@ -266,52 +329,57 @@ def _canonical(text: str | None, entities: list[Entity]) -> str | None:
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
-def find_figures(doc: Doc, text: str, entities: list[Entity], places: list[Place], dates: list[DateMention],
+def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], places: list[Place], dates: list[DateMention],
                  time_of: Callable[[DateMention], str | None]) -> list[Figure]:
-    """All casualty figures in ``doc`` (whose text is ``text``: Doc.text rebuilds the string on
-    every access); ``time_of`` turns a date mention into the figure's time."""
+    """All casualty figures in ``text``, split into ``sentences``; only those that ``may_hold_figure``
+    are parsed (in one batch, unless the caller did it for many articles at once). ``time_of`` turns
+    a date mention into the figure's time."""
     place_spans = sorted((m[0], p.name) for p in places for m in p.mentions)
+    place_ends = {m[0]: m[1] for p in places for m in p.mentions}
     countries = {p.name for p in places if _is_country(p)}
     dominant = _dominant(places, text)
     resolved_dates = [d for d in dates if d.value]
     figures: list[Figure] = []
-    sentences = list(doc.sents)
-    for index, sent in enumerate(sentences):
-        found = _sentence_figures(doc, text, sent, resolved_dates, figures)
+    wanted = [index for index, sent in enumerate(sentences) if may_hold_figure(sent.text)]
+    parse([sentences[index] for index in wanted])
+    for index in wanted:
+        sent = sentences[index]
+        found = _sentence_figures(text, sent, resolved_dates, figures)
         if not found:
             continue
         candidates = _sentence_places(text, sentences, index, place_spans)
         # a town "in" which something happened beats the country; a capital acting ("Washington said") does not
-        local = [(s, n) for s, n in candidates if n not in countries and _LOCATIVE_BEFORE.search(text[max(0, s - 25):s])]
-        sent_dates = [(d.start, time_of(d)) for d in resolved_dates if sent.start_char <= d.start < sent.end_char]
+        local = [(s, n) for s, n in candidates if n not in countries and _is_local(text, s, place_ends[s])]
+        sent_dates = [(d.start, time_of(d)) for d in resolved_dates if sent.start <= d.start < sent.end]
         for figure in found:
             # each figure its own source: "Salinas said the blast killed two, although Reyes said only three died"
-            number = doc.char_span(figure.start, figure.end, alignment_mode="expand")[-1]
-            figure.attributed_to = _canonical(_attribution(sent, [number], entities), entities)
+            number = sent.tree.char_span(figure.start - sent.start, figure.end - sent.start, alignment_mode="expand")[-1]
+            figure.attributed_to = _canonical(_attribution(sentences, index, [number], entities), entities)
             figure.place = _nearest(local or candidates, figure.start) or dominant
             figure.time = _nearest(sent_dates, figure.start)
         figures.extend(found)
     return _dedupe(figures)
 
 
-def _sentence_figures(doc: Doc, text: str, sent: Span, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
+def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
     """Figures stated in one sentence; subgroups are attached to the figure they belong to instead."""
     found: list[Figure] = []
     for match in QUANTITY.finditer(sent.text):
-        start, end = sent.start_char + match.start(), sent.start_char + match.end()
+        start, end = sent.start + match.start(), sent.start + match.end()
         if _NOT_COUNT_AFTER.match(text[end:end + 12]) or _NOT_COUNT_BEFORE.search(text[max(0, start - 12):start]):
             continue
-        if any(d.start <= start < d.end for d in dates) or _TOTAL_AGAIN.search(text[max(sent.start_char, start - 30):start]):
+        if any(d.start <= start < d.end for d in dates) or _TOTAL_AGAIN.search(text[max(sent.start, start - 30):start]):
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
+        span = sent.tree.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or span[-1].ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
             continue
         number = span[-1]
         noun = _counted_noun(number)
-        cue = _SUBGROUP_CUE.search(text[max(sent.start_char, start - 30):start])
+        cue = _SUBGROUP_CUE.search(text[max(sent.start, start - 30):start])
         parent = found[-1] if found else (earlier[-1] if earlier else None)
         if parent and ((cue and found and cue.group(0).strip() != ",") or _PART_OF.match(text[end:end + 40])):
-            parent.subgroups.append(_subgroup_text(text, start, sent.end_char, noun if noun is not number else None))
+            noun_end = sent.start + noun.idx + len(noun) if noun is not number else None
+            parent.subgroups.append(_subgroup_text(text, start, sent.end, noun_end))
             continue
         category = _link(number, noun)
         if category is None:
@@ -324,15 +392,15 @@ def _sentence_figures(doc: Doc, text: str, sent: Span, dates: list[DateMention],
     return found
 
 
-def _sentence_places(text: str, sentences: list[Span], index: int, place_spans: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _sentence_places(text: str, sentences: list[Sentence], index: int, place_spans: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Places named in the sentence, else in the one before it (same block), else in the next one
     when it introduces a place ("The strike on the village of Thalthana ...")."""
-    def within(sent: Span) -> list[tuple[int, str]]:
-        return [(s, n) for s, n in place_spans if sent.start_char <= s < sent.end_char]
+    def within(sent: Sentence) -> list[tuple[int, str]]:
+        return [(s, n) for s, n in place_spans if sent.start <= s < sent.end]
 
     sent = sentences[index]
     found = within(sent)
-    if not found and index and "\n\n" not in text[sentences[index - 1].start_char:sent.start_char]:
+    if not found and index and "\n\n" not in text[sentences[index - 1].start:sent.start]:
         found = within(sentences[index - 1])
     if not found and index + 1 < len(sentences) and _PLACE_INTRO.search(sentences[index + 1].text):
         found = within(sentences[index + 1])
@@ -340,6 +408,16 @@ def _sentence_places(text: str, sentences: list[Span], index: int, place_spans: 
 
 
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around|across|of|on)\s+(?:[\w-]+\s+)?$", re.I)
+_ADMIN_UNIT = r"\s+(?:county|district|province|village|town|city|governorate|prefecture|township)"
+_ADMIN_AFTER = re.compile(rf"{_ADMIN_UNIT}\b", re.I)
+_ADMIN_END = re.compile(rf"{_ADMIN_UNIT}$", re.I)
+
+
+def _is_local(text: str, start: int, end: int) -> bool:
+    """Whether a place mention names where something happened: "in Aleppo", "near the town of X",
+    "struck mountainous Yushu county" (an administrative unit named as such is a location, not an actor)."""
+    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 25):start]) or _ADMIN_AFTER.match(text, end)
+                or _ADMIN_END.search(text[start:end]))
 
 
 def _is_country(place: Place) -> bool:

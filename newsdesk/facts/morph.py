@@ -8,6 +8,8 @@ of irregular forms and suffix stripping give exactly.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Token
 
 _IRREGULAR = {
@@ -27,10 +29,16 @@ _vocabulary: set[str] = set()
 def register(words: set[str]) -> None:
     """Words whose inflections ``lemma`` must map back (the rule modules register theirs)."""
     _vocabulary.update(words)
+    lemma_of.cache_clear()
 
 
 def lemma(token: Token) -> str:
-    word = token.lower_
+    return lemma_of(token.lower_)
+
+
+@lru_cache(maxsize=50_000)  # news vocabulary is Zipfian: most calls are repeats
+def lemma_of(word: str) -> str:
+    """Lemma of a lower-cased word: exact for the registered vocabulary, the word itself otherwise."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     if word in _vocabulary:

@@ -12,7 +12,7 @@ from collections import Counter
 from newsdesk.store.queries import row_to_article
 from newsdesk.store.write import save_facts
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: parse per sentence, sources the parse missed, places named as administrative units
 BATCH = 64
 
 
