@@ -256,11 +256,11 @@ class StoryGrouper:
 
     # -- clustering within a slice -----------------------------------------------------------
 
-    def _scaled_similarity(self, vectors: sparse.csr_matrix, long_items: np.ndarray) -> sparse.csr_matrix:
+    def _scaled_similarity(self, similarity: sparse.csr_matrix, long_items: np.ndarray) -> sparse.csr_matrix:
         """Cosine similarities divided by each pair's threshold: a pair "matches" when the value is >= 1."""
         p = self.params
-        crowd = max(1.0, vectors.shape[0] / p["crowd_items"]) ** p["crowd_exponent"]
-        similarity = self._pairwise(vectors) * (1.0 / crowd)
+        crowd = max(1.0, similarity.shape[0] / p["crowd_items"]) ** p["crowd_exponent"]
+        similarity = similarity * (1.0 / crowd)
         similarity.setdiag(0.0)
         similarity.eliminate_zeros()
         if not long_items.any():
@@ -277,10 +277,10 @@ class StoryGrouper:
         n = vectors.shape[0]
         if n == 1:
             return np.zeros(1, dtype=int)
-        smoothed = vectors
+        smoothed, similarity = vectors, self._pairwise(vectors)
         for _ in range(int(self.params["smoothing_rounds"])):
-            smoothed = self._smooth(smoothed, self._pairwise(smoothed), long_items)
-        scaled = self._scaled_similarity(smoothed, long_items)
+            smoothed, similarity = self._smooth(smoothed, similarity, long_items)
+        scaled = self._scaled_similarity(similarity, long_items)
         graph = scaled >= 1.0
         n_components, component = connected_components(graph, directed=False)
         labels = component.copy()
@@ -299,16 +299,26 @@ class StoryGrouper:
             labels = self._refine(smoothed, labels)
         return np.unique(labels, return_inverse=True)[1]  # 0..k-1 with no empty cluster
 
-    def _smooth(self, vectors: sparse.csr_matrix, similarity: sparse.csr_matrix, long_items: np.ndarray) -> sparse.csr_matrix:
-        """Add to each item the similarity-weighted mean of its nearest neighbours, then re-normalise.
+    def _smooth(self, vectors: sparse.csr_matrix, similarity: sparse.csr_matrix,
+                long_items: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Add to each item the similarity-weighted mean of its nearest neighbours, then re-normalise;
+        returns the smoothed vectors and their pair similarities, each pair leaving itself out.
 
         Headlines gain most (a neighbour supplies the words a short title left out); a full article
         already carries its story's vocabulary, so it gets its own, usually smaller, weight.
+
+        Leaving the pair out matters: with plain smoothing, two items that are each other's nearest
+        neighbour are pulled towards each other, so a weak pair ("Trump tariff threat" / "Trump 2020
+        election case", two unrelated teasers of one page) comes out as a strong one; in a small slice,
+        where nothing else is near, that was most of the false merges. So the similarity of a and b
+        is that of a smoothed without b's share and b smoothed without a's: the neighbours they share
+        still count, their own resemblance is counted once.
         """
         k, floor = int(self.params["neighbours"]), self.params["neighbour_floor"]
         weights = np.where(long_items, self.params["long_smoothing"], self.params["smoothing"])
         if k <= 0 or not weights.any():
-            return vectors
+            return vectors, similarity
+        similarity = similarity.tocsr(copy=True)
         similarity.setdiag(0.0)
         similarity.eliminate_zeros()
         rows, cols, vals = [], [], []
@@ -323,12 +333,35 @@ class StoryGrouper:
             cols.append(similarity.indices[start:end][top])
             vals.append(data[top])
         if not rows:
-            return vectors
+            return vectors, similarity
         n = similarity.shape[0]
         mixing = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
         # Divided by k, not by the similarities' sum: an item with few, weak neighbours stays itself.
-        smoothed = vectors + sparse.diags(weights / k) @ (mixing @ vectors)
-        return _normalised(sparse.csr_matrix(smoothed))
+        mixing = sparse.csr_matrix(sparse.diags(weights / k) @ mixing)
+        smoothed = sparse.csr_matrix(vectors + mixing @ vectors)
+        norms = np.sqrt(np.asarray(smoothed.multiply(smoothed).sum(axis=1)).ravel())
+        inverse = sparse.diags(1.0 / np.maximum(norms, 1e-9))
+        smoothed = sparse.csr_matrix(inverse @ smoothed)
+        return smoothed, self._without_own_share(smoothed, similarity, mixing, inverse)
+
+    def _without_own_share(self, smoothed: sparse.csr_matrix, similarity: sparse.csr_matrix,
+                           mixing: sparse.csr_matrix, inverse: sparse.dia_matrix) -> sparse.csr_matrix:
+        """Pair similarities of the smoothed vectors minus what each took from the other.
+
+        With a' = a + sum_j m_aj v_j (before normalising), (a' - m_ab b) . (b' - m_ba a)
+        = a'.b' - m_ba a'.a - m_ab b'.b + m_ab m_ba a.b, where a'.a = 1 + sum_j m_aj (v_j . a).
+        """
+        n = similarity.shape[0]
+        own = 1.0 + np.asarray(mixing.multiply(similarity).sum(axis=1)).ravel()  # a'.a, unnormalised
+        shared = self._pairwise(smoothed)
+        transposed = sparse.csr_matrix(mixing.T)
+        correction = (sparse.diags(own) @ transposed + mixing @ sparse.diags(own)
+                      - mixing.multiply(transposed).multiply(similarity))
+        result = sparse.csr_matrix(shared - inverse @ correction @ inverse)
+        result.data = np.maximum(result.data, 0.0)
+        result.setdiag(0.0)
+        result.eliminate_zeros()
+        return result
 
     def _refine(self, vectors: sparse.csr_matrix, labels: np.ndarray) -> np.ndarray:
         """Move each item to the cluster whose centroid it matches best (one k-means step)."""
