@@ -118,6 +118,40 @@ def test_dated_url_confirms_declared_date_over_a_stray_shown_one() -> None:
     assert _page_meta(body, head, url="https://k.at/2021/01/18/tool-choices").published == "2021-01-18"
 
 
+def test_byline_date_below_a_standfirst_beats_declared_date() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-08-29T10:00:00+00:00"}</script>'
+    standfirst = ("Cord-cutters looking for live sports, news, and other broadcast TV network programming have plenty "
+                  "of options to watch TV without cable. PCWorld identifies the best services.")
+    body = (f"<h1>Best live TV streaming service</h1><p class='dek'>{standfirst}</p>"
+            "<div class='byline'>By <a>Jared Newman</a> <span>Nov 25, 2025 5:00 am PST</span></div>")
+    assert _page_meta(body, head).published == "2025-11-25"
+
+
+def test_dates_in_story_paragraphs_are_not_the_byline_date() -> None:
+    head = '<meta property="article:published_time" content="2024-12-30T19:34:50+00:00">'
+    lead = "Regulators around the world are still deciding how to treat digital assets and exchanges. " * 2
+    story = "The rules changed again in the spring, and again in the summer, as lawmakers argued. " * 6
+    body = f"<h1>Crypto rules</h1><p>{lead}</p><p>{story}</p><p>Filed June 2, 2025</p>"
+    assert _page_meta(body, head).published == "2024-12-30"  # a second long paragraph ends the byline area
+    body = f"<h1>Crypto rules</h1><p>{story}</p><p>Filed June 2, 2025</p>"
+    assert _page_meta(body, head).published == "2024-12-30"  # too long for a standfirst
+
+
+def test_shown_date_marked_date_modified_in_microdata_is_an_update() -> None:
+    head = '<meta property="article:published_time" content="2025-04-24T16:12:49+00:00">'
+    body = ("<h1>Espresso machines under $500</h1><div class='entry-meta'>"
+            "<time class='updated' itemprop='dateModified' datetime='2025-05-21'>May 21, 2025</time> "
+            "<time class='entry-date published' itemprop='datePublished'>April 24, 2025</time> by The Ritualist</div>")
+    assert _page_meta(body, head).published == "2025-04-24"
+
+
+def test_hatom_updated_class_on_the_shown_date_is_no_update_label() -> None:
+    head = '<meta property="article:published_time" content="2025-08-20T09:00:00-05:00">'
+    body = ("<h1>Harvest report</h1><div class='td-post-date'>"
+            "<time class='entry-date updated td-module-date' datetime='2025-08-28'>August 28, 2025</time></div>")
+    assert _page_meta(body, head).published == "2025-08-28"
+
+
 def test_free_text_date_is_a_last_resort_and_a_bare_year_is_not_a_day() -> None:
     body = ("<div class='post'><h2>What is an online course?</h2><p>Posted on November 21, 2018</p>"
             "<p>" + "An online course is taught over the internet. " * 20 + "</p></div>")

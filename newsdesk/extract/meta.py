@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from html import unescape
+from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
@@ -293,6 +294,7 @@ _TEXT_DATES = (
 # How far around the headline a visible date still belongs to it (characters of page text).
 _DATE_WINDOW_AFTER, _DATE_WINDOW_BEFORE = 500, 200
 _RUNNING_TEXT = 150  # a text node this long is story text, not a byline or dateline
+_STANDFIRST = 400  # ...unless it comes straight under the headline: a sentence or two of summary
 _UPDATED_LABEL = re.compile(r"updated|modified|revised|edited", re.I)
 _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "option"}
 
@@ -319,32 +321,68 @@ def parse_text_date(text: str) -> str | None:
     return found[0][1] if found else None
 
 
-def _visible_texts(nodes: list) -> list[str]:
-    return [" ".join(t.split()) for t in nodes if t.strip() and t.getparent().tag not in _INVISIBLE]
+def _visible_texts(nodes: list) -> list[tuple[str, HtmlElement | None]]:
+    """Visible text pieces, each with the element that holds it (a child's tail text belongs to
+    the child's parent)."""
+    pieces = []
+    for node in nodes:
+        if node.strip() and node.getparent().tag not in _INVISIBLE:
+            holder = node.getparent().getparent() if node.is_tail else node.getparent()
+            pieces.append((" ".join(node.split()), holder))
+    return pieces
+
+
+def _marked_as_update(holder: HtmlElement | None) -> bool:
+    """Whether microdata names a shown date the modification date (``itemprop="dateModified"`` on
+    it or its wrapper), as a visible "Updated" label would.
+
+    Class names are no evidence: hAtom's required ``updated`` class sits on the publication date
+    in many themes (``entry-date updated``).
+    """
+    for element in (holder, holder.getparent() if holder is not None else None):
+        if element is not None and (element.get("itemprop") or "").lower() == "datemodified":
+            return True
+    return False
+
+
+def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 0) -> tuple[str, bool] | None:
+    """The first date in the joined pieces (or their last ``last_chars`` characters), and whether
+    a label just before it or the markup holding it says it is an update."""
+    window = " ".join(text for text, _ in pieces)
+    start = max(0, len(window) - last_chars) if last_chars else 0
+    found = text_dates(window[start:])
+    if not found:
+        return None
+    position, day = found[0][0] + start, found[0][1]
+    if _UPDATED_LABEL.search(window[max(start, position - 30) : position]):
+        return day, True
+    ends = accumulate(len(text) + 1 for text, _ in pieces)
+    holder = next(holder for end, (_, holder) in zip(ends, pieces) if end > position)
+    return day, _marked_as_update(holder)
 
 
 def visible_date(headline: HtmlElement | None) -> tuple[str | None, bool]:
     """The date printed next to the headline (in the byline or dateline), and whether it is
-    labelled as an update ("Updated on ...").
+    labelled as an update ("Updated on ...", or markup saying so).
 
     Page metadata often carries a machine date (CMS import, template), while the date printed by
     the headline is the one the publisher shows. The first date after the headline wins, up to the
     first paragraph of running text (dates in the story are about events), then one just above it.
+    A long text straight under the headline is the standfirst, with the byline still to come.
     """
     if headline is None:
         return None, False
     after, length = [], 0
-    for text in _visible_texts(headline.xpath("following::text()[position() <= 80]")):
+    for i, (text, holder) in enumerate(_visible_texts(headline.xpath("following::text()[position() <= 80]"))):
+        if i == 0 and _RUNNING_TEXT <= len(text) <= _STANDFIRST:
+            continue
         if len(text) >= _RUNNING_TEXT or length > _DATE_WINDOW_AFTER:
             break
-        after.append(text)
+        after.append((text, holder))
         length += len(text)
-    before = " ".join(_visible_texts(headline.xpath("preceding::text()[position() <= 30]")))
-    for window in (" ".join(after), before[-_DATE_WINDOW_BEFORE:]):
-        if found := text_dates(window):
-            position, day = found[0]
-            return day, bool(_UPDATED_LABEL.search(window[max(0, position - 30) : position]))
-    return None, False
+    before = _visible_texts(headline.xpath("preceding::text()[position() <= 30]"))
+    found = _first_date(after) or _first_date(before, _DATE_WINDOW_BEFORE)
+    return found if found else (None, False)
 
 
 def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str | None,
