@@ -199,6 +199,18 @@ def _load_subset(data: Path, count: int) -> list[tuple[dict, bytes]]:
     return [(g, gzip.decompress((folder / "html" / f"{g['id']}.html.gz").read_bytes())) for g in golds]
 
 
+
+def test_last_resort_date_search_skips_dates_inside_code() -> None:
+    """A build stamp in a script is not the story's date; the same text shown on the page is."""
+    from newsdesk.extract.meta import _last_resort_date
+
+    page = ("<html><body><h1>Council votes on budget</h1><p>The council met to vote on the budget for the coming "
+            "year and the plan for the roads.</p>{shown}<script>window.build = {{stamp: 'Built 2023-05-04'}};"
+            "</script></body></html>")
+    assert _last_resort_date(lxml.html.fromstring(page.format(shown="")), None) is None
+    shown = page.format(shown="<p>Posted 2023-05-04</p>")
+    assert _last_resort_date(lxml.html.fromstring(shown), None) == "2023-05-04"
+
 @pytest.mark.slow
 def test_quality_floor_on_wcxb_subset(shared_data: Path) -> None:
     """First 150 WCXB dev pages; measured body F1 0.924, word-F1 0.926, title 0.82, date 0.90, author 0.83."""
