@@ -207,9 +207,9 @@ def test_last_resort_date_search_skips_dates_inside_code() -> None:
     page = ("<html><body><h1>Council votes on budget</h1><p>The council met to vote on the budget for the coming "
             "year and the plan for the roads.</p>{shown}<script>window.build = {{stamp: 'Built 2023-05-04'}};"
             "</script></body></html>")
-    assert _last_resort_date(lxml.html.fromstring(page.format(shown="")), None) is None
+    assert _last_resort_date(lxml.html.fromstring(page.format(shown=""))) is None
     shown = page.format(shown="<p>Posted 2023-05-04</p>")
-    assert _last_resort_date(lxml.html.fromstring(shown), None) == "2023-05-04"
+    assert _last_resort_date(lxml.html.fromstring(shown)) == "2023-05-04"
 
 @pytest.mark.slow
 def test_quality_floor_on_wcxb_subset(shared_data: Path) -> None:
