@@ -2,10 +2,11 @@
 
 Data: WCXB dev article pages rendered to plain text with every line labelled article or not. Rows:
 
-* ``newsdesk`` — the lexical + two-stage tree model, scored held out by nested k-fold
-  cross-validation grouped by page (per fold the whole shipped recipe — inner folds, threshold,
-  extra crops, clean and wrapped articles — runs on the other folds' pages only; speed is the
-  shipped model's inference), and the shipped model on the pages its training left out;
+* ``newsdesk`` — the lexical + two-stage tree model (deciding on the mean of both stages), scored
+  held out by nested k-fold cross-validation grouped by page (per fold the whole shipped recipe —
+  inner folds, threshold, extra crops, clean and wrapped articles — runs on the other folds' pages
+  only; speed is the shipped model's inference), and the shipped model on the pages its training
+  left out;
 * ``wikinews clean text`` — the shipped model on the bundled Wikinews articles (article text only,
   one paragraph per line): the share of lines it keeps, and the articles it keeps nothing of;
 * ``>= 10 words`` — the usual length rule;

@@ -7,7 +7,7 @@ the shipped model on pages it never saw without retraining. The training pages a
 clean texts and re-wrapped texts made from them (``train_augment``). The second stage is trained on
 out-of-fold first-stage probabilities: trained on in-sample ones it would learn to trust the first
 stage far more than it deserves on new pages. The decision threshold is the one that maximises
-line-F1 over the real training pages' out-of-fold second-stage probabilities.
+line-F1 over the real training pages' out-of-fold probabilities (the mean of the two stages).
 
 Run: ``python -m newsdesk.extract.train_segmenter [--data FILE] [--out FILE]``.
 """
@@ -27,6 +27,7 @@ from newsdesk.extract.line_features import LEXICAL_BUCKETS, page_features, token
 from newsdesk.extract.segmenter import (
     MODEL_PATH,
     ArticleModel,
+    blend,
     lexical_logits,
     stage1_input,
     stage2_features,
@@ -144,12 +145,13 @@ def _lexical_out_of_fold(pages: list[LabelledPage], folds: np.ndarray) -> list[n
 
 
 def _stacked_inputs(pages: list[LabelledPage], features: list[np.ndarray], folds: np.ndarray
-                    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Stage-1 inputs with out-of-fold lexical logits and stage-2 inputs from out-of-fold stage 1."""
+                    ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Stage-1 inputs with out-of-fold lexical logits, stage 1's out-of-fold probabilities and the
+    stage-2 inputs made from them."""
     logits = _lexical_out_of_fold(pages, folds)
     first_inputs = [stage1_input(f, g) for f, g in zip(features, logits)]
     first = _out_of_fold(first_inputs, pages, folds)
-    return first_inputs, [stage2_features(x, p) for x, p in zip(first_inputs, first)]
+    return first_inputs, first, [stage2_features(x, p) for x, p in zip(first_inputs, first)]
 
 
 def best_threshold(labels: list[np.ndarray], probs: list[np.ndarray]) -> float:
@@ -167,13 +169,13 @@ def best_threshold(labels: list[np.ndarray], probs: list[np.ndarray]) -> float:
 
 def fit(pages: list[LabelledPage], features: list[np.ndarray]) -> ArticleModel:
     """Stage 2 trains on stage 1's out-of-fold outputs, never on in-sample ones; the threshold is
-    tuned on stage 2's out-of-fold outputs for the real pages (crops and clean texts left out:
+    tuned on both stages' out-of-fold outputs for the real pages (crops and clean texts left out:
     they are not what the model meets)."""
     inner = np.array([fold_of(p.group + "inner", INNER_FOLDS) for p in pages])
-    first_inputs, second_inputs = _stacked_inputs(pages, features, inner)
+    first_inputs, first, second_inputs = _stacked_inputs(pages, features, inner)
     second = _out_of_fold(second_inputs, pages, inner)
     real = [i for i, p in enumerate(pages) if p.id == p.group]
-    threshold = best_threshold([pages[i].labels for i in real], [second[i] for i in real])
+    threshold = best_threshold([pages[i].labels for i in real], [blend(first[i], second[i]) for i in real])
     stages = [_fit_trees(*_training_matrix(inputs, pages)) for inputs in (first_inputs, second_inputs)]
     return ArticleModel(_fit_lexical(pages), *stages, threshold=threshold)
 
