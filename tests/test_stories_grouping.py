@@ -187,5 +187,5 @@ def test_wikinews_quality_floor() -> None:
     assert scores["f1"] >= WIKINEWS_FLOOR, scores
 
 
-UCI_FLOOR = 0.88  # measured 0.892 (0.861 before the static MiniLM vectors)
+UCI_FLOOR = 0.885  # measured 0.898 on these first days (0.861 before the static MiniLM vectors)
 WIKINEWS_FLOOR = 0.835  # measured 0.847
