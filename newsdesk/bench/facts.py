@@ -98,11 +98,12 @@ def _singular(word: str) -> str:
 
 
 def _same_place(pred: str, gold: str) -> bool:
-    """Same name, or the same gazetteer entry under another name ("Britain" and "United Kingdom")."""
+    """Same name, or the same gazetteer entry under another name ("Britain" and "United Kingdom",
+    "Plateau State" and "Plateau")."""
     if fold(pred) == fold(gold):
         return True
     left, right = resolve(pred, Counter()), resolve(gold, Counter())
-    return left.geonameid is not None and left.geonameid == right.geonameid
+    return left.lat is not None and (left.name, left.country, left.lat, left.lon) == (right.name, right.country, right.lat, right.lon)
 
 
 def _field_match(field: str, pred: Any, gold: Any) -> bool:

