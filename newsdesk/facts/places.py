@@ -5,7 +5,7 @@ with its Latin-script alternate names ("Halab" finds Aleppo). Countries and stat
 coordinates there, so theirs are the population-weighted centre of their cities: good enough to
 put a pin on a map, and derived from the same data rather than typed in.
 
-States, provinces and counties outside the US come from countrystatecity-countries (5,000 first-level
+States, provinces and counties outside the US come from countrystatecity-countries (about 2,900
 divisions with coordinates, ODbL, read from the installed package rather than copied into ours):
 without them "Punjab" found nothing and "Devon" fell to a town in South Africa.
 
