@@ -121,6 +121,7 @@ def test_state_round_trips_through_json() -> None:
     story = grouper.add(GroupItem("1", "Central bank raises interest rates to curb inflation", published=_day(1)))
     grouper.add(GroupItem("2", "Football club sacks manager after defeat", published=_day(1)))
     state = json.loads(json.dumps(grouper.to_state()))
+    state["params"]["long_attach_threshold"] = 0.3  # retired since: a store saved before must still load
     restored = StoryGrouper.from_state(state)
     assert restored.window_hours == 48 and restored.params["short_threshold"] == 0.12
     assert set(restored.stories) == set(grouper.stories)
@@ -188,4 +189,4 @@ def test_wikinews_quality_floor() -> None:
 
 
 UCI_FLOOR = 0.885  # measured 0.898 on these first days (0.861 before the static MiniLM vectors)
-WIKINEWS_FLOOR = 0.835  # measured 0.847
+WIKINEWS_FLOOR = 0.84  # measured 0.849

