@@ -206,6 +206,7 @@ _DROP_DEPS = {"appos", "relcl", "parataxis", "npadvmod", "advcl", "punct", "prec
 _DROP_WORDS = {"a", "an", "the", "also", "still", "now", "currently", "reportedly", "however", "meanwhile"}
 _HEADLINESE_AUX = {"is", "are", "was", "were", "has", "have", "had", "been", "be", "being"}
 _MAX_PARSE_CHARS = 600
+_DASHES = ("-", "–", "—", "--")  # a spaced pair of them sets off an aside
 _LEADING_SOURCE = re.compile(r"^(?:according to|citing)\s[^,]{1,80},\s*", re.IGNORECASE)
 
 
@@ -365,6 +366,11 @@ def _bracketed(doc) -> set[int]:
             inside.add(token.i)
         if token.text in ")]" and depth:
             depth -= 1
+    # a pair of spaced dashes sets off an aside as brackets do: "Some of Elvis Presley's earliest
+    # recordings - including takes of All Shook Up - are going under the hammer"
+    dashes = [t.i for t in doc if t.text in _DASHES and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_]
+    if len(dashes) == 2:
+        inside |= set(range(dashes[0], dashes[1] + 1))
     return inside
 
 
