@@ -30,6 +30,9 @@ class Settings:
     story_window_hours: float = field(
         default=24.0, metadata={"help": "a story closes after this long without a new member"}
     )
+    story_slice_hours: float = field(
+        default=24.0, metadata={"help": "items published within one such slice (UTC-aligned) are clustered together"}
+    )
     story_long_window_hours: float = field(
         default=96.0, metadata={"help": "a story with full articles closes after this long without a new member"}
     )

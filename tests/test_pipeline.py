@@ -164,3 +164,25 @@ def test_articles_stored_without_a_signature_get_one_on_the_next_round(db, setti
     assert len(load_deduper(db)) == originals
     long_enough = db.execute("SELECT count(*) FROM signatures").fetchone()[0]
     assert 0.9 * originals <= long_enough <= originals
+
+
+def test_an_item_the_grouper_moves_leaves_its_old_story(db, settings, monkeypatch):
+    """A later run of the same time slice can move an earlier item to another story (the slice is
+    re-clustered); the store follows: one membership, both stories recounted, an emptied story gone."""
+    from newsdesk.stories import update_stories
+    from newsdesk.stories.grouping import StoryGrouper
+
+    ingest([str(SEED)], db, settings, enrich=False)
+    update_stories(db, settings)
+    truce = db.execute("SELECT story_id FROM teasers WHERE headline = ?", (TRUCE[0],)).fetchone()[0]
+    mover, alone = db.execute(
+        """SELECT t.id, t.story_id FROM teasers t JOIN stories s ON s.id = t.story_id
+           WHERE s.size = 1 ORDER BY t.rowid LIMIT 1""").fetchone()
+    monkeypatch.setattr(StoryGrouper, "group", lambda self, items: {mover: truce})
+
+    counts = update_stories(db, settings)
+    assert counts["items moved"] == 1 and counts["items grouped"] == 0
+    assert db.execute("SELECT story_id FROM teasers WHERE id = ?", (mover,)).fetchone()[0] == truce
+    assert [r[0] for r in db.execute("SELECT story_id FROM story_members WHERE item_id = ?", (mover,))] == [truce]
+    assert db.execute("SELECT size FROM stories WHERE id = ?", (truce,)).fetchone()[0] == 3
+    assert db.execute("SELECT 1 FROM stories WHERE id = ?", (alone,)).fetchone() is None

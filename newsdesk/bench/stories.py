@@ -26,13 +26,15 @@ import gzip
 import json
 import math
 import os
+import random
 import re
 import time
 import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from itertools import groupby
 from pathlib import Path
 
 import click
@@ -201,6 +203,31 @@ def newsdesk_grouping(items: list[GroupItem], window_hours: float = WINDOW_HOURS
     return StoryGrouper(window_hours, **params).group(items)
 
 
+def live(dataset: Dataset, run_hours: float, seed: int = 0) -> tuple[Dataset, Callable[..., dict[str, str]]]:
+    """The dataset as a live desk meets it, and newsdesk run that way: every dated item gets a time
+    spread at random (seeded) over its day, and newsdesk takes the stream in runs of ``run_hours``
+    (a feed poll), its stories carried from run to run. The peers are online methods already."""
+    spread = random.Random(seed)
+
+    def moved(item: GroupItem) -> GroupItem:
+        stamp = parse_time(item.published)
+        if stamp is None:
+            return item
+        day = stamp - stamp % 86400
+        return replace(item, published=datetime.fromtimestamp(day + spread.randrange(86400), tz=timezone.utc).isoformat())
+
+    items = in_time_order([moved(item) for item in dataset.items])
+
+    def in_runs(stream: list[GroupItem], window_hours: float = WINDOW_HOURS) -> dict[str, str]:
+        grouper, assignment = StoryGrouper(window_hours), {}
+        for _, run in groupby(stream, key=lambda i: math.floor((parse_time(i.published) or 0.0) / (run_hours * 3600))):
+            assignment.update(grouper.group(list(run)))
+        return assignment
+
+    name = f"{dataset.name} live, {run_hours:g} h runs"
+    return Dataset(name, items, dataset.gold), in_runs
+
+
 METHODS: dict[str, Callable[[list[GroupItem]], dict[str, str]]] = {
     "newsdesk": newsdesk_grouping,
     "newsblur-title": newsblur_style,
@@ -248,8 +275,11 @@ def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per row")
 @click.option("--no-trace", is_flag=True, help="skip tracemalloc: faster, true speed, no peak memory")
 @click.option("--halves", is_flag=True, help="also score the halves (UCI by month, events by even/odd event id)")
+@click.option("--live", "live_hours", type=float, default=None, metavar="HOURS",
+              help="also score a live desk: times spread over each day, newsdesk fed in runs of HOURS")
 def command(
-    paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool, halves: bool
+    paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool,
+    halves: bool, live_hours: float | None,
 ) -> None:
     """Score story grouping (B-cubed) for newsdesk, NewsBlur-style titles and online TF-IDF."""
     if not paths:
@@ -261,8 +291,12 @@ def command(
         click.echo(f"{'dataset':<46} {'method':<15} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>15} {'items/s':>9} {'CPU s':>7} {'peak MB':>8}")
     trace = not no_trace
     for whole in _datasets(paths, fmt, limit):
-        for dataset in (whole, *split_halves(whole)) if halves else (whole,):
-            for name, method in METHODS.items():
+        runs = [(dataset, METHODS) for dataset in ((whole, *split_halves(whole)) if halves else (whole,))]
+        if live_hours:
+            live_dataset, in_runs = live(whole, live_hours)
+            runs.append((live_dataset, {**METHODS, "newsdesk": in_runs}))
+        for dataset, methods in runs:
+            for name, method in methods.items():
                 row, assignment = run_method(name, method, dataset, trace=trace)
                 if name == "newsdesk" and dataset is whole:
                     dump_lines.extend(f"{item}\t{story}" for item, story in assignment.items())

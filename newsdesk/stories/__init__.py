@@ -2,7 +2,10 @@
 
 Grouping runs over what the store holds but has not grouped yet, in publication order, with the open
 window's state persisted between runs (``state`` table). So an ingest killed before this step loses
-nothing: the next run picks the ungrouped items up, and an item is never grouped twice.
+nothing: the next run picks the ungrouped items up, and an item is never grouped twice. An item of
+the latest time slice can still move to another story when a later run's items of the same slice
+change how the slice clusters (see ``StoryGrouper.add_batch``); its old story is recounted, and
+deleted once empty.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     row = db.execute("SELECT value FROM state WHERE key = ?", (GROUPER_STATE,)).fetchone()
     grouper = (StoryGrouper.from_state(json.loads(row["value"])) if row
                else StoryGrouper(window_hours=settings.story_window_hours,
-                                 long_window_hours=settings.story_long_window_hours))
+                                 long_window_hours=settings.story_long_window_hours,
+                                 slice_hours=settings.story_slice_hours))
     touched: set[str] = set()
     pending = _pending_items(db)
     kinds = {item["id"]: item["kind"] for item in pending}
@@ -52,15 +56,27 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     with db:
         for item_id, story_id in assignment.items():
             story_id = story_id if story_id.startswith("s") else f"s{story_id}"
-            table = "articles" if kinds[item_id] == "article" else "teasers"
+            kind = kinds.get(item_id)
+            if kind is None:  # grouped in an earlier run; the slice's clustering has moved it
+                old = db.execute("SELECT story_id, kind FROM story_members WHERE item_id = ?", (item_id,)).fetchone()
+                if old is None:
+                    continue
+                kind = old["kind"]
+                db.execute("DELETE FROM story_members WHERE item_id = ?", (item_id,))
+                touched.add(old["story_id"])
+                counts["items moved"] += 1
+            table = "articles" if kind == "article" else "teasers"
             db.execute(f"UPDATE {table} SET story_id = ? WHERE id = ?", (story_id, item_id))
             db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story_id,))
             db.execute("INSERT OR REPLACE INTO story_members (story_id, item_id, kind) VALUES (?, ?, ?)",
-                       (story_id, item_id, kinds[item_id]))
+                       (story_id, item_id, kind))
             touched.add(story_id)
-            counts["items grouped"] += 1
+            if item_id in kinds:
+                counts["items grouped"] += 1
         for story_id in touched:
             _refresh_story(db, story_id)
+        # a story whose every item has moved to another is gone
+        db.executemany("DELETE FROM stories WHERE id = ? AND size = 0", [(story_id,) for story_id in touched])
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
                    (GROUPER_STATE, json.dumps(grouper.to_state())))
     counts["stories touched"] = len(touched)
