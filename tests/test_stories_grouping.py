@@ -212,3 +212,30 @@ def test_wikinews_quality_floor() -> None:
 
 UCI_FLOOR = 0.885  # measured 0.898 on these first days (0.861 before the static MiniLM vectors)
 WIKINEWS_FLOOR = 0.84  # measured 0.849
+
+
+def test_newsblur_peer_forgets_titles_after_the_window() -> None:
+    from newsdesk.bench.stories import newsblur_style
+
+    items = [GroupItem("1", "Volcano erupts near Grindavik in Iceland", published=_day(1)),
+             GroupItem("2", "Iceland volcano near Grindavik erupts again", published=_day(1, 15)),
+             GroupItem("3", "Central bank raises interest rates", published=_day(1, 16)),
+             GroupItem("4", "Grindavik volcano erupts in Iceland", published=_day(3))]
+    stories = newsblur_style(items, window_hours=24)
+    assert stories["1"] == stories["2"] != stories["3"] and stories["4"] not in {stories["1"], stories["3"]}
+
+
+def test_bench_live_option_scores_runs_and_days(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsdesk.bench.stories import command
+
+    day = 1394409600000  # 2014-03-10, as UCI stamps its rows: the day alone
+    rows = [(1, "Mt. Gox files for US bankruptcy protection", "a", day), (2, "Mt Gox seeks US bankruptcy protection", "a", day),
+            (3, "Titanfall needs a day-one patch on Xbox One", "b", day), (4, "Mt. Gox bankruptcy: US filing", "c", day + 86400000)]
+    path = tmp_path / "mini.tsv"
+    path.write_text("".join(f"{i}\t{t}\thttp://x/{i}\tX\tb\t{s}\tx.example\t{ms}\n" for i, t, s, ms in rows))
+    result = CliRunner().invoke(command, [str(path), "--live", "6", "--no-trace", "--json"])
+    assert result.exit_code == 0, result.output
+    datasets = [json.loads(line)["dataset"] for line in result.output.splitlines()]
+    assert datasets.count("mini.tsv live, 6 h runs") == 3 and datasets.count("mini.tsv live, 6 h runs, cut per day") == 3
