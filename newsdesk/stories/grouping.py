@@ -146,6 +146,7 @@ class StoryGrouper:
         self.next_id = 1
         self.held_slice: float | None = None  # start of the latest slice (None: the undated items)
         self.held: list[_SliceMember] = []
+        self.held_vectors: sparse.csr_matrix | None = None  # their vectors as last clustered
         self.embeddings = shipped()
         self.dims = 1 << FEATURE_BITS  # hashed TF-IDF features, then the embedding's dimensions
         if self.embeddings is not None:
@@ -225,7 +226,7 @@ class StoryGrouper:
             story.long = story.long or member.long
             if member.time is not None and (story.last_seen is None or member.time > story.last_seen):
                 story.last_seen = member.time
-        self.held = members
+        self.held, self.held_vectors = members, vectors
         for emptied in set(before.values()) - {m.story for m in members}:
             if emptied in self.stories and self.stories[emptied].size == 0:
                 del self.stories[emptied]  # opened in this slice, and all its items have moved on
@@ -237,21 +238,24 @@ class StoryGrouper:
 
     def _fold_held(self) -> None:
         """Add the finished slice's members to their stories' centroids and sizes, then forget them."""
-        if self.held:
-            vectors = self._member_vectors(self.held)
-            for row, member in enumerate(self.held):
-                story = self.stories.get(member.story)
-                if story is None:
-                    continue
-                vector = vectors.getrow(row)
-                for key, value in zip(vector.indices.tolist(), vector.data.tolist()):
+        kept = [(n, m) for n, m in enumerate(self.held) if m.story in self.stories]
+        if kept:
+            vectors = self.held_vectors
+            if vectors is None or vectors.shape[0] != len(self.held):  # restored from a saved state
+                vectors = self._member_vectors(self.held)
+            story_ids = sorted({m.story for _, m in kept})
+            row_of = {story_id: row for row, story_id in enumerate(story_ids)}
+            membership = sparse.csr_matrix((np.ones(len(kept)), ([row_of[m.story] for _, m in kept], [n for n, _ in kept])),
+                                           shape=(len(story_ids), len(self.held)))
+            sums = sparse.csr_matrix(membership @ vectors)
+            for row, story_id in enumerate(story_ids):
+                story = self.stories[story_id]
+                start, end = sums.indptr[row], sums.indptr[row + 1]
+                for key, value in zip(sums.indices[start:end].tolist(), sums.data[start:end].tolist()):
                     story.centroid[key] = story.centroid.get(key, 0.0) + value
-                story.size += 1
-            for story_id in {m.story for m in self.held}:
-                if story_id in self.stories:
-                    story = self.stories[story_id]
-                    story.centroid = _truncated(story.centroid, int(self.params["centroid_terms"]))
-        self.held = []
+                story.centroid = _truncated(story.centroid, int(self.params["centroid_terms"]))
+                story.size += int(membership.indptr[row + 1] - membership.indptr[row])
+        self.held, self.held_vectors = [], None
 
     def _stories_for_clusters(self, vectors: sparse.csr_matrix, labels: np.ndarray, long_items: np.ndarray,
                               members: list[_SliceMember]) -> dict[int, _OpenStory]:
