@@ -239,3 +239,15 @@ def test_bench_live_option_scores_runs_and_days(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     datasets = [json.loads(line)["dataset"] for line in result.output.splitlines()]
     assert datasets.count("mini.tsv live, 6 h runs") == 3 and datasets.count("mini.tsv live, 6 h runs, cut per day") == 3
+
+
+def test_a_slice_past_the_cap_is_clustered_in_parts_that_still_share_stories() -> None:
+    """Memory is bounded by ``max_slice_items``, not by how much one day holds."""
+    headlines = ["Volcano erupts near Grindavik in Iceland", "Iceland volcano near Grindavik erupts again",
+                 "Grindavik volcano eruption in Iceland continues", "Central bank raises interest rates",
+                 "Interest rates raised by central bank", "Volcano near Grindavik in Iceland erupts"]
+    items = [GroupItem(str(n), h, published=_day(1, n)) for n, h in enumerate(headlines)]
+    capped = StoryGrouper(max_slice_items=4)
+    stories = capped.group(items)
+    assert len(capped.held) <= 4
+    assert stories["0"] == stories["1"] == stories["2"] == stories["5"] != stories["3"] == stories["4"]
