@@ -34,13 +34,16 @@ def seed_teasers() -> list[tuple[str, str]]:
     return [(body[2 * n], body[2 * n + 1]) for n in range(20)]
 
 
-def test_seed_truce_teasers_form_one_story_alone() -> None:
+@pytest.mark.parametrize("embeddings", ["static", "minilm"])
+def test_seed_truce_teasers_form_one_story_alone(embeddings: str) -> None:
+    if embeddings == "minilm":
+        pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
     pairs = seed_teasers()
     truce = [n for n, (headline, _) in enumerate(pairs) if "Hezbollah" in headline]
     assert len(truce) == 2
     for with_standfirst in (True, False):
         items = [GroupItem(f"t{n}", h, s if with_standfirst else "") for n, (h, s) in enumerate(pairs)]
-        stories = StoryGrouper().group(items)
+        stories = StoryGrouper(embeddings=embeddings).group(items)
         truce_story = stories[f"t{truce[0]}"]
         assert stories[f"t{truce[1]}"] == truce_story
         assert [item.id for item in items if stories[item.id] == truce_story] == [f"t{n}" for n in truce]
@@ -148,7 +151,7 @@ def test_static_embeddings_place_paraphrases_together() -> None:
 
 def test_grouping_without_the_table_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     """A missing table (a trimmed install) falls back to TF-IDF alone instead of failing."""
-    monkeypatch.setattr("newsdesk.stories.grouping.shipped", lambda: None)
+    monkeypatch.setattr("newsdesk.stories.grouping.embeddings_for", lambda kind: None)
     items = [GroupItem("1", "Volcano erupts in Iceland near Grindavik", published=_day(1)),
              GroupItem("2", "Iceland volcano eruption: Grindavik evacuated", published=_day(1)),
              GroupItem("3", "Central bank raises interest rates", published=_day(1))]

