@@ -186,6 +186,10 @@ def ingest(
     enrich: bool = True,
 ) -> Report:
     """Read, extract, deduplicate and store every page under ``targets``; then group, headline, facts."""
+    if enrich:
+        from newsdesk.stories.embeddings import require
+
+        require(settings.story_embeddings)  # a missing extra is said now, not after the last page
     report = Report()
     deduper = load_deduper(db)
     pages = skip_known(read(targets, settings), db, report)

