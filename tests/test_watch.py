@@ -229,8 +229,10 @@ def test_ctrl_c_stops_watch_cleanly_and_the_next_run_completes(tmp_path):
         sources.add(setup, site.url("/feed.xml"))
         setup.close()
         env = dict(os.environ, NEWSDESK_DB=str(path), NEWSDESK_ALLOW_PRIVATE="1", NEWSDESK_PER_HOST_DELAY="0")
+        # as from a terminal: a suite launched in the background inherits SIGINT ignored, and Python keeps that
         watcher = subprocess.Popen([sys.executable, "-c", "from newsdesk.cli import main; main()", "watch"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 30
         while len(news.article_requests()) < 2 and time.monotonic() < deadline and watcher.poll() is None:
             time.sleep(0.05)
