@@ -53,8 +53,27 @@ _BYLINE_XPATH = (
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"',
                          "–": "-", "—": "-", "\u00a0": " ", "\u200b": ""})
-_BY_PREFIX = re.compile(r"^\s*(?:written\s+|posted\s+|reviewed\s+|words\s+)?by[:\s]+", re.I)
-_NOT_A_NAME = re.compile(r"https?://|www\.|\S@\S|^(?:admin|administrator|author|the author|guest|unknown|null|none)$", re.I)
+# What a visible byline holds besides the name: labels before it ("By", "Author", "Recipe by",
+# "Read more about"), and the date, update note or job title that the next element adds after it
+# when the page's text is joined ("Luke Kim December", "Cazzy Magennis Last Updated August 1",
+# "Rachel MacDonald Writer"). A role after a comma is the author's credential and stays ("Tracy
+# Parker, Dietitian"). "May" ends a name too often ("Theresa May") to be cut without a date after it.
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:article|recipe|story|text|words|written|posted|reviewed|published|edited)\s+)?by"
+    r"|author|this\s+(?:post|article|story)\s+(?:was|is)\s+written\s+by|read\s+more\s+(?:about|from|by))"
+    r"(?:[:\s]+|$)", re.I)
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_BYLINE_TAIL = re.compile(
+    rf"\s*(?:[•·|]|\b(?:last\s+)?(?:updated|modified|published|posted|reviewed\s+by|fact[- ]checked)\b"
+    rf"|\b{_MONTH_NAME}(?=\s*(?:\d|$))|\bmay(?=\s*\d)|\s(?:is|was)\s+an?\s).*$", re.I)
+_GLUED_ROLE = re.compile(
+    r"(?<=[^\W\d_])\s+(?:(?:former|staff|contributing|senior|tech|technology|freelance|guest|lead|chief|managing|head)\s+)*"
+    r"(?:writer|reporter|editor|correspondent|contributor|columnist|journalist|founder|co-founder|ceo|consultant"
+    r"|former\s)\b.*$",
+    re.I)
+_NOT_A_NAME = re.compile(r"https?://|www\.|\S@\S|^\w+(?:\.\w+){3,}$"  # a template key: page.head.extra.author
+                         r"|^(?:admin|administrator|author|the author|guest|unknown|null|none)$", re.I)
 
 
 def fold(text: str | None) -> str:
@@ -88,12 +107,31 @@ def clean_byline(names: list[str]) -> str | None:
     """
     people: list[str] = []
     for raw in names:
-        name = _BY_PREFIX.sub("", " ".join(unescape(unescape(str(raw))).split())).strip(" :-|,")
+        name = _byline_name(" ".join(unescape(unescape(str(raw))).split()))
         if not name or len(name) > 120 or not re.search(r"[^\W\d_]", name) or _NOT_A_NAME.search(name):
             continue
         if fold(name) not in {fold(p) for p in people}:
             people.append(name)
     return ", ".join(people) if people else None
+
+
+def _byline_name(text: str) -> str:
+    """One author value without its labels, the date or update note after it, and a job title glued
+    on without punctuation (title case or not: "Harry Rabinowitz Tech Reporter")."""
+    name = _BY_PREFIX.sub("", text.strip(' "\'')).strip(' "\'')
+    name = _BYLINE_TAIL.sub("", name).strip(" :-|,;")
+    head = name.split(",")[0]
+    if len(head.split()) >= 3:  # two words of name at least before a role is taken off
+        name = _GLUED_ROLE.sub("", head, count=1) if _GLUED_ROLE.search(head) else name
+    words = name.split()
+    for k in (2, 3):  # the name twice (an avatar's alt text, then the name), and a bio after it
+        if len(words) >= 2 * k and words[:k] == words[k:2 * k]:
+            words = words[:k]
+            break
+    name = " ".join(words)
+    if len(words) >= 3 and words[0].isupper() and words[0] == "".join(w[0] for w in words[1:1 + len(words[0])]):
+        name = " ".join(words[1:])  # an avatar's initials before the name: "CM Craig McCarthy"
+    return name.strip(" :-|,;")
 
 
 @dataclass
