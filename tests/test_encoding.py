@@ -79,3 +79,42 @@ def test_sniff_meta_charset_http_equiv() -> None:
     raw = b'<meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">'
     assert sniff_meta_charset(raw) == "EUC-JP"
     assert sniff_meta_charset(b"<html><body>no declaration</body></html>") is None
+
+
+def _mojibake(text: str, codec: str = "sloppy-windows-1252") -> str:
+    """What a publisher's pipeline did: UTF-8 bytes read as a single-byte charset, saved again as UTF-8
+    (Windows-1252 as such pipelines read it: the five bytes it leaves undefined pass through)."""
+    import ftfy.bad_codecs  # noqa: F401 - registers the sloppy codecs
+
+    return text.encode("utf-8").decode(codec)
+
+
+@pytest.mark.parametrize("codec", ["sloppy-windows-1252", "latin-1"])
+def test_mojibake_already_in_a_page_is_undone(codec: str) -> None:
+    """The bytes are valid UTF-8 and say so; the damage happened before the page was served (a WCXB
+    dev page titles itself "A DIY Investorâ\\x80\\x99s Guide"), so only repairing the text helps."""
+    from newsdesk.extract.html import extract_html
+    from newsdesk.records import Page
+
+    title = "A DIY Investor’s Guide to Retirement Calculators"
+    paragraph = ("Retirement calculators can’t see the future, but they show whether today’s savings rate keeps "
+                 "pace with what you’ll spend — the café habit included. ") * 3
+    html = (f'<html><head><meta charset="utf-8"><title>{_mojibake(title, codec)}</title></head><body><article>'
+            f"<h1>{_mojibake(title, codec)}</h1><p>{_mojibake(paragraph, codec)}</p><p>{FRENCH} {paragraph}</p>"
+            "</article></body></html>")
+    article = extract_html(Page(uri="t", raw=html.encode("utf-8"), kind="html"))
+    assert article.title == title
+    assert paragraph.strip() in article.text and FRENCH in article.text  # clean text around it is left alone
+
+
+def test_mojibake_in_plain_text_and_feed_entries_is_undone() -> None:
+    from newsdesk.extract import feed_teaser
+    from newsdesk.extract.text import extract_lines
+    from newsdesk.records import Page
+
+    line = "Strikes on Aleppo’s rebel-held east killed 19 civilians — including three children — on Thursday."
+    article = extract_lines([_mojibake(line)] * 3, page_hash="h")
+    assert all(block.text == line for block in article.blocks)
+    entry = Page(uri="f", raw=b"", kind="feed", hints={"title": _mojibake("Élysée talks: “no deal”"), "summary": "ok"})
+    assert feed_teaser(entry).headline == "Élysée talks: “no deal”"
+    assert decode(FRENCH.encode("utf-8")) == FRENCH  # decoding itself never "repairs" clean text

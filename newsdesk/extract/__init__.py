@@ -43,11 +43,13 @@ def extract(page: Page) -> Extraction:
 
 
 def feed_teaser(page: Page) -> Teaser:
+    from newsdesk.extract.encoding import repaired
+
     hints = page.hints
-    headline = hints.get("title") or hints.get("summary", "")[:120]
+    headline = repaired(hints.get("title") or hints.get("summary", "")[:120]) or ""
     return Teaser(
         headline=headline,
-        standfirst=hints.get("summary", "") if hints.get("title") else "",
+        standfirst=(repaired(hints.get("summary")) or "") if hints.get("title") else "",
         url=page.url,
         page_hash=page.hash,
         published=hints.get("published"),

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from newsdesk.extract.encoding import decode
+from newsdesk.extract.encoding import decode, repair_article
 from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
 from newsdesk.records import Article, Block, Caption, Page
 
@@ -161,7 +161,7 @@ def extract_html(page: Page) -> Article:
     if sum(len(b.text) for b in blocks) < MIN_BODY_CHARS:
         raise ValueError("no article text found")
     body_text = " ".join(b.text for b in blocks)
-    return Article(
+    return repair_article(Article(
         page_hash=page.hash,
         blocks=blocks,
         title=title,
@@ -173,4 +173,4 @@ def extract_html(page: Page) -> Article:
         url=page.url,
         canonical_url=meta.canonical_url,
         captions=captions,
-    )
+    ))

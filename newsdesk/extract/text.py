@@ -9,7 +9,7 @@ that none of their text is glued into this article's body.
 from __future__ import annotations
 
 from newsdesk.extract import line_forms
-from newsdesk.extract.encoding import decode
+from newsdesk.extract.encoding import decode, repair_article
 from newsdesk.extract.segmenter import segment
 from newsdesk.records import Article, Block, Caption, Page, Teaser
 
@@ -57,7 +57,7 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
     if article.title is None:
         article.title_source = "none"
     article.published = article.published or hints.get("published")
-    return article
+    return repair_article(article)
 
 
 def extract_text(page: Page) -> Article:
