@@ -235,6 +235,19 @@ def test_a_byline_loses_its_labels_dates_and_glued_job_titles(found: str, expect
     assert clean_byline([found]) == expected
 
 
+@pytest.mark.parametrize(("markup", "expected"), [
+    # titles of WCXB dev pages built by static-site generators
+    ("<title>## Hyper-Local Regolith Binding Agent Optimization</title>", "Hyper-Local Regolith Binding Agent Optimization"),
+    ("<title>*A Treatise Concerning the Properties and Effects of Coffee* (1792)</title>",
+     "A Treatise Concerning the Properties and Effects of Coffee (1792)"),
+    ("<title>davidbau.com Vibe Coding</title>", "Vibe Coding"),
+    ("<title>What the f*** happened to Python's __init__ files</title>", "What the f*** happened to Python's __init__ files"),
+])
+def test_a_headline_loses_markdown_marks_and_the_address_run_into_it(markup: str, expected: str) -> None:
+    tree = lxml.html.fromstring(f"<html><head>{markup}</head><body><p>text</p></body></html>")
+    assert extract_meta(tree, "https://davidbau.com/archives/2025/vibe.html").title == expected
+
+
 @pytest.mark.slow
 def test_quality_floor_on_wcxb_subset(shared_data: Path) -> None:
     """First 150 WCXB dev pages; measured body F1 0.924, word-F1 0.926, title 0.82, date 0.90, author 0.82."""

@@ -302,6 +302,23 @@ def _headline(tree: HtmlElement, meta: dict[str, str], ld_headline: str | None, 
     return (h1s[0], "h1") if h1s else (None, "none")
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=\S)([^*]+?)(?<=\S)\1(?![\w*])")  # not _: __init__
+
+
+def _plain_headline(title: str | None, sites: list[str]) -> str | None:
+    """The headline as a reader sees it: without Markdown marks that static-site pages leave in their
+    titles ("## Hyper-Local ...", "*A Treatise ...* (1792)") and without the site's address run into it
+    ("davidbau.com Vibe Coding"). Starred-out words ("f***") and underscores (``__init__``) stay."""
+    if not title:
+        return title
+    title = _MARKDOWN_EMPHASIS.sub(r"\2", _MARKDOWN_HEADING.sub("", title))
+    for site in sites:
+        if "." in site and " " not in site and fold(title).startswith(fold(site) + " "):
+            title = title[len(site):]
+    return title.strip() or None
+
+
 def _byline(meta: dict[str, str], ld_authors: list[str]) -> str | None:
     """Structured authors: JSON-LD first, then ``<meta>`` tags."""
     return clean_byline(ld_authors) or clean_byline([meta[k] for k in _AUTHOR_META if k in meta][:1])
@@ -511,6 +528,7 @@ def extract_meta(tree: HtmlElement, url: str | None = None) -> Meta:
         ld_site = next((o["name"] for o in objects if "website" in _types(o) and isinstance(o.get("name"), str)), None)
     sites = _site_names(meta, ld_site, url)
     title, source = _headline(tree, meta, ld_headline, sites)
+    title = _plain_headline(title, sites)
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or meta.get("og:url")
     if canonical:
         canonical = urljoin(url or "", canonical.strip())
