@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -108,6 +109,9 @@ def shipped() -> StaticEmbeddings | None:
     return StaticEmbeddings.load() if TABLE.is_file() else None
 
 
+PROGRESS_TEXTS = 2000  # about 15 CPU-seconds of headlines, or three minutes of articles
+
+
 class MissingExtra(RuntimeError):
     """An optional part was asked for but its extra is not installed (the message says what to install)."""
 
@@ -150,8 +154,10 @@ class TransformerEmbeddings:
             self._cache.clear()
             missing = [t for t in dict.fromkeys(texts) if _WORD.search(t)]
         if missing:
+            # a web archive's day can take minutes to encode: say so on a terminal instead of going quiet
+            progress = len(missing) >= PROGRESS_TEXTS and sys.stderr.isatty()
             encoded = self.model.encode(missing, batch_size=256, normalize_embeddings=True,
-                                        convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+                                        convert_to_numpy=True, show_progress_bar=progress).astype(np.float32)
             if self.mean is not None:
                 encoded -= self.mean
                 encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
