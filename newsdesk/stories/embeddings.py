@@ -128,7 +128,9 @@ class TransformerEmbeddings:
     As with the static table, the mean vector of the Wikinews sample is subtracted: uncentred, every
     pair of headlines shares a common direction, and the threshold that suits UCI's crowded days
     (0.31) then keeps the seed page's two truce teasers apart; centred, 0.25 joins them and scores
-    the same on UCI (0.843 against 0.844). Texts are cached, because a live desk re-clusters the day so far at every poll and would
+    the same on UCI (0.843 against 0.844).
+
+    Texts are cached, because a live desk re-clusters the day so far at every poll and would
     otherwise encode each of the day's headlines again and again; the cache is dropped whole when it
     outgrows ``cache_size`` (a slice holds at most 8,000 items, so that costs one re-encoding).
     """
