@@ -186,3 +186,16 @@ def test_an_item_the_grouper_moves_leaves_its_old_story(db, settings, monkeypatc
     assert [r[0] for r in db.execute("SELECT story_id FROM story_members WHERE item_id = ?", (mover,))] == [truce]
     assert db.execute("SELECT size FROM stories WHERE id = ?", (truce,)).fetchone()[0] == 3
     assert db.execute("SELECT 1 FROM stories WHERE id = ?", (alone,)).fetchone() is None
+
+
+def test_undated_teasers_take_their_pages_capture_time_not_the_old_articles_date(db, settings, tmp_path):
+    """The seed is a 2016 article page captured in 2024; its "latest news" rail is from the capture."""
+    record = {"url": "https://news.example/aleppo", "text": SEED.read_text(), "fetched": "2024-11-27T08:00:00+00:00"}
+    (tmp_path / "capture.jsonl").write_text(json.dumps(record) + "\n")
+    ingest([str(tmp_path / "capture.jsonl")], db, settings, enrich=False)
+    ingest([], db, settings)
+    article = db.execute("SELECT published, story_id FROM articles").fetchone()
+    assert article["published"].startswith("2016-10-06")
+    first_seen = {r["id"]: r["first_seen"] for r in db.execute("SELECT id, first_seen FROM stories")}
+    assert first_seen.pop(article["story_id"]).startswith("2016-10-06")
+    assert len(first_seen) == 19 and all(seen.startswith("2024-11-27") for seen in first_seen.values())

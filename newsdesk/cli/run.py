@@ -21,6 +21,9 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     """Read pages into the store: HTML files (.html/.htm, gzipped), directories (recursive), JSON Lines,
     WARC/WARC.gz archives, RSS/Atom feeds, plain-text scrapes, and http(s) URLs.
 
+    A JSON Lines record holds "url" and "html" or "text"; "title", "published", "author", "source" and
+    "fetched" (when the page was captured; it dates the page's undated teasers) are optional.
+
     Each page is extracted, checked against what the store holds (re-running never duplicates; a killed run
     resumes where it stopped), grouped into stories and given a headline. A bad item prints one line and the
     batch goes on. Exit code 1 if anything failed, 0 otherwise.

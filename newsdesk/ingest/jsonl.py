@@ -1,5 +1,6 @@
 """JSON Lines: one record per line with ``url`` and ``html`` or ``text``, optional ``title``,
-``published``, ``source``.
+``published``, ``source`` and ``fetched`` (when the scraper captured the page: what dates the page's
+undated teasers, which are as new as the capture, not as the article).
 
 This is the hand-off format of most scrapers and of datasets on disk, so bad lines are expected: each
 one becomes a ``Failure`` naming its line number and the reading goes on.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
+from datetime import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +50,20 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     hints = {k: record[k] for k in HINT_FIELDS if isinstance(record.get(k), str) and record[k].strip()}
     url = record.get("url") if isinstance(record.get("url"), str) else None
     source = record.get("source") if isinstance(record.get("source"), str) else None
+    fetched = _iso_time(record.get("fetched"))
     if html and html.strip():
-        return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source, hints=hints)
-    return Page(uri=where, raw=text.encode("utf-8", "replace"), kind="text", url=url, source=source, hints=hints)
+        return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source,
+                    fetched=fetched, hints=hints)
+    return Page(uri=where, raw=text.encode("utf-8", "replace"), kind="text", url=url, source=source,
+                fetched=fetched, hints=hints)
+
+
+def _iso_time(value: object) -> str | None:
+    """An ISO date or time as given, else nothing: a capture time that does not parse is not guessed at."""
+    if not isinstance(value, str):
+        return None
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.strip()

@@ -218,7 +218,27 @@ def m004_signatures(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_core, m002_facts, m003_sources, m004_signatures]
+def m005_teaser_times(db: sqlite3.Connection) -> None:
+    """An undated teaser's time is its page's capture time before the page's article date: a "latest
+    news" rail is as new as the capture, and an archived article page can be years older than its rail."""
+    db.executescript(
+        """
+        DROP VIEW story_times;
+        CREATE VIEW story_times AS
+            SELECT m.story_id, m.item_id,
+                   coalesce(a.published, t.published, tp.fetched, ta.published, a.ingested, tp.ingested) AS time
+            FROM story_members m
+            LEFT JOIN articles a ON a.id = m.item_id
+            LEFT JOIN teasers t ON t.id = m.item_id
+            LEFT JOIN pages tp ON tp.hash = t.page_hash
+            LEFT JOIN articles ta ON ta.id = t.article_id;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times,
+]
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:

@@ -21,15 +21,17 @@ GROUPER_STATE = "story_grouper"
 
 
 def _pending_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Ungrouped canonical articles and teasers, oldest first. A teaser without its own date takes its
-    page's article date: it was on that page then, which is the best knowledge we have of when it ran."""
+    """Ungrouped canonical articles and teasers, oldest first. A teaser without its own date takes the
+    time its page was captured, else the page's article date: a "latest news" rail is as new as the
+    capture (an archived 2016 article page can carry 2024 teasers), while a file with no capture time
+    leaves the article's date as the best knowledge of when the teaser ran."""
     return db.execute(
         """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
                   coalesce(published, ingested) AS time
            FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
            UNION ALL
            SELECT t.id, 'teaser', t.headline, t.standfirst, t.site,
-                  coalesce(t.published, a.published, p.fetched, p.ingested)
+                  coalesce(t.published, p.fetched, a.published, p.ingested)
            FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN articles a ON a.id = t.article_id
            WHERE t.story_id IS NULL AND t.duplicate_of IS NULL
            ORDER BY time, id"""
