@@ -164,6 +164,13 @@ class Deduper:
             return None
         return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(), self._sizes[article_id]
 
+    def text_signature_record(self, text: str) -> tuple[bytes, int] | None:
+        """(hash values, shingle count) of a text that is not indexed: a stored article whose text changed."""
+        signature = self.signature(text)
+        if signature is None:
+            return None
+        return np.asarray(signature[0].hashvalues, dtype=np.uint64).tobytes(), signature[1]
+
     def signature_from_record(self, hashvalues: bytes, size: int) -> tuple[MinHash, int]:
         """A stored signature back as an index entry, without re-reading the article text: rebuilding
         the index of a week of articles then costs a blob read each instead of shingling every body."""

@@ -124,11 +124,11 @@ def store(items: Iterable, db: sqlite3.Connection, report: Report) -> Iterator[F
             yield failure
             continue
         with db:
-            _store_extracted(db, item, report)
+            store_extracted(db, item, report)
         yield None
 
 
-def _store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> None:
+def store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> None:
     page, article = item.page, item.extraction.article
     write.save_page(db, page)
     article_id = None

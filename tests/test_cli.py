@@ -91,6 +91,10 @@ def test_ingest_search_show_stories_export(run, tmp_path):
     again = json_lines(run("ingest", str(SEED), "--json").stdout)[-1]
     assert again["known"] == 1 and again["stored"] == 0
 
+    reread = run("reextract", "--json")
+    assert reread.exit_code == 0
+    assert json_lines(reread.stdout)[-1]["steps"]["reextract"] == {"unchanged": 4}
+
 
 def test_ingest_exit_code_says_whether_anything_failed(run, tmp_path):
     (tmp_path / "empty.html").write_bytes(b"")

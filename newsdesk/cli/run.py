@@ -1,4 +1,5 @@
-"""Commands that read input: ``ingest`` (into the store), ``extract`` (files to JSON, no store), ``settings``."""
+"""Commands that read input: ``ingest`` (into the store), ``reextract`` (the store's own pages again),
+``extract`` (files to JSON, no store), ``settings``."""
 
 from __future__ import annotations
 
@@ -31,7 +32,36 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     from newsdesk.pipeline import ingest as run_ingest
 
     db = ctx.connect()
-    bar = tqdm(desc="ingest", unit="page", disable=quiet or as_json or not sys.stderr.isatty(), file=sys.stderr)
+    _run_with_progress(ctx, "ingest", quiet, as_json,
+                       lambda on_item: run_ingest(targets, db, ctx.settings, on_item=on_item, enrich=not no_enrich))
+
+
+@click.command()
+@click.option("--no-enrich", is_flag=True, help="Only update articles; skip stories, headlines and facts.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@json_option
+@pass_ctx
+def reextract(ctx: Context, no_enrich: bool, quiet: bool, as_json: bool) -> None:
+    """Extract every page in the store again from its kept bytes, with this version's extractors.
+
+    Run it after upgrading newsdesk: articles are updated in place (same ids, sources, copies and stories),
+    and their headlines, search entries and facts are written again. Nothing stored is lost: a page that
+    no longer extracts keeps its stored article, and pages that failed before get another chance. Exit
+    code 1 if any page failed.
+    """
+    from newsdesk.reextract import reextract as run_reextract
+
+    db = ctx.connect()
+    total = db.execute("SELECT count(*) FROM pages WHERE raw IS NOT NULL").fetchone()[0]
+    _run_with_progress(ctx, "reextract", quiet, as_json,
+                       lambda on_item: run_reextract(db, ctx.settings, on_item=on_item, enrich=not no_enrich),
+                       total=total)
+
+
+def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run, total: int | None = None) -> None:
+    """Run a page job with a progress bar and one line per failure, then print its summary and exit."""
+    bar = tqdm(desc=name, unit="page", total=total, disable=quiet or as_json or not sys.stderr.isatty(),
+               file=sys.stderr)
 
     def on_item(outcome: Failure | None) -> None:
         bar.update(1)
@@ -39,7 +69,7 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
             tqdm.write(f"error: {outcome}", file=sys.stderr)
 
     try:
-        report = run_ingest(targets, db, ctx.settings, on_item=on_item, enrich=not no_enrich)
+        report = run(on_item)
     except KeyboardInterrupt:
         bar.close()
         click.echo("interrupted: every page stored so far is kept; run the same command again to resume", err=True)
@@ -49,15 +79,19 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     if as_json:
         emit_json(summary | {"db": ctx.settings.db})
     else:
-        click.echo(
-            f"read {report.read} page(s): stored {report.stored}, skipped {report.known} already known, "
-            f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
-            f"passed over (not HTML), failed {report.failed}"
-            f"  → {ctx.settings.db}"
-        )
+        if name == "reextract":
+            click.echo(f"re-read {report.read} stored page(s): {report.stored} new article(s), "
+                       f"{report.teasers} new teaser(s), failed {report.failed}  → {ctx.settings.db}")
+        else:
+            click.echo(
+                f"read {report.read} page(s): stored {report.stored}, skipped {report.known} already known, "
+                f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
+                f"passed over (not HTML), failed {report.failed}"
+                f"  → {ctx.settings.db}"
+            )
         for reason, count in summary["failure_reasons"].items():
             click.echo(f"  failed ({count}): {reason}")
-        for step in ("stories", "headlines", "facts"):
+        for step in ("reextract", "stories", "headlines", "facts"):
             if step in summary["steps"]:
                 click.echo(f"  {step}: " + ", ".join(f"{k} {v}" for k, v in summary["steps"][step].items()))
     sys.exit(1 if report.failed else 0)
@@ -154,4 +188,4 @@ def show_settings(ctx: Context, as_json: bool) -> None:
             click.echo(f"{name:<24} {value!s:<40} {help_text}")
 
 
-COMMANDS = [ingest, extract, show_settings]
+COMMANDS = [ingest, reextract, extract, show_settings]

@@ -3,9 +3,9 @@
 SQLite is the default because a desk on one machine should need no server; WAL lets the web desk read
 while an ingest writes. Tables mirror the record types (pages, articles, teasers, sources, stories,
 facts). Raw input is kept compressed with its content hash, so nothing ingested is ever lost and every
-article can be re-extracted when the extractors improve. Every write of one page (page + article +
-teasers + sources) is a single transaction: a killed ingest leaves whole pages or nothing, and the next
-run resumes by skipping the hashes it already holds.
+article can be re-extracted when the extractors improve (``newsdesk reextract``). Every write of one page
+(page + article + teasers + sources) is a single transaction: a killed ingest leaves whole pages or
+nothing, and the next run resumes by skipping the hashes it already holds.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
             if item_id in kinds:
                 counts["items grouped"] += 1
         for story_id in touched:
-            _refresh_story(db, story_id)
+            refresh_story(db, story_id)
         # a story whose every item has moved to another is gone
         db.executemany("DELETE FROM stories WHERE id = ? AND size = 0", [(story_id,) for story_id in touched])
         db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
@@ -85,7 +85,7 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     return counts
 
 
-def _refresh_story(db: sqlite3.Connection, story_id: str) -> None:
+def refresh_story(db: sqlite3.Connection, story_id: str) -> None:
     """Recount a story and clear its headline so the next step writes it from the current members."""
     db.execute(
         """UPDATE stories SET

@@ -1,0 +1,133 @@
+"""Re-extract: run today's extractors over the pages the store already holds.
+
+The store keeps every page's bytes so that an upgrade's better extraction reaches what was read before,
+without the original files (a crawl is often gone by then). An article is updated in place: its id,
+its sources, its copies and its story stay, while what depends on its text (headline, standfirst,
+search entry, facts, copy signature, its story's headline) is cleared and written again by the usual
+store-level steps. Nothing stored is lost: a page that fails now keeps its stored extraction, an article
+no longer found keeps its row, and teasers that are no longer found stay. A page that failed before goes
+the way of a new page (dedup, store, stories), as it would on a re-ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+
+from newsdesk.extract import Extraction, extract
+from newsdesk.pipeline import (Extracted, Report, dedup, enrich_store, extract_pages, load_deduper, store,
+                               store_extracted)
+from newsdesk.records import Article, Failure, Page
+from newsdesk.settings import Settings
+from newsdesk.store import write
+from newsdesk.stories import refresh_story
+
+STEP = "reextract"
+# the columns extraction fills; a page whose new extraction matches them all is left alone
+EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "dateline", "language", "site",
+                     "url", "canonical_url", "body_hash", "blocks", "captions")
+
+
+def stored_pages(db: sqlite3.Connection) -> Iterator[tuple[Page, str]]:
+    """Every page with kept bytes, oldest first, rebuilt as it was read, with its stored status."""
+    hashes = [row[0] for row in db.execute("SELECT hash FROM pages WHERE raw IS NOT NULL ORDER BY ingested, rowid")]
+    for page_hash in hashes:
+        row = db.execute("SELECT * FROM pages WHERE hash = ?", (page_hash,)).fetchone()
+        page = Page(uri=row["uri"], raw=zlib.decompress(row["raw"]), kind=row["kind"], url=row["url"],
+                    fetched=row["fetched"], source=row["source"], hints=json.loads(row["hints"]), hash=row["hash"])
+        yield page, row["status"]
+
+
+def reextract(
+    db: sqlite3.Connection,
+    settings: Settings,
+    on_item: Callable[[Failure | None], None] | None = None,
+    enrich: bool = True,
+) -> Report:
+    """Extract every stored page again and bring the store up to date with the result."""
+    report = Report()
+    deduper = load_deduper(db)
+    for page, status in stored_pages(db):
+        report.read += 1
+        if status != "ok":
+            outcomes = list(store(dedup(extract_pages([page]), deduper), db, report))
+        else:
+            outcomes = [_reextract_stored(db, page, deduper, report)]
+        for outcome in outcomes:
+            if on_item:
+                on_item(outcome)
+    if enrich:
+        enrich_store(db, settings, report)
+    return report
+
+
+def _reextract_stored(db: sqlite3.Connection, page: Page, deduper, report: Report) -> Failure | None:
+    try:
+        extraction = extract(page)
+    except Exception as exc:  # the stored extraction stands; the run says which page no longer extracts
+        reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        failure = Failure(page.uri, "extract", f"{reason} (the stored extraction is kept)")
+        report.failures.append(failure)
+        report.count(STEP, "failed, stored extraction kept")
+        return failure
+    stored = db.execute("SELECT * FROM articles WHERE page_hash = ?", (page.hash,)).fetchone()
+    article = extraction.article
+    if article is not None and stored is None:  # a page that held only teasers now holds an article
+        item = next(dedup([Extracted(page, extraction)], deduper))
+        with db:
+            store_extracted(db, item, report)
+        report.count(STEP, "article found where there was none")
+        return None
+    if article is not None:
+        with db:
+            report.count(STEP, "updated" if _update_article(db, stored, article, deduper) else "unchanged")
+    else:
+        report.count(STEP, "no article found now, stored one kept" if stored else "unchanged")
+    with db:
+        _add_new_teasers(db, page, extraction, deduper, report)
+    return None
+
+
+def _update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Article, deduper) -> bool:
+    """Write the new extraction over the stored one when they differ; clear what was derived from it."""
+    fresh = {
+        "title": article.title, "title_source": article.title_source, "byline": article.byline,
+        "agency": article.agency, "published": article.published, "dateline": article.dateline,
+        "language": article.language, "site": article.site, "url": article.url,
+        "canonical_url": article.canonical_url, "body_hash": article.body_hash,
+        "blocks": json.dumps([{"kind": b.kind, "text": b.text} for b in article.blocks], ensure_ascii=False),
+        "captions": json.dumps([{"text": c.text, "credit": c.credit} for c in article.captions], ensure_ascii=False),
+    }
+    if all(fresh[column] == stored[column] for column in EXTRACTED_COLUMNS):
+        return False
+    text = article.text
+    assignments = ", ".join(f"{column} = :{column}" for column in EXTRACTED_COLUMNS)
+    db.execute(
+        f"""UPDATE articles SET {assignments}, text = :text, words = :words, headline = NULL,
+                standfirst = :standfirst, headline_sentence = NULL, standfirst_sentence = NULL
+            WHERE id = :id""",
+        fresh | {"text": text, "words": len(text.split()), "standfirst": article.standfirst, "id": stored["id"]},
+    )
+    # the store-level steps after the run redo headlines (and the search entry with them) and facts
+    db.execute("DELETE FROM facts_done WHERE article_id = ?", (stored["id"],))
+    db.execute("DELETE FROM signatures WHERE article_id = ?", (stored["id"],))
+    if stored["duplicate_of"] is None and (record := deduper.text_signature_record(text)):
+        write.save_signature(db, stored["id"], deduper.scheme, *record)
+    if stored["story_id"]:
+        refresh_story(db, stored["story_id"])  # its times may have moved; its headline is written again
+    return True
+
+
+def _add_new_teasers(db: sqlite3.Connection, page: Page, extraction: Extraction, deduper, report: Report) -> None:
+    article_row = db.execute("SELECT id, site FROM articles WHERE page_hash = ?", (page.hash,)).fetchone()
+    site = article_row["site"] if article_row else page.source
+    for teaser in extraction.teasers:
+        if db.execute("SELECT 1 FROM teasers WHERE id = ?", (teaser.id,)).fetchone():
+            continue
+        original = deduper.find_title(teaser.headline, site)
+        if original is None:
+            deduper.add_title(teaser.headline, site, teaser.id)
+        write.save_teaser(db, teaser, article_row["id"] if article_row else None, site, original)
+        report.teasers += 1
