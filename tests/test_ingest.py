@@ -50,6 +50,14 @@ def test_jsonl_records_become_pages_and_bad_lines_fail_alone(settings):
     assert "not valid JSON" in failures[0].reason and "neither 'html' nor 'text'" in failures[1].reason
 
 
+def test_jsonl_capture_time_is_kept_when_it_is_a_time_and_never_guessed(settings, tmp_path):
+    records = [{"text": "One line of news.", "fetched": "2024-11-27T08:00:00Z"},
+               {"text": "Another line of news.", "fetched": "last Tuesday"}, {"text": "A third.", "fetched": 1732694400}]
+    (tmp_path / "captures.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    pages, failures = pages_and_failures([tmp_path / "captures.jsonl"], settings)
+    assert not failures and [p.fetched for p in pages] == ["2024-11-27T08:00:00Z", None, None]
+
+
 def test_warc_yields_html_responses_and_passes_over_other_records(settings):
     pages, others = pages_and_failures([FIXTURES / "warc/ccnews-sample.warc.gz"], settings)
     assert [p.url for p in pages] == [
