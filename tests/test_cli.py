@@ -88,6 +88,19 @@ def test_ingest_search_show_stories_export(run, tmp_path):
     run("export", "--format", "parquet", "-o", str(tmp_path / "a.parquet"))
     assert pq.read_table(tmp_path / "a.parquet").num_rows == 2
 
+    teasers = json_lines(run("export", "--table", "teasers").stdout)
+    assert len(teasers) == 22 and all(t["story_id"] for t in teasers)
+    exported_stories = json_lines(run("export", "--table", "stories").stdout)
+    assert sorted(m for s in exported_stories for m in s["members"]) == sorted(
+        [t["id"] for t in teasers] + [a["id"] for a in exported])
+    figures = json_lines(run("export", "--table", "figures").stdout)
+    aleppo = next(f for f in figures if f["text"] == "19")
+    assert (aleppo["category"], aleppo["story_id"]) == ("killed", shown["story_id"])
+    assert aleppo["attributed_to"] == "Syrian Observatory for Human Rights" and aleppo["victims"] == "civilians"
+    places = list(csv.DictReader(io.StringIO(run("export", "--table", "places", "--format", "csv").output)))
+    aleppo_place = next(p for p in places if p["name"] == "Aleppo")
+    assert abs(float(aleppo_place["lat"]) - 36.2) < 0.1 and aleppo_place["country"] == "SY"
+
     again = json_lines(run("ingest", str(SEED), "--json").stdout)[-1]
     assert again["known"] == 1 and again["stored"] == 0
 

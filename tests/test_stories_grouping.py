@@ -228,6 +228,19 @@ def test_newsblur_peer_forgets_titles_after_the_window() -> None:
     assert stories["1"] == stories["2"] != stories["3"] and stories["4"] not in {stories["1"], stories["3"]}
 
 
+def test_day_batch_peer_clusters_each_day_whole_and_never_links_days() -> None:
+    from newsdesk.bench.stories import day_batch_tfidf
+
+    items = [GroupItem("1", "Volcano erupts near Grindavik in Iceland", published=_day(1)),
+             GroupItem("2", "Iceland volcano near Grindavik erupts again", published=_day(1, 15)),
+             GroupItem("3", "Central bank raises interest rates", published=_day(1, 16)),
+             GroupItem("4", "Volcano erupts near Grindavik in Iceland", published=_day(2)),
+             GroupItem("5", "the and of", published=_day(3)), GroupItem("6", "of the and", published=_day(3))]
+    stories = day_batch_tfidf(items)
+    assert stories["1"] == stories["2"] != stories["3"] and stories["4"] != stories["1"]
+    assert stories["5"] != stories["6"]  # only stop words: nothing to link them by
+
+
 def test_bench_live_option_scores_runs_and_days(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -241,7 +254,7 @@ def test_bench_live_option_scores_runs_and_days(tmp_path: Path) -> None:
     result = CliRunner().invoke(command, [str(path), "--live", "6", "--no-trace", "--json"])
     assert result.exit_code == 0, result.output
     datasets = [json.loads(line)["dataset"] for line in result.output.splitlines()]
-    assert datasets.count("mini.tsv live, 6 h runs") == 3 and datasets.count("mini.tsv live, 6 h runs, cut per day") == 3
+    assert datasets.count("mini.tsv live, 6 h runs") == 4 and datasets.count("mini.tsv live, 6 h runs, cut per day") == 4
 
 
 def test_a_slice_past_the_cap_is_clustered_in_parts_that_still_share_stories() -> None:

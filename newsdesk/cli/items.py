@@ -141,13 +141,17 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--table", type=click.Choice(queries.EXPORTS), default="articles", show_default=True,
+              help="What to export: articles, teasers, stories (with member ids), or one table of facts "
+                   "(entities, places with coordinates, resolved dates, casualty figures), a row per fact.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (required for parquet).")
-@click.option("--include-duplicates", is_flag=True, help="Also export the copies merged into another article.")
+@click.option("--include-duplicates", is_flag=True, help="Also export the copies merged into another article or teaser.")
 @pass_ctx
-def export(ctx: Context, fmt: str, output: str | None, include_duplicates: bool) -> None:
-    """Export every article (with headline, standfirst, story id, metadata and text)."""
-    rows = queries.export_articles(ctx.connect(readonly=True), include_duplicates=include_duplicates)
+def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool) -> None:
+    """Export the store for analysis: every article (with headline, standfirst, story id, metadata and
+    text) by default, or teasers, stories, or the facts of every article."""
+    rows = queries.export(ctx.connect(readonly=True), table, include_duplicates=include_duplicates)
     if fmt == "parquet":
         if not output:
             raise click.UsageError("--format parquet needs --output FILE")

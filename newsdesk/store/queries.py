@@ -166,6 +166,60 @@ def export_articles(db: sqlite3.Connection, include_duplicates: bool = False) ->
         yield data
 
 
+def export_teasers(db: sqlite3.Connection, include_duplicates: bool = False) -> Iterator[dict]:
+    """Teasers with the page they were seen on (its address and capture time) and their story."""
+    where = "" if include_duplicates else "WHERE t.duplicate_of IS NULL"
+    for row in db.execute(
+        f"""SELECT t.id, t.headline, t.standfirst, t.url, t.published, t.site, p.url AS page_url,
+                   p.fetched AS page_fetched, t.article_id, t.duplicate_of, t.story_id
+            FROM teasers t JOIN pages p ON p.hash = t.page_hash {where} ORDER BY p.ingested, t.rowid"""
+    ):
+        yield dict(row)
+
+
+def export_stories(db: sqlite3.Connection) -> Iterator[dict]:
+    """Stories with their member ids (articles "a…", teasers "t…"), most central first."""
+    for row in db.execute("SELECT * FROM stories WHERE size > 0 ORDER BY first_seen, id"):
+        members = [r[0] for r in db.execute(
+            "SELECT item_id FROM story_members WHERE story_id = ? ORDER BY score DESC, item_id", (row["id"],))]
+        yield {k: row[k] for k in row.keys()} | {"members": members}
+
+
+def export_facts(db: sqlite3.Connection, table: str) -> Iterator[dict]:
+    """One row per entity, place, date or figure of a canonical article, with the article's story and date,
+    the mention count where a fact has several mentions, and a figure's who / where / when / according to
+    whom flattened into columns: the long table researchers load into pandas or R."""
+    columns = {
+        "entities": "f.label, f.name, f.mentions",
+        "places": "f.name, f.country, f.lat, f.lon, f.geonameid, f.mentions",
+        "dates": "f.text, f.value, f.relation, f.start, f.end",
+        "figures": "f.record",
+    }[table]
+    for row in db.execute(
+        f"""SELECT f.article_id, a.story_id, a.published, {columns} FROM {table} f JOIN articles a ON a.id = f.article_id
+            WHERE a.duplicate_of IS NULL ORDER BY a.published, f.article_id, f.rowid"""
+    ):
+        data = dict(row)
+        if "mentions" in data:
+            data["mentions"] = len(json.loads(data["mentions"]))
+        if "record" in data:
+            data |= json.loads(data.pop("record"))
+        yield data
+
+
+EXPORTS = ("articles", "teasers", "stories", "entities", "places", "dates", "figures")
+
+
+def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False) -> Iterator[dict]:
+    if table == "articles":
+        return export_articles(db, include_duplicates)
+    if table == "teasers":
+        return export_teasers(db, include_duplicates)
+    if table == "stories":
+        return export_stories(db)
+    return export_facts(db, table)
+
+
 def stats(db: sqlite3.Connection) -> dict:
     one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
     return {
