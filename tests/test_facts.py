@@ -101,6 +101,21 @@ def test_regions_outside_the_us_resolve_and_follow_the_story() -> None:
     assert resolve("Washington", Counter()).lon < -77  # a capital of millions still beats any region
     assert not is_known_place("Western")  # a region of several countries is no reason to call a word a place
 
+
+def test_a_persons_surname_tagged_as_a_facility_stays_the_person() -> None:
+    """Wikinews sample: the model tags "Giffords" FAC, and the gazetteer knows Giffords as another name of
+    Great Kills, New York, which then became the place of the Tucson shooting's death toll."""
+    text = ("US congresswoman Gabrielle Giffords was shot at a public event in Tucson, Arizona today. At least five "
+            "were killed and several others were wounded in the shooting, including at least one of Giffords' staff. "
+            "The shooting occurred at a Safeway supermarket where Giffords, a Democratic Party member who "
+            "represented Arizona's 8th congressional district, had scheduled a public event.")
+    facts = extract_facts(Article(page_hash="g" * 16, blocks=[Block("p", text)], published="2011-01-08"))
+    assert [p.name for p in facts.places] == ["United States", "Tucson", "Arizona"]
+    giffords = next(e for e in facts.entities if e.name == "Gabrielle Giffords")
+    assert giffords.label == "PERSON" and len(giffords.mentions) == 3
+    assert [(f.text, f.place) for f in facts.figures] == [("At least five", "Tucson")]
+
+
 def test_story_entities_merge_across_articles() -> None:
     first = normalise([("PERSON", 0, 25, "President Bashar al-Assad"), ("ORG", 30, 60, "Syrian Observatory for Human Rights")])
     second = normalise([("PERSON", 0, 5, "Assad"), ("ORG", 10, 25, "the Observatory")])

@@ -105,8 +105,10 @@ def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] 
 
 
 def _compatible(existing: str, new: str) -> bool:
-    """Same label, any two place labels, or a person's surname the model tagged ORG ("Ayrault said")."""
-    return existing == new or {existing, new} <= PLACE_LABELS or (existing == "PERSON" and new == "ORG")
+    """Same label, any two place labels, or a person's surname the model tagged ORG ("Ayrault said") or
+    FAC ("the supermarket where Giffords had scheduled an event", which the gazetteer would otherwise
+    resolve to a New York neighbourhood that has Giffords among its alternate names)."""
+    return existing == new or {existing, new} <= PLACE_LABELS or (existing == "PERSON" and new in ("ORG", "FAC"))
 
 
 def merge_story(per_article: list[list[Entity]]) -> list[Entity]:
