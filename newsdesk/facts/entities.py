@@ -106,14 +106,16 @@ def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] 
 
 def _compatible(existing: str, new: str, name: str) -> bool:
     """Same label, or any two place labels; or a person's surname that the model tagged otherwise: ORG
-    ("Ayrault said"), FAC ("the supermarket where Giffords had scheduled an event") or, unless it names a
-    well-known place ("Rangoon" beside a misread "Embassy Rangoon"), GPE or LOC ("Palin", "Byrd"). Left
-    apart, the gazetteer resolves such a name through some town's alternate names (Giffords is one of
-    Great Kills, New York)."""
+    ("Ayrault said"), FAC ("the supermarket where Giffords had scheduled an event"), or GPE or LOC
+    ("Palin", "Byrd", "Bush", which is also a town in Egypt) unless it names a country, a state or a
+    city of half a million ("Washington"; "Rangoon" beside a misread "Embassy Rangoon"). Left apart, the
+    gazetteer resolves such a name through some town's alternate names (Giffords is one of Great Kills,
+    New York)."""
     if existing == new or {existing, new} <= PLACE_LABELS:
         return True
     return existing == "PERSON" and (
-        new in ("ORG", "FAC") or (new in PLACE_LABELS and not is_known_place(name, alias_population=1_000_000)))
+        new in ("ORG", "FAC")
+        or (new in PLACE_LABELS and not is_known_place(name, min_population=500_000, alias_population=1_000_000)))
 
 
 def merge_story(per_article: list[list[Entity]]) -> list[Entity]:

@@ -106,10 +106,13 @@ def newest_time(db: sqlite3.Connection) -> str | None:
 
 
 def newest_dated(db: sqlite3.Connection) -> str | None:
-    """The newest publication date in the store. An undated item is stamped with its ingest time, which
-    would otherwise move an archive's window to today and leave only undated stories on the desk."""
+    """The newest publication date in the store, counting an undated teaser's capture time (its page's,
+    which is when the teaser ran). An item with neither is stamped with its ingest time, which would
+    otherwise move an archive's window to today and leave only undated stories on the desk."""
     return db.execute(
-        "SELECT max(t) FROM (SELECT max(published) AS t FROM articles UNION ALL SELECT max(published) FROM teasers)"
+        """SELECT max(t) FROM (SELECT max(published) AS t FROM articles
+                               UNION ALL SELECT max(coalesce(t.published, p.fetched)) FROM teasers t
+                                 JOIN pages p ON p.hash = t.page_hash)"""
     ).fetchone()[0]
 
 
