@@ -10,9 +10,11 @@ to the end and is counted by reason: nothing disappears silently.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
 
 from newsdesk.extract import Extraction, extract
 from newsdesk.ingest import read
@@ -59,28 +61,47 @@ class Report:
         }
 
 
+RECENT_HASHES = 4096  # pages read but maybe not stored yet: parallel extraction holds a batch in flight
+
+
 def skip_known(items: Iterable[Page | Failure], db: sqlite3.Connection, report: Report) -> Iterator[Page | Failure]:
-    """Drop pages whose content hash is already stored, so re-running an ingest never duplicates."""
+    """Drop pages whose content hash is already stored, or was just read in this run (the same file
+    twice in one batch), so re-running an ingest never duplicates."""
+    recent: OrderedDict[str, None] = OrderedDict()
     for item in items:
         if isinstance(item, Page):
             report.read += 1
-            if write.known_status(db, item.hash) == "ok":
+            if item.hash in recent or write.known_status(db, item.hash) == "ok":
                 report.known += 1
                 report.count("skip_known", "already known")
                 continue
+            recent[item.hash] = None
+            if len(recent) > RECENT_HASHES:
+                recent.popitem(last=False)
         yield item
 
 
-def extract_pages(items: Iterable[Page | Failure]) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
-    for item in items:
-        if isinstance(item, Failure):
-            yield item
-            continue
-        try:
-            yield Extracted(item, extract(item))
-        except Exception as exc:  # any extractor error is this page's failure, never the batch's
-            reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-            yield item, Failure(item.uri, "extract", reason)
+def extract_pages(items: Iterable[Page | Failure], workers: int = 1) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
+    """Extract each page, in input order. With ``workers`` > 1 the pages go to a process pool a batch at
+    a time (extraction is the CPU-heavy step; dedup and the store stay here, so the outcome is the same
+    as with one process), and only a batch is ever held in memory, however large the archive."""
+    if workers <= 1:
+        yield from map(extract_one, items)
+        return
+    with get_context("spawn").Pool(workers) as pool:
+        iterator = iter(items)
+        while batch := list(islice(iterator, workers * 16)):
+            yield from pool.map(extract_one, batch, chunksize=4)
+
+
+def extract_one(item: Page | Failure) -> Extracted | Failure | tuple[Page, Failure]:
+    if isinstance(item, Failure):
+        return item
+    try:
+        return Extracted(item, extract(item))
+    except Exception as exc:  # any extractor error is this page's failure, never the batch's
+        reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        return item, Failure(item.uri, "extract", reason)
 
 
 def dedup(items: Iterable, deduper) -> Iterator:
@@ -193,7 +214,7 @@ def ingest(
     report = Report()
     deduper = load_deduper(db)
     pages = skip_known(read(targets, settings), db, report)
-    for outcome in store(dedup(extract_pages(pages), deduper), db, report):
+    for outcome in store(dedup(extract_pages(pages, settings.workers), deduper), db, report):
         if on_item:
             on_item(outcome)
     if enrich:

@@ -16,7 +16,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 
-from newsdesk.extract import Extraction, extract
+from newsdesk.extract import Extraction
 from newsdesk.pipeline import (Extracted, Report, dedup, enrich_store, extract_pages, load_deduper, store,
                                store_extracted)
 from newsdesk.records import Article, Failure, Page
@@ -30,14 +30,15 @@ EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "
                      "url", "canonical_url", "body_hash", "blocks", "captions")
 
 
-def stored_pages(db: sqlite3.Connection) -> Iterator[tuple[Page, str]]:
-    """Every page with kept bytes, oldest first, rebuilt as it was read, with its stored status."""
+def stored_pages(db: sqlite3.Connection, statuses: dict[str, str]) -> Iterator[Page]:
+    """Every page with kept bytes, oldest first, rebuilt as it was read; ``statuses`` learns each one's
+    stored status (ok or failed) as it goes."""
     hashes = [row[0] for row in db.execute("SELECT hash FROM pages WHERE raw IS NOT NULL ORDER BY ingested, rowid")]
     for page_hash in hashes:
         row = db.execute("SELECT * FROM pages WHERE hash = ?", (page_hash,)).fetchone()
-        page = Page(uri=row["uri"], raw=zlib.decompress(row["raw"]), kind=row["kind"], url=row["url"],
-                    fetched=row["fetched"], source=row["source"], hints=json.loads(row["hints"]), hash=row["hash"])
-        yield page, row["status"]
+        statuses[page_hash] = row["status"]
+        yield Page(uri=row["uri"], raw=zlib.decompress(row["raw"]), kind=row["kind"], url=row["url"],
+                   fetched=row["fetched"], source=row["source"], hints=json.loads(row["hints"]), hash=row["hash"])
 
 
 def reextract(
@@ -49,12 +50,14 @@ def reextract(
     """Extract every stored page again and bring the store up to date with the result."""
     report = Report()
     deduper = load_deduper(db)
-    for page, status in stored_pages(db):
+    statuses: dict[str, str] = {}
+    for extracted in extract_pages(stored_pages(db, statuses), settings.workers):
+        page = extracted.page if isinstance(extracted, Extracted) else extracted[0]
         report.read += 1
-        if status != "ok":
-            outcomes = list(store(dedup(extract_pages([page]), deduper), db, report))
+        if statuses.pop(page.hash) != "ok":
+            outcomes = list(store(dedup([extracted], deduper), db, report))
         else:
-            outcomes = [_reextract_stored(db, page, deduper, report)]
+            outcomes = [_reextract_stored(db, extracted, deduper, report)]
         for outcome in outcomes:
             if on_item:
                 on_item(outcome)
@@ -63,19 +66,19 @@ def reextract(
     return report
 
 
-def _reextract_stored(db: sqlite3.Connection, page: Page, deduper, report: Report) -> Failure | None:
-    try:
-        extraction = extract(page)
-    except Exception as exc:  # the stored extraction stands; the run says which page no longer extracts
-        reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-        failure = Failure(page.uri, "extract", f"{reason} (the stored extraction is kept)")
+def _reextract_stored(db: sqlite3.Connection, extracted: Extracted | tuple[Page, Failure], deduper,
+                      report: Report) -> Failure | None:
+    if not isinstance(extracted, Extracted):  # the stored extraction stands; the run says which page failed
+        page, failure = extracted
+        failure = Failure(page.uri, "extract", f"{failure.reason} (the stored extraction is kept)")
         report.failures.append(failure)
         report.count(STEP, "failed, stored extraction kept")
         return failure
+    page, extraction = extracted.page, extracted.extraction
     stored = db.execute("SELECT * FROM articles WHERE page_hash = ?", (page.hash,)).fetchone()
     article = extraction.article
     if article is not None and stored is None:  # a page that held only teasers now holds an article
-        item = next(dedup([Extracted(page, extraction)], deduper))
+        item = next(dedup([extracted], deduper))
         with db:
             store_extracted(db, item, report)
         report.count(STEP, "article found where there was none")

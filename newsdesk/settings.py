@@ -45,6 +45,10 @@ class Settings:
     stories_days: float = field(
         default=3.0, metadata={"help": "default time window of `newsdesk stories` and the front page, in days"}
     )
+    workers: int = field(
+        default=1, metadata={"help": "processes that extract pages in parallel during ingest and reextract "
+                                     "(dedup and the store stay in one process, so results do not depend on it)"}
+    )
     user_agent: str = field(
         default="newsdesk/0.1 (+https://github.com/newsdesk)", metadata={"help": "HTTP User-Agent for fetching"}
     )

@@ -199,3 +199,31 @@ def test_undated_teasers_take_their_pages_capture_time_not_the_old_articles_date
     first_seen = {r["id"]: r["first_seen"] for r in db.execute("SELECT id, first_seen FROM stories")}
     assert first_seen.pop(article["story_id"]).startswith("2016-10-06")
     assert len(first_seen) == 19 and all(seen.startswith("2024-11-27") for seen in first_seen.values())
+
+
+def test_parallel_extraction_stores_exactly_what_one_process_does(settings, tmp_path):
+    from dataclasses import replace
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for path in (FIXTURES / "html").glob("*.html"):
+        (inputs / path.name).write_bytes(path.read_bytes())
+    (inputs / "seed.txt").write_bytes(SEED.read_bytes())
+    (inputs / "seed-again.txt").write_bytes(SEED.read_bytes())  # the same page twice in one batch
+    (inputs / "junk.html").write_bytes(bytes(range(256)) * 40)
+    targets = [str(inputs), str(FIXTURES / "warc/ccnews-sample.warc.gz"), str(FIXTURES / "feeds/wikinews.rss")]
+    stores = {}
+    for workers in (1, 2):
+        run_settings = replace(settings, db=str(tmp_path / f"w{workers}.db"), workers=workers)
+        db = connect(run_settings.db)
+        report = ingest(targets, db, run_settings, enrich=False)
+        stores[workers] = (
+            report.as_dict(),
+            [tuple(r) for r in db.execute("SELECT id, duplicate_of, title, text FROM articles ORDER BY id")],
+            [tuple(r) for r in db.execute("SELECT id, duplicate_of FROM teasers ORDER BY id")],
+            [tuple(r) for r in db.execute("SELECT uri, status, error FROM pages ORDER BY uri")],
+        )
+        db.close()
+    assert stores[1] == stores[2]
+    summary = stores[2][0]
+    assert summary["known"] == 1 and summary["failed"] == 1 and summary["stored"] >= 6

@@ -28,9 +28,12 @@ def _articles(db) -> dict[str, dict]:
     return {row["page_hash"]: dict(row) for row in db.execute("SELECT * FROM articles")}
 
 
-def test_a_fresh_store_reextracts_to_the_same_thing(ingested, settings):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fresh_store_reextracts_to_the_same_thing(ingested, settings, workers):
+    from dataclasses import replace
+
     before = _articles(ingested)
-    report = reextract(ingested, settings)
+    report = reextract(ingested, replace(settings, workers=workers))
     assert report.steps["reextract"] == {"unchanged": 2} and report.failed == 0 and report.stored == 0
     assert _articles(ingested) == before
 
@@ -77,7 +80,6 @@ def test_stale_output_is_replaced_in_place_and_what_depends_on_it_is_redone(inge
 
 def test_a_page_that_failed_before_is_stored_and_one_that_fails_now_keeps_its_article(db, settings, monkeypatch):
     import newsdesk.pipeline
-    import newsdesk.reextract
 
     real_extract = newsdesk.pipeline.extract
 
@@ -97,7 +99,7 @@ def test_a_page_that_failed_before_is_stored_and_one_that_fails_now_keeps_its_ar
             raise ValueError("no article text found")
         return real_extract(page)
 
-    monkeypatch.setattr(newsdesk.reextract, "extract", regressed)
+    monkeypatch.setattr(newsdesk.pipeline, "extract", regressed)
     report = reextract(db, settings)
 
     assert report.stored == 1 and report.teasers == 20 and report.failed == 1

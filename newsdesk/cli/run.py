@@ -12,13 +12,20 @@ from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx
 from newsdesk.records import Failure
 
 
+workers_option = click.option(
+    "--workers", "-w", type=click.IntRange(min=1), default=None,
+    help="Processes extracting pages in parallel (setting `workers`, default 1); the result is the same.")
+
+
 @click.command()
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option("--no-enrich", is_flag=True, help="Only store pages; skip stories, headlines and facts.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@workers_option
 @json_option
 @pass_ctx
-def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool, as_json: bool) -> None:
+def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool, workers: int | None,
+           as_json: bool) -> None:
     """Read pages into the store: HTML files (.html/.htm, gzipped), directories (recursive), JSON Lines,
     WARC/WARC.gz archives, RSS/Atom feeds, plain-text scrapes, and http(s) URLs.
 
@@ -31,6 +38,7 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     """
     from newsdesk.pipeline import ingest as run_ingest
 
+    ctx.overrides["workers"] = workers
     db = ctx.connect()
     _run_with_progress(ctx, "ingest", quiet, as_json,
                        lambda on_item: run_ingest(targets, db, ctx.settings, on_item=on_item, enrich=not no_enrich))
@@ -39,9 +47,10 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
 @click.command()
 @click.option("--no-enrich", is_flag=True, help="Only update articles; skip stories, headlines and facts.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@workers_option
 @json_option
 @pass_ctx
-def reextract(ctx: Context, no_enrich: bool, quiet: bool, as_json: bool) -> None:
+def reextract(ctx: Context, no_enrich: bool, quiet: bool, workers: int | None, as_json: bool) -> None:
     """Extract every page in the store again from its kept bytes, with this version's extractors.
 
     Run it after upgrading newsdesk: articles are updated in place (same ids, sources, copies and stories),
@@ -51,6 +60,7 @@ def reextract(ctx: Context, no_enrich: bool, quiet: bool, as_json: bool) -> None
     """
     from newsdesk.reextract import reextract as run_reextract
 
+    ctx.overrides["workers"] = workers
     db = ctx.connect()
     total = db.execute("SELECT count(*) FROM pages WHERE raw IS NOT NULL").fetchone()[0]
     _run_with_progress(ctx, "reextract", quiet, as_json,
