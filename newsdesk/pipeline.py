@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
@@ -61,6 +63,10 @@ class Report:
         }
 
 
+class WorkerDied(RuntimeError):
+    """An extraction process ended without an answer; the pages stored before it are kept."""
+
+
 RECENT_HASHES = 4096  # pages read but maybe not stored yet: parallel extraction holds a batch in flight
 
 
@@ -88,10 +94,15 @@ def extract_pages(items: Iterable[Page | Failure], workers: int = 1) -> Iterator
     if workers <= 1:
         yield from map(extract_one, items)
         return
-    with get_context("spawn").Pool(workers) as pool:
+    # a worker killed from outside (out of memory) breaks this pool loudly, where multiprocessing.Pool hangs
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         iterator = iter(items)
         while batch := list(islice(iterator, workers * 16)):
-            yield from pool.map(extract_one, batch, chunksize=4)
+            try:
+                yield from list(pool.map(extract_one, batch, chunksize=4))
+            except BrokenProcessPool as exc:
+                raise WorkerDied("an extraction worker died (out of memory?); every page stored so far is "
+                                   "kept: run again to resume, with --workers 1 to find the page") from exc
 
 
 def extract_one(item: Page | Failure) -> Extracted | Failure | tuple[Page, Failure]:

@@ -227,3 +227,36 @@ def test_parallel_extraction_stores_exactly_what_one_process_does(settings, tmp_
     assert stores[1] == stores[2]
     summary = stores[2][0]
     assert summary["known"] == 1 and summary["failed"] == 1 and summary["stored"] >= 6
+
+
+def _extract_or_die(item):
+    """Stands in for an extraction worker killed from outside (the kernel's out-of-memory killer)."""
+    import os
+
+    from newsdesk.pipeline import extract_one
+
+    if getattr(item, "uri", "").endswith("die.html"):
+        os._exit(9)
+    return extract_one(item)
+
+
+def test_a_dead_extraction_worker_stops_the_run_with_a_clear_error_and_keeps_what_was_stored(settings, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    import newsdesk.pipeline
+    from newsdesk.pipeline import WorkerDied
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    body = SEED.read_text().split("AFP\n")[0]
+    for n in range(40):  # two workers take 32 pages a batch: the first batch is stored before the death
+        (inputs / f"a-{n:02}.txt").write_text(f"{body}\nThe monitor's update number {n} followed.\n")
+    (inputs / "die.html").write_bytes((FIXTURES / "html" / "wcxb-0438.html").read_bytes())
+    monkeypatch.setattr(newsdesk.pipeline, "extract_one", _extract_or_die)
+    db = connect(settings.db)
+    with pytest.raises(WorkerDied, match="run again to resume"):
+        ingest([str(inputs)], db, replace(settings, workers=2), enrich=False)
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 32
+    monkeypatch.undo()
+    report = ingest([str(inputs)], db, settings, enrich=False)
+    assert (report.known, report.stored + report.duplicates, report.failed) == (32, 9, 0)

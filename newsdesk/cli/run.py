@@ -78,8 +78,13 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
         if isinstance(outcome, Failure) and not outcome.skipped and not quiet:
             tqdm.write(f"error: {outcome}", file=sys.stderr)
 
+    from newsdesk.pipeline import WorkerDied
+
     try:
         report = run(on_item)
+    except WorkerDied as exc:
+        bar.close()
+        raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         bar.close()
         click.echo("interrupted: every page stored so far is kept; run the same command again to resume", err=True)
