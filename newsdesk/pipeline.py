@@ -87,7 +87,9 @@ def skip_known(items: Iterable[Page | Failure], db: sqlite3.Connection, report: 
         yield item
 
 
-def extract_pages(items: Iterable[Page | Failure], workers: int = 1) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
+def extract_pages(
+    items: Iterable[Page | Failure], workers: int = 1
+) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
     """Extract each page, in input order. With ``workers`` > 1 the pages go to a process pool a batch at
     a time (extraction is the CPU-heavy step; dedup and the store stay here, so the outcome is the same
     as with one process), and only a batch is ever held in memory, however large the archive."""

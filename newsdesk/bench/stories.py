@@ -210,9 +210,10 @@ def day_batch_tfidf(items: list[GroupItem], window_hours: float = WINDOW_HOURS, 
     """Day-batch TF-IDF with average linkage, the strongest bag-of-words method the issue measured.
 
     Each UTC day's items (the undated ones as one more batch) are clustered whole with scikit-learn
-    TF-IDF (IDF from that day) and SciPy average linkage, cut where the mean cosine distance between two
-    parts exceeds ``threshold``. It sees a whole day at once and never links days, which a desk fed as
-    items arrive cannot do."""
+    TF-IDF and SciPy average linkage, cut where the mean cosine distance between two parts exceeds
+    ``threshold``. It is given more than a desk has: a whole day at once, and IDF from the whole input,
+    tomorrow's words included (IDF from each day alone scored 0.736 on UCI, from everything 0.790 at the
+    best threshold). It never links days."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
@@ -223,20 +224,20 @@ def day_batch_tfidf(items: list[GroupItem], window_hours: float = WINDOW_HOURS, 
         stamp = parse_time(item.published)
         days[None if stamp is None else stamp // 86400].append(item)
     assignment: dict[str, str] = {}
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    try:
+        vectorizer.fit([f"{i.headline} {i.text}" for i in items])
+    except ValueError:  # nothing but stop words anywhere: every item on its own
+        return {item.id: f"al{n}" for n, item in enumerate(items)}
     for day, batch in days.items():
         labels = [0] * len(batch)
         if len(batch) > 1:
-            try:
-                vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-                    [f"{i.headline} {i.text}" for i in batch])
-            except ValueError:  # nothing but stop words: every item on its own
-                labels = list(range(len(batch)))
-            else:
-                distance = 1.0 - (vectors @ vectors.T).toarray()
-                np.fill_diagonal(distance, 0.0)
-                np.clip(distance, 0.0, 1.0, out=distance)
-                tree = linkage(squareform(distance, checks=False), method="average")
-                labels = fcluster(tree, t=threshold, criterion="distance").tolist()
+            vectors = vectorizer.transform([f"{i.headline} {i.text}" for i in batch])
+            distance = 1.0 - (vectors @ vectors.T).toarray()  # an all-stop-word item is at distance 1 from all
+            np.fill_diagonal(distance, 0.0)
+            np.clip(distance, 0.0, 1.0, out=distance)
+            tree = linkage(squareform(distance, checks=False), method="average")
+            labels = fcluster(tree, t=threshold, criterion="distance").tolist()
         for item, label in zip(batch, labels, strict=True):
             assignment[item.id] = f"al{day}-{label}"
     return assignment
