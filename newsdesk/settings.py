@@ -46,7 +46,7 @@ class Settings:
         default=3.0, metadata={"help": "default time window of `newsdesk stories` and the front page, in days"}
     )
     workers: int = field(
-        default=1, metadata={"help": "processes that extract pages in parallel during ingest and reextract "
+        default=1, metadata={"min": 1, "help": "processes that extract pages in parallel during ingest and reextract "
                                      "(dedup and the store stay in one process, so results do not depend on it)"}
     )
     user_agent: str = field(
@@ -83,9 +83,11 @@ class Settings:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         coerced = {k: _coerce(known[k].type, v) for k, v in values.items()}
         for name, value in coerced.items():
-            choices = known[name].metadata.get("choices")
+            choices, minimum = known[name].metadata.get("choices"), known[name].metadata.get("min")
             if choices and value not in choices:
                 raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+            if minimum is not None and value < minimum:
+                raise ValueError(f"{name} must be at least {minimum}, not {value!r}")
         return cls(**coerced)
 
     def describe(self) -> list[tuple[str, Any, str]]:

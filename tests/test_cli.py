@@ -136,3 +136,6 @@ def test_a_missing_extra_or_a_bad_choice_is_one_clear_line_before_anything_is_re
     assert stats["articles"] == 0  # nothing was read, so the fixed run is the whole run
     bad = runner.invoke(main, ["--db", settings.db, "ingest", str(SEED)], env={"NEWSDESK_STORY_EMBEDDINGS": "bert"})
     assert bad.exit_code == 1 and "story_embeddings must be one of static, minilm" in bad.output
+    no_workers = runner.invoke(main, ["--db", settings.db, "ingest", str(SEED)], env={"NEWSDESK_WORKERS": "0"})
+    assert no_workers.exit_code == 1 and "workers must be at least 1" in no_workers.output
+    assert runner.invoke(main, ["--db", settings.db, "ingest", "-w", "0", str(SEED)]).exit_code == 2
