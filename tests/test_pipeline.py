@@ -260,3 +260,15 @@ def test_a_dead_extraction_worker_stops_the_run_with_a_clear_error_and_keeps_wha
     monkeypatch.undo()
     report = ingest([str(inputs)], db, settings, enrich=False)
     assert (report.known, report.stored + report.duplicates, report.failed) == (32, 9, 0)
+
+
+def test_ingest_bench_stores_the_same_articles_with_every_worker_count():
+    from click.testing import CliRunner
+
+    from newsdesk.bench.ingest import command
+
+    result = CliRunner().invoke(command, [str(FIXTURES / "html"), "--workers", "1,2", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    ours = [r for r in rows if r["method"] == "newsdesk ingest"]
+    assert [r["workers"] for r in ours] == [1, 2] and all(r["same_store"] and r["with_article"] == 1.0 for r in ours)

@@ -14,11 +14,12 @@ BENCHES = {
     "extraction": "HTML body and metadata extraction vs trafilatura and readability (WCXB dev set).",
     "segmenter": "Plain-text line segmentation vs simple rules and jusText (WCXB plain text).",
     "dedup": "Near-duplicate detection: copies found vs false merges, per MinHash setting.",
-    "stories": "Story clustering (B-cubed) vs NewsBlur-style and online TF-IDF (UCI, Wikinews events).",
+    "stories": "Story clustering (B-cubed) vs NewsBlur-style, online and day-batch TF-IDF (UCI, Wikinews events).",
     "summaries": "Headlines and standfirsts (ROUGE) vs Lead-1/3, TextRank, newspaper4k (BBC).",
     "facts": "Entities, places, dates, casualty figures vs a spaCy baseline (annotated gold set).",
     "search": "Search latency (p50/p95) on a large synthetic store.",
     "fetch": "Fetch-and-extract throughput against a local server.",
+    "ingest": "Ingest throughput by extraction workers vs trafilatura alone (WCXB pages).",
 }
 
 
