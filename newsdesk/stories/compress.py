@@ -160,11 +160,29 @@ def _with_support(token, allowed: set[int], chosen: set[int]) -> set[int]:
 
 
 def _needed(child) -> bool:
-    # a modal carries meaning the verb alone does not: "could close" is not "close"
+    # a modal carries meaning the verb alone does not: "could close" is not "close"; nor is "37 people"
+    # "at least 37 people" (a number's hedge, and the "at" of "at least", go wherever the number goes)
     return (child.dep_ in _BOUND or child.lower_ in _NEGATIONS
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and child.head.dep_ in ("nsubj", "nsubjpass"))  # "Daily and Sunday Telegraph"
-            or (child.dep_ == "compound" and child.pos_ == child.head.pos_))
+            or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
+            or _hedges_number(child))
+
+
+_HEDGES = {"nearly", "almost", "about", "around", "some", "over", "under", "roughly", "approximately", "only", "just"}
+_COMPARATIVES = {"more", "fewer", "less"}
+
+
+def _hedges_number(child) -> bool:
+    """A word of the phrase that hedges a number: "nearly 200,000", "more than $8m", "up to 2,500", "at
+    least three" (the parser hangs "more than" and "up to" from either word); not "$55.5bn, up 15%"."""
+    word, head = child.lower_, child.head
+    if head.pos_ == "NUM":
+        near = {c.lower_ for c in (*head.children, *child.children)}
+        return (word in _HEDGES or word in ("than", "to", "least", "most")
+                or (word in _COMPARATIVES and "than" in near) or (word == "up" and "to" in near))
+    return ((word in ("at", "up") or word in _COMPARATIVES) and head.lower_ in ("least", "most", "than", "to")
+            or (word == "than" and head.lower_ in _COMPARATIVES))
 
 
 def _has_modal(verb) -> bool:

@@ -42,7 +42,7 @@ def _present(verb, kept: set[int]) -> str | None:
     if subject is not None and subject.i not in kept and not (subject.pos_ == "PRON" and min(kept) < verb.i):
         subject = None  # no subject left, unless a pronoun's speaker stands in ("government [it] considers")
     lemma = verb.lemma_.lower()
-    if subject is None or not lemma.isalpha() or lemma in _KEEP_TENSE:
+    if subject is None or not lemma.isalpha() or lemma in _KEEP_TENSE or _reduced_passive(verb):
         return None
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.i in kept or a.dep_ == "auxpass" or a.tag_ == "MD" or a.lower_ == "to" for a in auxiliaries):
@@ -57,6 +57,14 @@ def _present(verb, kept: set[int]) -> str | None:
         return None
     word = lemma if _plural(subject) else third_person(lemma)
     return word.capitalize() if verb.text[:1].isupper() else word
+
+
+def _reduced_passive(verb) -> bool:
+    """ "the model found dead", which the parser reads as a past tense with a subject: a verb that
+    needs an object, with none but an adjective after it, is the participle of a passive."""
+    children = list(verb.children)
+    return (verb.lemma_ in ("find", "leave", "declare", "pronounce") and not any(c.dep_ == "dobj" for c in children)
+            and any(c.pos_ == "ADJ" and c.i > verb.i and c.dep_ in ("acomp", "ccomp", "xcomp", "oprd") for c in children))
 
 
 def _copula(token, kept: set[int]) -> bool:
