@@ -257,6 +257,38 @@ def test_bench_live_option_scores_runs_and_days(tmp_path: Path) -> None:
     assert datasets.count("mini.tsv live, 6 h runs") == 4 and datasets.count("mini.tsv live, 6 h runs, cut per day") == 4
 
 
+def test_bench_runs_each_files_live_grouper_on_that_files_live_rows_only(tmp_path: Path, monkeypatch) -> None:
+    """The first file's live grouper once stood in for newsdesk on every later file (a loop variable
+    shadowed the methods), which scored Wikinews 0.735 instead of 0.849 after UCI."""
+    from click.testing import CliRunner
+
+    import newsdesk.bench.stories as bench
+
+    calls: list[str] = []
+    real_live = bench.live
+
+    def recording_live(dataset, run_hours, **kwargs):
+        live_dataset, in_runs = real_live(dataset, run_hours, **kwargs)
+
+        def recorded(items, **params):
+            calls.append(f"{dataset.name}: {len(items)}")
+            return in_runs(items, **params)
+
+        return live_dataset, recorded
+
+    monkeypatch.setattr(bench, "live", recording_live)
+    day = 1394409600000
+    (tmp_path / "mini.tsv").write_text("".join(f"{i}\tMt. Gox files for bankruptcy {i}\thttp://x/{i}\tX\tb\ta\tx.example\t{day}\n"
+                                               for i in range(3)))
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps({"id": str(i), "event_id": 1, "title": "Volcano erupts",
+                                                               "text": "A volcano erupted in Iceland.", "published": None})
+                                                   + "\n" for i in range(5)))
+    result = CliRunner().invoke(bench.command, [str(tmp_path / "mini.tsv"), str(tmp_path / "events.jsonl"),
+                                                "--live", "1", "--no-trace", "--json"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["mini.tsv: 3", "events.jsonl: 5"]
+
+
 def test_a_slice_past_the_cap_is_clustered_in_parts_that_still_share_stories() -> None:
     """Memory is bounded by ``max_slice_items``, not by how much one day holds."""
     headlines = ["Volcano erupts near Grindavik in Iceland", "Iceland volcano near Grindavik erupts again",

@@ -367,8 +367,8 @@ def command(
             live_dataset, in_runs = live(whole, live_hours, embeddings=embeddings)
             # UCI's gold stories are days: there the live rows are also scored cut per day
             runs.append((live_dataset, {**methods, "newsdesk": in_runs}, whole.name.endswith((".tsv", ".tsv.gz"))))
-        for dataset, methods, per_day in runs:
-            for name, method in methods.items():
+        for dataset, run_methods, per_day in runs:
+            for name, method in run_methods.items():
                 label = f"{name}+{embeddings}" if name == "newsdesk" and embeddings != "static" else name
                 row, assignment = run_method(label, method, dataset, trace=trace)
                 if name == "newsdesk" and dataset is whole:
