@@ -209,6 +209,25 @@ def _completed(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[
     return chosen
 
 
+def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[int]:
+    """A headline that opens on its verb reads as an order or a fragment ("Will have to undergo tests",
+    "Is no chance of history"): a chosen finite verb gets back its subject, or the "there" standing
+    for one, when that fits."""
+    for i in sorted(chosen):
+        verb = doc[i]
+        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "conj", "ccomp"):
+            continue
+        children = list(verb.children)
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in chosen for c in children):
+            continue
+        subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in allowed), None)
+        if subject is not None and subject.i < verb.i:
+            grown = chosen | _with_support(subject, allowed, chosen)
+            if _words(doc, grown) <= max_words:
+                chosen = grown
+    return chosen
+
+
 def select(doc, kept: list, salience: dict[str, float], min_words: int, max_words: int) -> list:
     """The kept tokens a headline keeps, grown greedily (each with its support) while the expected
     ROUGE-1 F1 against a title of ``TITLE_WORDS`` words rises, and at least to ``min_words``."""
@@ -232,7 +251,8 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
         if best is None or (best_value <= current and _words(doc, chosen) >= min_words):
             break
         chosen, current = best, best_value
-    tokens = [t for t in kept if t.i in _completed(doc, chosen, allowed, max_words)]
+    chosen = _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words)
+    tokens = [t for t in kept if t.i in chosen]
     while tokens and tokens[-1].pos_ in _DANGLING:
         tokens.pop()
     return tokens
