@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -110,6 +111,14 @@ def canonical_url(url: str | None) -> str | None:
     url = url.strip().split("#", 1)[0]
     url = re.sub(r"^https?://(www\.)?", "", url, flags=re.I)
     return url.rstrip("/").lower() or None
+
+
+@lru_cache(maxsize=1)
+def default_signer() -> "Deduper":
+    """A deduper with the default parameters, used only to sign texts where pages are extracted (in a
+    worker process, when there are several): the signature is most of dedup's cost, and a signature
+    made there is used only by an index with the same ``scheme``."""
+    return Deduper()
 
 
 class Deduper:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
 
+from newsdesk.dedup import default_signer
 from newsdesk.extract import Extraction, extract
 from newsdesk.ingest import read
 from newsdesk.records import Failure, Page, Source
@@ -32,6 +33,7 @@ class Extracted:
     duplicate_of: str | None = None
     teaser_duplicates: dict[str, str] = field(default_factory=dict)
     signature: tuple[str, bytes, int] | None = None  # (scheme, MinHash values, shingles) of a new original
+    text_signature: tuple[str, bytes, int] | None = None  # the same, made where the page was extracted
 
 
 @dataclass
@@ -111,10 +113,13 @@ def extract_one(item: Page | Failure) -> Extracted | Failure | tuple[Page, Failu
     if isinstance(item, Failure):
         return item
     try:
-        return Extracted(item, extract(item))
+        extraction = extract(item)
     except Exception as exc:  # any extractor error is this page's failure, never the batch's
         reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         return item, Failure(item.uri, "extract", reason)
+    signer = default_signer()
+    record = signer.text_signature_record(extraction.article.text) if extraction.article else None
+    return Extracted(item, extraction, text_signature=(signer.scheme, *record) if record else None)
 
 
 def dedup(items: Iterable, deduper) -> Iterator:
@@ -123,7 +128,10 @@ def dedup(items: Iterable, deduper) -> Iterator:
         if isinstance(item, Extracted):
             article = item.extraction.article
             if article is not None:
-                canonical = deduper.add(article)  # finds the original (one signature) or indexes this one
+                signature = None
+                if item.text_signature and item.text_signature[0] == deduper.scheme:
+                    signature = deduper.signature_from_record(*item.text_signature[1:])
+                canonical = deduper.add(article, signature)  # finds the original or indexes this one
                 item.duplicate_of = canonical if canonical != article.id else None
                 if item.duplicate_of is None and (record := deduper.signature_record(article.id)):
                     item.signature = (deduper.scheme, *record)

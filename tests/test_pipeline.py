@@ -222,6 +222,7 @@ def test_parallel_extraction_stores_exactly_what_one_process_does(settings, tmp_
             [tuple(r) for r in db.execute("SELECT id, duplicate_of, title, text FROM articles ORDER BY id")],
             [tuple(r) for r in db.execute("SELECT id, duplicate_of FROM teasers ORDER BY id")],
             [tuple(r) for r in db.execute("SELECT uri, status, error FROM pages ORDER BY uri")],
+            [tuple(r) for r in db.execute("SELECT article_id, scheme, shingles, hashvalues FROM signatures ORDER BY 1")],
         )
         db.close()
     assert stores[1] == stores[2]
