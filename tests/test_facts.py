@@ -116,6 +116,21 @@ def test_a_place_called_by_its_own_name_beats_a_place_that_lists_it_as_an_altern
     assert resolve("Sun", Counter()).country is None and resolve("Tsunami", Counter()).country is None
 
 
+def test_continents_and_a_storys_own_state_beat_namesake_towns() -> None:
+    """Wikinews sample: "Asia" found a Philippine town of that name in six articles and "Europe" had no
+    coordinates; "Victoria" in four stories about Victoria, Australia found Hong Kong's Victoria City."""
+    from collections import Counter
+
+    from newsdesk.facts.places import resolve
+
+    asia = resolve("Asia", Counter())
+    assert asia.country is None and asia.lat > 20 and asia.lon > 60
+    assert resolve("Europe", Counter()).lat is not None
+    assert resolve("Victoria", Counter({"AU": 2})).country == "AU"
+    assert resolve("New York", Counter({"US": 3})).name == "New York City"  # still the city in a US story
+    assert resolve("Istanbul", Counter({"TR": 3})).name == "Istanbul"  # not the province of the same name
+
+
 def test_a_persons_surname_tagged_as_a_facility_stays_the_person() -> None:
     """Wikinews sample: the model tags "Giffords" FAC, and the gazetteer knows Giffords as another name of
     Great Kills, New York, which then became the place of the Tucson shooting's death toll."""

@@ -277,7 +277,9 @@ def test_coverage_buckets_fit_the_span():
     assert coverage([]) == [] and bar_chart([]) is None
     chart = bar_chart(hours)
     assert [bar["h"] for bar in chart["bars"]][1] == 0 and max(bar["h"] for bar in chart["bars"]) == chart["plot_h"]
-    framed = place_map([{"name": "Aleppo", "lat": 36.2, "lon": 37.16}, {"name": "Nowhere", "lat": None, "lon": None}])
+    framed = place_map([{"name": "Aleppo", "country": "SY", "lat": 36.2, "lon": 37.16},
+                        {"name": "Asia", "country": None, "lat": 29.8, "lon": 89.3},
+                        {"name": "Nowhere", "lat": None, "lon": None}])
     x0, y0, width, height = map(float, framed["view_box"].split())
     assert [d["name"] for d in framed["dots"]] == ["Aleppo"]
     assert x0 < 37.16 + 180 < x0 + width and y0 < 90 - 36.2 < y0 + height

