@@ -114,6 +114,21 @@ def test_a_place_called_by_its_own_name_beats_a_place_that_lists_it_as_an_altern
     assert resolve("Salt", Counter({"JO": 2})).country == "JO"  # the story's country still wins
     assert resolve("Halab", Counter()).name == "Aleppo" and resolve("Rangoon", Counter()).name == "Yangon"
     assert resolve("Sun", Counter()).country is None and resolve("Tsunami", Counter()).country is None
+    # nor in a story about their country: "Sun" is no name of Hailey, Idaho a reader means
+    assert resolve("Sun", Counter({"US": 3})).country is None and resolve("Tsunami", Counter({"JP": 3})).country is None
+    assert resolve("Afgoye", Counter({"SO": 2})).name == "Afgooye"  # a spelling of the name still finds it
+    assert resolve("Atlantic", Counter({"US": 3})).country is None  # the ocean, not Atlantic, Iowa
+
+
+def test_words_the_model_mistakes_for_names_are_no_entities() -> None:
+    """Wikinews sample: "in us" was tagged a country (and resolved to the United States), "the van" a Turkish
+    city, "the 2010" an event."""
+    text = ("The van was overloaded and heading to Florida when it crashed, the police said. \"She believed in us, "
+            "and because of that, we believed in ourselves,\" her son told the 2010 reunion in Atlanta.")
+    facts = extract_facts(Article(page_hash="w" * 16, blocks=[Block("p", text)], published="2011-01-08"))
+    names = {entity.name for entity in facts.entities}
+    assert {"Florida", "Atlanta"} <= {place.name for place in facts.places}
+    assert not names & {"us", "van", "the 2010", "2010"}
 
 
 def test_continents_and_a_storys_own_state_beat_namesake_towns() -> None:
@@ -261,8 +276,8 @@ def test_gold_floor() -> None:
         pytest.skip("shared Wikinews sample not available")
     tally = evaluate(newsdesk_method, pairs)
     # measured on all 31 gold articles: detection 0.95, victims 0.95, attribution 0.87, place 0.75,
-    # date values 0.99, place country 0.79 (F1)
+    # date values 0.99, place country 0.80 (F1)
     floors = {"detection": 0.92, "category": 0.92, "low_high": 0.92, "victims": 0.91, "attributed_to": 0.83,
-              "place": 0.72, "time": 0.9, "date_value": 0.95, "place_country": 0.76}
+              "place": 0.72, "time": 0.9, "date_value": 0.95, "place_country": 0.78}
     for field, floor in floors.items():
         assert tally.prf(field)[2] >= floor, (field, tally.prf(field))

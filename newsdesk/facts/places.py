@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -233,9 +234,15 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     return max(pool, key=score)
 
 
+# In news these name the sea, never the small towns called so (Atlantic, Iowa; Pacific, Missouri).
+SEAS = {"atlantic", "pacific", "arctic", "mediterranean", "caribbean", "baltic", "adriatic", "aegean"}
+
+
 def resolve(name: str, context: Counter[str]) -> Place:
     """A Place for ``name``: resolved when the gazetteer knows it, else kept as the bare name."""
     key = fold(name)
+    if key in SEAS:
+        return Place(name=name)
     candidates = gazetteer().get(key)
     suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic)$", key)
     if not candidates and suffix:
@@ -255,15 +262,22 @@ def _named_so(candidates: list[Candidate], key: str, context: Counter[str]) -> l
     Russian city, not Tolyatti's) unless the story is about the other's country ("Salt" in a Jordanian
     story); and an alternate name alone finds a town only when the town is big or in such a country
     ("Halab" finds Aleppo, "Afgoye" Afgooye in a Somali story), not every word some small place was once
-    called ("Sun", "Tsunami", "Atlantic")."""
-    in_story = [c for c in candidates if context.get(c.country or "", 0)]
+    called ("Sun" for Hailey, "Tsunami" for Tsuha), even in a story about its country."""
     named = [c for c in candidates if c.kind != "city" or fold(c.name) == key]
+    in_story = [c for c in candidates if context.get(c.country or "", 0)
+                and (c in named or c.population >= ALIAS_MIN_POPULATION or _spelt_alike(fold(c.name), key))]
     if named:
         return named + [c for c in in_story if c not in named]
     return [c for c in candidates if c.population >= ALIAS_MIN_POPULATION] + in_story
 
 
 ALIAS_MIN_POPULATION = 100_000
+
+
+def _spelt_alike(main: str, alias: str) -> bool:
+    """An alternate name that is a spelling of the main one ("Afgoye" for Afgooye, "Puerto Saavedra" for
+    Saavedra), not an unrelated word a town was once called ("Tsunami" for Tsuha, "Sun" for Hailey)."""
+    return main in alias or alias in main or SequenceMatcher(None, main, alias).ratio() >= 0.75
 
 
 def is_known_place(name: str, min_population: int = 100_000, alias_population: int | None = None) -> bool:
