@@ -10,6 +10,7 @@ since tolls rise as a story develops.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
@@ -20,7 +21,7 @@ from spacy.tokens import Doc
 from newsdesk.facts.dates import find_dates, parse_published
 from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
 from newsdesk.facts.figures import find_figures, may_hold_figure
-from newsdesk.facts.places import context_countries, resolve
+from newsdesk.facts.places import SEAS, context_countries, fold, resolve
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
 from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
@@ -108,7 +109,28 @@ def _places(entities: list[Entity]) -> list[Place]:
     result = sorted(places.values(), key=lambda p: min(m[0] for m in p.mentions))
     for place in result:
         place.mentions.sort()
+    _country_from_neighbours(result)
     return result
+
+
+NEIGHBOUR_CHARS = 300
+# Names of what lies in no one country: the sea, the planet, a region of the world.
+_SUPRANATIONAL = re.compile(r"\b(?:ocean|sea|gulf|strait|straits|channel|earth|world|east|west|europe|asia|africa|america)$", re.I)
+
+
+def _country_from_neighbours(places: list[Place]) -> None:
+    """A place the gazetteer lacks (a village, a neighbourhood, a misspelling) is in a country named
+    near it, and of those in the one the text names most: "Bustan al-Basha" next to Aleppo is in Syria,
+    though "the Britain-based Syrian Observatory" is nearer. It gets the country only, no coordinates,
+    as where in that country is not known."""
+    located = [(m[0], p.country) for p in places if p.country and p.lat is not None for m in p.mentions]
+    weight = Counter(country for _, country in located)
+    for place in places:
+        if place.country or place.lat is not None or fold(place.name) in SEAS or _SUPRANATIONAL.search(place.name):
+            continue
+        near = {country for m in place.mentions for start, country in located if abs(start - m[0]) <= NEIGHBOUR_CHARS}
+        if near:
+            place.country = max(sorted(near), key=lambda country: weight[country])
 
 
 def add_short_references(text: str, entities: list[Entity]) -> list[Entity]:

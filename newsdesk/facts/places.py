@@ -63,6 +63,8 @@ COUNTRY_ALIASES = {
     "the czech republic": "CZ", "congo": "CD", "drc": "CD", "the uae": "AE", "uae": "AE",
     "the gaza strip": "PS", "gaza strip": "PS", "west bank": "PS", "the west bank": "PS", "palestine": "PS",
     "taiwan": "TW", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "macedonia": "MK",
+    "swaziland": "SZ", "republic of ireland": "IE", "the republic of ireland": "IE", "east timor": "TL",
+    "cape verde": "CV", "turkiye": "TR",
 }
 
 
@@ -239,21 +241,36 @@ SEAS = {"atlantic", "pacific", "arctic", "mediterranean", "caribbean", "baltic",
 
 
 def resolve(name: str, context: Counter[str]) -> Place:
-    """A Place for ``name``: resolved when the gazetteer knows it, else kept as the bare name."""
+    """A Place for ``name``: resolved when the gazetteer knows it, else kept as the bare name.
+
+    "Southern Arizona" and "North Devon" are parts of places the gazetteer has: they take the whole's
+    country and centre, under their own name, when the whole is a region or lies in the story's country
+    ("North Dinajpur" is not the Bangladeshi city of Dinajpur)."""
     key = fold(name)
     if key in SEAS:
         return Place(name=name)
+    best = _best(key, context)
+    if best is not None:
+        return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
+    part = COMPASS.match(key)
+    whole = _best(key[part.end():], context) if part else None
+    if whole is not None and (whole.kind in ("country", "state", "region") or context.get(whole.country or "", 0)):
+        return Place(name=name, country=whole.country, lat=whole.lat, lon=whole.lon)
+    return Place(name=name)
+
+
+COMPASS = re.compile(r"(?:(?:north|south)(?:east|west)?|east|west)(?:ern)? |(?:central|upper|lower) ")
+
+
+def _best(key: str, context: Counter[str]) -> Candidate | None:
     candidates = gazetteer().get(key)
     suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic)$", key)
     if not candidates and suffix:
         candidates = gazetteer().get(key[: suffix.start()])
     if not candidates:
-        return Place(name=name)
+        return None
     candidates = _named_so(candidates, key if not suffix or key in gazetteer() else key[: suffix.start()], context)
-    if not candidates:
-        return Place(name=name)
-    best = choose(candidates, context)
-    return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
+    return choose(candidates, context) if candidates else None
 
 
 def _named_so(candidates: list[Candidate], key: str, context: Counter[str]) -> list[Candidate]:
