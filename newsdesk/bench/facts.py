@@ -199,7 +199,7 @@ def score_dates(tally: Tally, pred: list[dict[str, Any]], gold: list[dict[str, A
 def score_places(tally: Tally, pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> None:
     found = resolved = 0
     for g in gold:
-        hits = [p for p in pred if fold(g["name"]) in {fold(p["name"]), *(fold(t) for t in p["texts"])}]
+        hits = [p for p in pred if fold(g["name"]) in {fold(p["name"]), *(fold(t) for t in p["texts"])} or _same_place(p["name"], g["name"])]
         found += bool(hits)
         resolved += any(p["country"] == g["country"] for p in hits)
     tally.add("place_found", found, len(gold), len(gold))

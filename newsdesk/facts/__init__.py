@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from newsdesk.facts.dates import find_dates, parse_published
 from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
 from newsdesk.facts.figures import find_figures, may_hold_figure
-from newsdesk.facts.places import SEAS, context_countries, fold, resolve
+from newsdesk.facts.places import SEAS, context_countries, country_of, fold, is_known_place, resolve
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
 from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
@@ -109,28 +109,52 @@ def _places(entities: list[Entity]) -> list[Place]:
     result = sorted(places.values(), key=lambda p: min(m[0] for m in p.mentions))
     for place in result:
         place.mentions.sort()
-    _country_from_neighbours(result)
+    _locate_unknown(result, context)
     return result
 
 
 NEIGHBOUR_CHARS = 300
 # Names of what lies in no one country: the sea, the planet, a region of the world.
-_SUPRANATIONAL = re.compile(r"\b(?:ocean|sea|gulf|strait|straits|channel|earth|world|east|west|europe|asia|africa|america)$", re.I)
+_SUPRANATIONAL = re.compile(r"^(?:the )?(?:gulf|sea|bay|strait|straits) of |\b(?:ocean|sea|gulf|strait|straits|channel|earth|world|"
+                            r"east|west|europe|asia|africa|america|union)$", re.I)
+INSIDE_CITY_POPULATION = 250_000
 
 
-def _country_from_neighbours(places: list[Place]) -> None:
-    """A place the gazetteer lacks (a village, a neighbourhood, a misspelling) is in a country named
-    near it, and of those in the one the text names most: "Bustan al-Basha" next to Aleppo is in Syria,
-    though "the Britain-based Syrian Observatory" is nearer. It gets the country only, no coordinates,
-    as where in that country is not known."""
+def _locate_unknown(places: list[Place], context: Counter[str]) -> None:
+    """A place the gazetteer lacks (an airport, a village, a misspelling) gets a country, though no
+    coordinates, as where in that country is not known: the country of a place its own name holds
+    ("London Gatwick Airport", "Port of Los Angeles"), else of a place named near it, the one the text
+    names most of those: "Bustan al-Basha" next to Aleppo is in Syria, though "the Britain-based Syrian
+    Observatory" is nearer. Either way the country must be one the story talks about, or named nearby
+    ("Niger Delta" in a story about Nigeria is not in Niger)."""
     located = [(m[0], p.country) for p in places if p.country and p.lat is not None for m in p.mentions]
     weight = Counter(country for _, country in located)
     for place in places:
         if place.country or place.lat is not None or fold(place.name) in SEAS or _SUPRANATIONAL.search(place.name):
             continue
         near = {country for m in place.mentions for start, country in located if abs(start - m[0]) <= NEIGHBOUR_CHARS}
-        if near:
+        inside = _country_inside(place.name, context)
+        if inside and (inside in near or context.get(inside, 0)):
+            place.country = inside
+        elif near:
             place.country = max(sorted(near), key=lambda country: weight[country])
+
+
+def _country_inside(name: str, context: Counter[str]) -> str | None:
+    """The country of the longest part of ``name`` that is a nationality, a country or a big city
+    ("Canadian Province of Ontario", "Tripoli International Airport"); "New England" holds no England."""
+    words = name.split()
+    for size in range(len(words) - 1, 0, -1):
+        for first in range(len(words) - size + 1):
+            part = " ".join(words[first:first + size])
+            if not part[:1].isupper() or (first and words[first - 1] == "New"):
+                continue
+            found = country_of(part)
+            if not found and is_known_place(part, min_population=INSIDE_CITY_POPULATION):
+                found = resolve(part, context).country
+            if found:
+                return found
+    return None
 
 
 def add_short_references(text: str, entities: list[Entity]) -> list[Entity]:

@@ -249,7 +249,8 @@ def resolve(name: str, context: Counter[str]) -> Place:
     key = fold(name)
     if key in SEAS:
         return Place(name=name)
-    best = _best(key, context)
+    short = STATE_FORM.sub("", key)
+    best = _best(key, context) or (_best(short, context) if short != key and len(short) > 3 else None)
     if best is not None:
         return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
     part = COMPASS.match(key)
@@ -259,6 +260,9 @@ def resolve(name: str, context: Counter[str]) -> Place:
     return Place(name=name)
 
 
+# "the People's Republic of China", "the Kingdom of Bahrain", "the Democratic Republic of Congo"
+STATE_FORM = re.compile(r"^(?:the )?(?:(?:peoples?|islamic|democratic|federal|socialist|arab|united) )*"
+                        r"(?:republic|kingdom|state|sultanate|emirate|commonwealth|principality) of (?:the )?")
 COMPASS = re.compile(r"(?:(?:north|south)(?:east|west)?|east|west)(?:ern)? |(?:central|upper|lower) ")
 
 
