@@ -153,6 +153,28 @@ def test_a_headline_does_not_open_on_a_verb_that_lost_its_subject():
     assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("There is no chance")  # was "Is no chance"
 
 
+def test_a_ranking_word_stays_with_its_noun_and_a_number_subject_is_plural():
+    """BBC headlines that had lost their sense: "German unemployment rises for month", "Australia raises interest
+    rate to level", "Deaths in custody reach levels", "Four of England's representatives reaches ... for time",
+    and "makes return to competitive" (an adjective whose noun was cut)."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    cases = [
+        ("German unemployment rose for the 11th consecutive month in December - making the year's average jobless "
+         "total the highest since reunification.", "11th"),
+        ("Australia is raising its benchmark interest rate to its highest level in four years despite signs of a "
+         "slowdown in the country's economy.", "highest level"),
+        ('Deaths in custody have reached "shocking" levels, a committee of MPs and peers has warned.', "shocking levels"),
+    ]
+    for sentence, phrase in cases:
+        assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
+    sentence = "All four of England's Champions League representatives have reached the knockout stages for the first time."
+    headline = compress(sentence, HEADLINE_WORDS, _salience(sentence))
+    assert " reach " in headline and "for time" not in headline
+    sentence = "Paula Radcliffe made a triumphant return to competitive running with victory in the New York Marathon."
+    assert not compress(sentence, HEADLINE_WORDS, _salience(sentence)).endswith("competitive")
+
+
 # Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 31.8 (32.1 on the half the keep
 # model was fitted on, 31.3 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
 # on the held-out half (TextRank-1 52.2).

@@ -166,7 +166,21 @@ def _needed(child) -> bool:
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and child.head.dep_ in ("nsubj", "nsubjpass"))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
-            or _hedges_number(child))
+            or _hedges_number(child) or _ranks(child))
+
+
+_ORDINALS = {"first", "second", "third", "last", "latest", "next", "final"}
+# Nouns that say nothing without their modifier: "reached [shocking] levels", "for the [first] time".
+_EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "stage"}
+
+
+def _ranks(child) -> bool:
+    """A modifier that ranks its noun goes wherever the noun goes: "highest level", "first time",
+    "11th consecutive month" never shrink to "level", "time", "month"."""
+    if child.dep_ not in ("amod", "compound", "nummod"):
+        return False
+    return (child.tag_ == "JJS" or child.lower_ in _ORDINALS or child.lower_[:-2].isdigit() and child.lower_[-2:] in ("st", "nd", "rd", "th")
+            or child.head.lower_ in _EMPTY_NOUNS)
 
 
 _HEDGES = {"nearly", "almost", "about", "around", "some", "over", "under", "roughly", "approximately", "only", "just"}
@@ -253,6 +267,17 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
         chosen, current = best, best_value
     chosen = _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
-    while tokens and tokens[-1].pos_ in _DANGLING:
+    # a modifier left without its word reads as cut off ("makes return to competitive [running]")
+    while tokens and (tokens[-1].pos_ in _DANGLING or _cut_modifier(tokens[-1], chosen)):
         tokens.pop()
     return tokens
+
+
+def _cut_modifier(token, chosen: set[int]) -> bool:
+    """An adjective whose word was cut: a modifier before its noun, or an object the parser took for one
+    before the word it modifies ("to competitive [running]"; "into musical." and "charity single" stay)."""
+    if token.pos_ != "ADJ":
+        return False
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return ((token.dep_ == "amod" and token.head.i > token.i and token.head.i not in chosen)
+            or (token.dep_ == "pobj" and after is not None and after.i not in chosen and after.pos_ in ("NOUN", "VERB")))

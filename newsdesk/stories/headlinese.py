@@ -32,8 +32,13 @@ def third_person(lemma: str) -> str:
 
 
 def _plural(subject) -> bool:
-    return (subject.tag_ in ("NNS", "NNPS") or subject.lower_ in _PLURAL_PRONOUNS
+    return (subject.tag_ in ("NNS", "NNPS") or subject.lower_ in _PLURAL_PRONOUNS or subject.lower_ in _PLURAL_WORDS
+            or (subject.tag_ == "CD" and subject.lower_ not in ("one", "1")  # "Four of England's clubs reach"
+                and not any(c.dep_ == "poss" for c in subject.children))  # but "Ocean's Twelve goes"
             or any(c.dep_ == "conj" for c in subject.children))
+
+
+_PLURAL_WORDS = {"both", "many", "several", "few"}
 
 
 def _present(verb, kept: set[int]) -> str | None:
