@@ -85,6 +85,18 @@ def test_clean_article_text_is_body():
     assert body_lines / total >= WIKINEWS_BODY_FLOOR
 
 
+def test_image_markup_is_furniture_not_the_title():
+    """Ten Wikinews sample articles open on a wiki image line ("File:Silverio Cavazos.jpg"); it had become
+    the article's title and so its headline."""
+    with WIKINEWS.open(encoding="utf-8") as fh:
+        texts = [json.loads(row)["text"] for row in fh]
+    opening = [text for text in texts if text.startswith("File:")]
+    assert len(opening) >= 5
+    for text in opening:
+        article = extract_lines(text.splitlines(), "f" * 16)
+        assert article.title is None and not any(".jpg" in block.text for block in article.blocks[:1])
+
+
 def test_augmented_pages_keep_their_source_group_and_labels(tmp_path):
     from newsdesk.extract.train_augment import augment
     from newsdesk.extract.train_segmenter import LabelledPage

@@ -175,6 +175,16 @@ def test_a_ranking_word_stays_with_its_noun_and_a_number_subject_is_plural():
     assert not compress(sentence, HEADLINE_WORDS, _salience(sentence)).endswith("competitive")
 
 
+def test_a_negating_adverb_goes_with_its_verb():
+    """Wikinews sample: "he will no longer serve as the host" had become "he to serve as host"."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    sentence = ("Conan O'Brien announced in a statement that he will no longer serve as the host for NBC's The "
+                "Tonight Show.")
+    headline = compress(sentence, HEADLINE_WORDS, _salience(sentence))
+    assert "serve" not in headline or "no longer" in headline
+
+
 # Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 31.8 (32.1 on the half the keep
 # model was fitted on, 31.3 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
 # on the held-out half (TextRank-1 52.2).

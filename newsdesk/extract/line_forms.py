@@ -83,6 +83,15 @@ def agency_line(text: str) -> str | None:
     return AGENCIES.get(match.group("name").strip().lower()) if match else None
 
 
+# A wiki's image markup or a bare media file name left in scraped text ("File:T3 concourse day.jpg").
+_MEDIA_FILE = re.compile(r"^(?:(?:file|image|media|datei|fichier|archivo):\s*)?\S[^\n]{0,200}\.(?:jpe?g|png|gif|svg|tiff?|webp|webm|ogg|ogv)$", re.I)
+
+
+def media_file(text: str) -> bool:
+    """A line that names an image or video file: page furniture, never a sentence of the article."""
+    return bool(_MEDIA_FILE.match(text)) and (":" in text.split()[0] or " " not in text)
+
+
 def byline(text: str) -> bool:
     return bool(_BYLINE.match(text)) and len(_WORDS.findall(text)) <= 14 and not _TERMINAL.search(text)
 

@@ -187,7 +187,7 @@ def _title_index(lines: list[str], labels: list[str]) -> int | None:
     for i in range(first - 1, max(-1, first - 8), -1):
         if labels[i] != "furniture":
             continue
-        if line_forms.headline_like(lines[i]) and not lines[i].endswith(("|", "»", ">")):
+        if line_forms.headline_like(lines[i]) and not lines[i].endswith(("|", "»", ">")) and not line_forms.media_file(lines[i]):
             return i
     return None
 
@@ -205,7 +205,9 @@ def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
     for i, text in enumerate(lines):
         if not text:
             continue
-        if line_forms.agency_line(text):
+        if line_forms.media_file(text):
+            labels[i] = "furniture"
+        elif line_forms.agency_line(text):
             labels[i] = "agency"
         elif labels[i] != "body" and line_forms.date_line(text):
             labels[i] = "dateline"

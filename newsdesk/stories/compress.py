@@ -162,7 +162,7 @@ def _with_support(token, allowed: set[int], chosen: set[int]) -> set[int]:
 def _needed(child) -> bool:
     # a modal carries meaning the verb alone does not: "could close" is not "close"; nor is "37 people"
     # "at least 37 people" (a number's hedge, and the "at" of "at least", go wherever the number goes)
-    return (child.dep_ in _BOUND or child.lower_ in _NEGATIONS
+    return (child.dep_ in _BOUND or child.lower_ in _NEGATIONS or negates(child)
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and child.head.dep_ in ("nsubj", "nsubjpass"))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
@@ -177,10 +177,17 @@ _EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "st
 def _ranks(child) -> bool:
     """A modifier that ranks its noun goes wherever the noun goes: "highest level", "first time",
     "11th consecutive month" never shrink to "level", "time", "month"."""
+    if child.dep_ == "advmod" and child.tag_ == "RBS":
+        return True  # "most failed state", not "failed state"
     if child.dep_ not in ("amod", "compound", "nummod"):
         return False
     return (child.tag_ == "JJS" or child.lower_ in _ORDINALS or child.lower_[:-2].isdigit() and child.lower_[-2:] in ("st", "nd", "rd", "th")
             or child.head.lower_ in _EMPTY_NOUNS)
+
+
+def negates(child) -> bool:
+    """An adverb phrase that negates its verb: "will no longer serve" is not "will serve"."""
+    return child.dep_ == "advmod" and any(t.lower_ in _NEGATIONS for t in child.subtree)
 
 
 _HEDGES = {"nearly", "almost", "about", "around", "some", "over", "under", "roughly", "approximately", "only", "just"}

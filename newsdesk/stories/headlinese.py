@@ -15,6 +15,8 @@ found") stays as it is. Against BBC titles this is worth ~0.3 ROUGE-1 (irregular
 
 from __future__ import annotations
 
+from newsdesk.stories.compress import negates
+
 _PERFECT = {"has", "have", "had"}
 _PROGRESSIVE = {"is", "are", "was", "were", "been", "be"}
 _SIBILANT_ENDINGS = ("s", "sh", "ch", "x", "z", "o")
@@ -89,7 +91,7 @@ def _plain_future(token, kept: set[int]) -> bool:
     verb = token.head
     if token.lower_ != "will" or token.dep_ != "aux" or verb.i not in kept or verb.lemma_ == "have":
         return False  # "will have to spend" is not "to have to spend"
-    others = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i != token.i]
+    others = [c for c in verb.children if (c.dep_ in ("aux", "auxpass", "neg") or negates(c)) and c.i != token.i]
     return (any(c.dep_ in ("nsubj", "nsubjpass") and c.i in kept for c in verb.children)
             and all(c.lower_ == "be" for c in others))
 
