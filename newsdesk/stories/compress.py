@@ -164,14 +164,31 @@ def _needed(child) -> bool:
     # "at least 37 people" (a number's hedge, and the "at" of "at least", go wherever the number goes)
     return (child.dep_ in _BOUND or child.lower_ in _NEGATIONS or negates(child)
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
-            or (child.dep_ in ("cc", "conj") and child.head.dep_ in ("nsubj", "nsubjpass"))  # "Daily and Sunday Telegraph"
+            or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
-            or _hedges_number(child) or _ranks(child))
+            or _hedges_number(child) or _ranks(child) or _partitive(child))
+
+
+def _partitive(child) -> bool:
+    """The "of" phrase a noun means nothing without: "state of emergency", "series of attacks"."""
+    if child.dep_ == "prep":
+        return child.lower_ == "of" and child.head.lower_ in _PARTITIVE
+    return child.dep_ == "pobj" and child.head.lower_ == "of" and child.head.head.lower_ in _PARTITIVE
+
+
+def _in_subject(token) -> bool:
+    """The subject or one of its conjuncts: "Iran, Turkey, and Brazil" is all of it."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass")
 
 
 _ORDINALS = {"first", "second", "third", "last", "latest", "next", "final"}
 # Nouns that say nothing without their modifier: "reached [shocking] levels", "for the [first] time".
 _EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "stage"}
+_VAGUE_COUNTS = {"several", "many", "few", "dozens", "hundreds", "thousands", "millions", "numerous", "scores"}
+# Nouns whose "of" phrase is their meaning: "state [of emergency]", "series [of attacks]".
+_PARTITIVE = {"state", "series", "number", "total", "part", "act", "wave", "spate", "string", "pair", "group"}
 
 
 def _ranks(child) -> bool:
@@ -179,6 +196,8 @@ def _ranks(child) -> bool:
     "11th consecutive month" never shrink to "level", "time", "month"."""
     if child.dep_ == "advmod" and child.tag_ == "RBS":
         return True  # "most failed state", not "failed state"
+    if child.lower_ in _VAGUE_COUNTS and child.dep_ in ("amod", "nummod", "det"):
+        return True  # "kills several people", not "kills people"
     if child.dep_ not in ("amod", "compound", "nummod"):
         return False
     return (child.tag_ == "JJS" or child.lower_ in _ORDINALS or child.lower_[:-2].isdigit() and child.lower_[-2:] in ("st", "nd", "rd", "th")
@@ -249,6 +268,24 @@ def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> 
     return chosen
 
 
+def _joined(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[int]:
+    """Conjuncts keep the comma or "and" between them: "Four people killed and four wounded", "Iran,
+    Turkey, and Brazil", never "killed four wounded". The joint may take the headline one word past
+    ``max_words`` (a conjunct cut instead leaves "Gap between US exports widens"); a conjunct whose
+    joint does not fit even so goes."""
+    for i in sorted(chosen, reverse=True):
+        token = doc[i]
+        if i not in chosen or token.dep_ != "conj" or token.head.i not in chosen:
+            continue
+        joints = {j for j in range(token.head.i + 1, token.i) if j in allowed
+                  and (doc[j].dep_ == "cc" or doc[j].text == ",") and doc[j].head.i in (token.head.i, token.i)}
+        if _words(doc, chosen | joints) <= max_words + 1:
+            chosen = chosen | joints
+        else:
+            chosen = chosen - {t.i for t in token.subtree}
+    return chosen
+
+
 def select(doc, kept: list, salience: dict[str, float], min_words: int, max_words: int) -> list:
     """The kept tokens a headline keeps, grown greedily (each with its support) while the expected
     ROUGE-1 F1 against a title of ``TITLE_WORDS`` words rises, and at least to ``min_words``."""
@@ -272,7 +309,7 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
         if best is None or (best_value <= current and _words(doc, chosen) >= min_words):
             break
         chosen, current = best, best_value
-    chosen = _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words)
+    chosen = _joined(doc, _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words), allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
     # a modifier left without its word reads as cut off ("makes return to competitive [running]")
     while tokens and (tokens[-1].pos_ in _DANGLING or _cut_modifier(tokens[-1], chosen)):
