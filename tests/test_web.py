@@ -58,6 +58,8 @@ def test_story_page_has_members_timeline_facts_and_pictures(client, desk):
     assert {s["site"] for s in afp["sources"]} == {"thestar.com.my", "dailysabah.com"}  # the syndicated copy
     people = {p["name"]: p for p in data["facts"]["people"]}
     assert people["Lars Bromley"]["articles"] == 2
+    places = {p["name"]: p for p in data["facts"]["places"]}
+    assert places["Thalthana"]["country"] == "SY" and places["Thalthana"]["lat"] is None  # a country, no pin
     assert {f["attributed_to"] for f in data["facts"]["figures"]} >= {"a monitor", "the United Nations"}
     assert sum(b["count"] for b in data["coverage"]) == 2
     assert client.get("/api/stories/s-aleppo").json() == data
@@ -284,6 +286,32 @@ def test_coverage_buckets_fit_the_span():
     assert [d["name"] for d in framed["dots"]] == ["Aleppo"]
     assert x0 < 37.16 + 180 < x0 + width and y0 < 90 - 36.2 < y0 + height
     assert place_map([{"name": "Nowhere", "lat": None, "lon": None}]) is None
+
+
+def test_map_labels_never_overlap_and_stay_in_the_frame():
+    """The seed story's map wrote "Aleppo" over "Syria" and "Moscow" over Russia's dot."""
+    from newsdesk.web.charts import place_map
+
+    seed = [("Aleppo", "SY", 36.2, 37.16, 2), ("Syria", "SY", 35.0, 38.5, 3), ("Turkey", "TR", 39.0, 35.0, 1),
+            ("Moscow", "RU", 55.75, 37.6, 1), ("Russia", "RU", 56.0, 45.0, 1), ("United States", "US", 39.8, -98.5, 1),
+            ("Washington", "US", 38.9, -77.0, 1), ("France", "FR", 46.6, 2.2, 1)]
+    framed = place_map([{"name": n, "country": c, "lat": la, "lon": lo, "articles": a} for n, c, la, lo, a in seed])
+    x0, y0, width, height = map(float, framed["view_box"].split())
+    font = framed["font"]
+    boxes = []
+    for dot in framed["dots"]:
+        if "label_x" not in dot:
+            continue
+        extent = len(dot["name"]) * font * 0.58
+        left = {"start": dot["label_x"], "end": dot["label_x"] - extent, "middle": dot["label_x"] - extent / 2}[dot["anchor"]]
+        boxes.append((left, dot["label_y"] - font * 0.8, left + extent, dot["label_y"] + font * 0.2))
+    assert len(boxes) >= 6  # most places keep their label
+    for i, a in enumerate(boxes):
+        assert x0 <= a[0] and a[2] <= x0 + width and y0 <= a[1] and a[3] <= y0 + height
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    syria = next(d for d in framed["dots"] if d["name"] == "Syria")
+    assert "label_x" in syria  # the most-covered place chooses first
 
 
 def test_item_metadata_follows_a_running_ingest(tmp_path):

@@ -129,11 +129,36 @@ def place_map(places: list[dict], width: int = 640) -> dict | None:
         }
         for p, x, y in zip(located, xs, ys, strict=True)
     ]
+    font = round(span_x / 40, 2)
+    _place_labels(dots, font, (x0, y0, x0 + span_x, y0 + span_y))
     return {
         "view_box": f"{x0:.1f} {y0:.1f} {span_x:.1f} {span_y:.1f}",
         "dots": dots,
         "width": width,
         "height": round(width * span_y / span_x),
-        "font": round(span_x / 40, 2),
+        "font": font,
         "stroke": round(scale * 0.6, 3),
     }
+
+
+def _place_labels(dots: list[dict], font: float, frame: tuple[float, float, float, float]) -> None:
+    """Give each dot a label position (``label_x``, ``label_y``, ``anchor``) that overlaps no label
+    placed before it nor any dot and stays in ``frame``, trying right, left, above and below; the
+    most-covered places choose first. A dot
+    with no free spot gets no label (its name stays in the dot's tooltip): "Aleppo" written over
+    "Syria" helped no one."""
+    discs = [(d["x"] - d["r"], d["y"] - d["r"], d["x"] + d["r"], d["y"] + d["r"]) for d in dots]
+    boxes: list[tuple[float, float, float, float]] = []
+    for dot in sorted(dots, key=lambda d: (-d["articles"], d["name"])):
+        width, gap = len(dot["name"]) * font * 0.58, dot["r"] * 1.3
+        x, y = dot["x"], dot["y"]
+        spots = [(x + gap, y + font * 0.35, "start"), (x - gap, y + font * 0.35, "end"),
+                 (x, y - gap - font * 0.2, "middle"), (x, y + gap + font * 0.9, "middle")]
+        for label_x, label_y, anchor in spots:
+            left = {"start": label_x, "end": label_x - width, "middle": label_x - width / 2}[anchor]
+            box = (left, label_y - font * 0.8, left + width, label_y + font * 0.2)
+            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes + discs):
+                boxes.append(box)
+                dot.update(label_x=round(label_x, 2), label_y=round(label_y, 2), anchor=anchor)
+                break

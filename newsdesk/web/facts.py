@@ -76,8 +76,9 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
 
 def merge_places(rows: list[sqlite3.Row]) -> list[dict]:
     places = named_facts(rows, ("name",))
-    coords = {}
-    for row in rows:
-        if row["lat"] is not None and row["name"] not in coords:
+    coords: dict[str, dict] = {}
+    # located rows first; a place the gazetteer lacks may still know its country ("Thalthana", Syria)
+    for row in sorted(rows, key=lambda row: (row["lat"] is None, row["country"] is None)):
+        if row["name"] not in coords and row["country"] is not None:
             coords[row["name"]] = {"country": row["country"], "lat": row["lat"], "lon": row["lon"]}
     return [p | coords.get(p["name"], {"country": None, "lat": None, "lon": None}) for p in places]

@@ -66,7 +66,8 @@ def story_html(request: Request, story_id: str = ID, db: sqlite3.Connection = De
         {
             "story": data,
             "timeline": timeline,
-            "chart": bar_chart(data["coverage"]),
+            # one bar fills the whole chart and says less than a sentence does
+            "chart": bar_chart(data["coverage"]) if len(data["coverage"]) > 1 else None,
             "map": place_map(data["facts"]["places"]),
         },
     )
