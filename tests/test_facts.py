@@ -142,6 +142,17 @@ def test_names_the_gazetteer_lacks_find_their_country() -> None:
     assert places["Tripoli International Airport"].country == "LY"
 
 
+def test_an_article_in_another_language_gets_no_facts_and_keeps_its_place_in_the_batch() -> None:
+    """The English model read a French article's "Les" as a person and "Cette" as an organisation."""
+    french = Article(page_hash="f" * 16, blocks=[Block("p", "Les syndicats ont critiqué cette décision à Paris.")],
+                     language="fr")
+    english = Article(page_hash="e" * 16, blocks=[Block("p", "Police in Paris arrested two men on Monday.")], language="en")
+    results = list(extract_facts_batch([french, english, french]))
+    assert [r.article_id for r in results] == [french.id, english.id, french.id]
+    assert not results[0].entities and not results[2].places
+    assert "Paris" in {p.name for p in results[1].places}
+
+
 def test_words_the_model_mistakes_for_names_are_no_entities() -> None:
     """Wikinews sample: "in us" was tagged a country (and resolved to the United States), "the van" a Turkish
     city, "the 2010" an event."""

@@ -204,6 +204,18 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
         assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
 
 
+def test_an_article_in_another_language_gets_its_lead_cut_not_compressed():
+    """The English parse compressed a French lead into "Le gouvernement français mardi une hausse 5 %"."""
+    text = ("Le gouvernement français a annoncé mardi une hausse de 5 % du budget de la défense pour l'année "
+            "prochaine, a indiqué le ministre des Armées lors d'une conférence de presse à Paris.")
+    french = Article(page_hash="fr" * 8, blocks=[Block("p", text)], language="fr")
+    headline = write_headline(french)
+    assert headline.text == "Le gouvernement français a annoncé mardi une hausse de 5 % du budget…"
+    assert text.startswith(headline.extract) and headline.sentence_index == 0
+    chinese = Article(page_hash="zh" * 8, blocks=[Block("p", "中国" * 100 + "。")], language="zh")
+    assert len(write_headline(chinese).text) <= 101
+
+
 # Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 31.8 (32.1 on the half the keep
 # model was fitted on, 31.3 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
 # on the held-out half (TextRank-1 52.2).

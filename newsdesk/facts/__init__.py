@@ -49,11 +49,24 @@ def extract_facts(article: Article) -> Facts:
 
 def extract_facts_batch(articles: Iterable[Article]) -> Iterator[Facts]:
     """Facts for each article, in order; texts go through spaCy in batches, and so do the
-    sentences of a batch that need the parse."""
+    sentences of a batch that need the parse. Articles not in English get empty facts."""
     pending = iter(articles)
     # spaCy refuses texts over max_length; facts of the first million characters beat none
     max_length = load_model().max_length
-    while batch := list(islice(pending, BATCH_SIZE)):
+    while chunk := list(islice(pending, BATCH_SIZE)):
+        found = _facts_of([article for article in chunk if is_english(article)], max_length)
+        for article in chunk:
+            yield next(found) if is_english(article) else Facts(article_id=article.id)
+
+
+def is_english(article: Article) -> bool:
+    """Facts need the English model: on a French article it tagged "Les" a person and "Cette" an
+    organisation. An article of unknown language is read as English."""
+    return not article.language or article.language.lower().startswith("en")
+
+
+def _facts_of(batch: list[Article], max_length: int) -> Iterator[Facts]:
+    if batch:  # spaCy's pipe over no texts still loads what it needs
         texts = [article.text[:max_length] for article in batch]
         docs = list(article_docs(texts, BATCH_SIZE))
         split = [sentences_of(doc, text) for doc, text in zip(docs, texts)]

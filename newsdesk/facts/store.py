@@ -17,7 +17,7 @@ BATCH = 64
 
 
 def update_facts(db: sqlite3.Connection) -> Counter:
-    from newsdesk.facts import extract_facts_batch
+    from newsdesk.facts import extract_facts_batch, is_english
 
     counts: Counter = Counter()
     rows = db.execute(
@@ -29,8 +29,8 @@ def update_facts(db: sqlite3.Connection) -> Counter:
     for start in range(0, len(rows), BATCH):
         articles = [row_to_article(row) for row in rows[start: start + BATCH]]
         with db:
-            for facts in extract_facts_batch(articles):
+            for article, facts in zip(articles, extract_facts_batch(articles), strict=True):
                 save_facts(db, facts, FACTS_VERSION)
-                counts["articles"] += 1
+                counts["articles" if is_english(article) else "skipped, not in English"] += 1
                 counts["figures"] += len(facts.figures)
     return counts

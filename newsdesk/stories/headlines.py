@@ -29,6 +29,7 @@ members), so one outlier report cannot name the story.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from dataclasses import dataclass
@@ -455,6 +456,8 @@ def write_headline(article: Article) -> Written:
     if article.title:
         return Written(article.title, None, "", "publisher")
     sentences = split_sentences(article.text)
+    if article.language and not article.language.lower().startswith("en"):
+        return _cut_lead(sentences, article.language)
     salience = _salience(article.text)
     # The lead is where a news writer puts the news: against BBC titles it beat taking the most
     # salient of the first two or three sentences (ROUGE-1 27.1 vs 25.9 on the tune half).
@@ -463,6 +466,43 @@ def write_headline(article: Article) -> Written:
         if len(headline.split()) >= 3 and headline.split()[-1].lower() not in _SAY:
             return Written(headline, index, sentence, "generated", extract=extract)
     return Written("", None, "", "generated")
+
+
+FOREIGN_HEADLINE_WORDS = 14
+FOREIGN_HEADLINE_CHARS = 120
+
+
+def _cut_lead(sentences: list[str], language: str) -> Written:
+    """A headline for an article in another language: the compression needs an English parse (on
+    French it wrote "Le gouvernement français mardi une hausse 5 %"), so the lead is cut instead, at
+    the last comma or colon inside the word limit when that leaves enough, else at the limit and
+    before any trailing small words of that language ("... du budget", not "... du budget de")."""
+    if not sentences:
+        return Written("", None, "", "generated")
+    words = sentences[0].split()
+    if len(words) <= FOREIGN_HEADLINE_WORDS:
+        cut = words
+    else:
+        breaks = [i for i, word in enumerate(words[:FOREIGN_HEADLINE_WORDS]) if word.endswith((",", ":", ";")) and i >= 4]
+        cut = words[: breaks[-1] + 1] if breaks else words[:FOREIGN_HEADLINE_WORDS]
+        small = _stop_words(language)
+        while len(cut) > 5 and not breaks and cut[-1].lower().strip(".,;:'\"«»“”") in small:
+            cut = cut[:-1]
+    text = " ".join(cut).rstrip(",:;.")
+    if len(text) > FOREIGN_HEADLINE_CHARS:  # a script written without spaces (Chinese, Japanese, Thai)
+        text = text[:FOREIGN_HEADLINE_CHARS - 20]
+    whole = text == sentences[0].rstrip(",:;.")
+    return Written(text + ("" if whole else "…"), 0, sentences[0], "generated", extract=text)
+
+
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's word list for the language (plain data, no model), or none."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{language.lower()[:2]}.stop_words")
+    except (ImportError, ValueError):
+        return frozenset()
+    return frozenset(module.STOP_WORDS)
 
 
 def write(article: Article) -> tuple[Written, Written]:
