@@ -204,6 +204,15 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
         assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
 
 
+def test_a_descriptor_before_a_name_goes_whole():
+    """BBC: "Northern Ireland man James McIlroy" became "Man James McIlroy confident"."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    sentence = ("Northern Ireland man James McIlroy is confident he can win his first major title at this weekend's "
+                "Spar European Indoor Championships in Madrid.")
+    assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("James McIlroy")
+
+
 def test_an_article_in_another_language_gets_its_lead_cut_not_compressed():
     """The English parse compressed a French lead into "Le gouvernement français mardi une hausse 5 %"."""
     text = ("Le gouvernement français a annoncé mardi une hausse de 5 % du budget de la défense pour l'année "

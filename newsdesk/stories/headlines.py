@@ -340,6 +340,10 @@ def _headlinese_aux(token, clause) -> bool:
     return not (perfect and not passive and not verb.lower_.endswith("ed"))
 
 
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "teenager", "teen", "youth", "mother", "father", "resident",
+                 "pensioner", "grandmother", "grandfather", "schoolboy", "schoolgirl", "toddler", "baby"}
+
+
 def _role_words(doc) -> set[int]:
     """A person's job title before the name goes: "Producer Mel Gibson" -> "Mel Gibson", "Rapper
     Eminem" -> "Eminem" (BBC titles keep ~1 in 10). Names stay whole: cutting forenames too
@@ -352,8 +356,11 @@ def _role_words(doc) -> set[int]:
         for token in entity:
             for child in token.children:
                 role = list(child.subtree)
+                # "Northern Ireland man James McIlroy" goes whole: the place describes the person, where in
+                # "US President" or "England captain" it is part of a title, which stays
+                described = child.lower_ in _PERSON_NOUNS
                 if child.dep_ == "compound" and child.i < entity.start and \
-                        not any(t.ent_type_ or t.dep_ in ("poss", "case") for t in role):
+                        not any((t.ent_type_ and not described) or t.dep_ in ("poss", "case") for t in role):
                     drop |= {t.i for t in role}
     return drop
 
