@@ -312,9 +312,14 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
     chosen = _joined(doc, _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words), allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
     # a modifier left without its word reads as cut off ("makes return to competitive [running]")
-    while tokens and (tokens[-1].pos_ in _DANGLING or _cut_modifier(tokens[-1], chosen)):
+    while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].lower_ in _COMPOUND_PREPOSITIONS
+                      or _cut_modifier(tokens[-1], chosen)):
         tokens.pop()
     return tokens
+
+
+# the first word of a two-word preposition, left at the end when its "to" went: "profit thanks [to cuts]"
+_COMPOUND_PREPOSITIONS = {"thanks", "due", "according", "owing"}
 
 
 def _cut_modifier(token, chosen: set[int]) -> bool:
