@@ -134,6 +134,9 @@ def test_names_the_gazetteer_lacks_find_their_country() -> None:
     southern = resolve("Southern Arizona", Counter())
     assert southern.name == "Southern Arizona" and southern.country == "US"  # its own name, Arizona's country
     assert resolve("North Dinajpur", Counter({"IN": 1})).country is None  # not Dinajpur, Bangladesh
+    assert resolve("East London", Counter({"GB": 2})).country == "GB"  # not the South African city, in a British story
+    assert resolve("East London", Counter({"ZA": 1})).country == "ZA"
+    assert resolve("South Sudan", Counter({"SD": 2})).country == "SS"  # a country by its own name stays itself
     text = ("An Afriqiyah Airways plane has crashed at Tripoli International Airport in Libya. The plane left Johannesburg "
             "in South Africa with the aim of transferring at Tripoli before heading to the final destination, United "
             "Kingdom's London Gatwick Airport.")

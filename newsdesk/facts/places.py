@@ -251,11 +251,15 @@ def resolve(name: str, context: Counter[str]) -> Place:
         return Place(name=name)
     short = STATE_FORM.sub("", key)
     best = _best(key, context) or (_best(short, context) if short != key and len(short) > 3 else None)
-    if best is not None:
-        return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
     part = COMPASS.match(key)
     whole = _best(key[part.end():], context) if part else None
-    if whole is not None and (whole.kind in ("country", "state", "region") or context.get(whole.country or "", 0)):
+    if whole is not None and not (whole.kind in ("country", "state", "region") or context.get(whole.country or "", 0)):
+        whole = None
+    # "East London" in a story about Britain is part of London, not the South African city of that name
+    if best is not None and not (best.kind == "city" and whole is not None and context.get(whole.country or "", 0)
+                                 and not context.get(best.country or "", 0)):
+        return Place(name=best.name, country=best.country, lat=best.lat, lon=best.lon, geonameid=best.geonameid)
+    if whole is not None:
         return Place(name=name, country=whole.country, lat=whole.lat, lon=whole.lon)
     return Place(name=name)
 
