@@ -51,6 +51,18 @@ def test_extract_json_on_the_seed_page(run):
     assert record["captions"][0]["credit"] == "AFP PHOTO"
 
 
+def test_facts_of_a_page_in_another_language_say_why_there_are_none(run, tmp_path):
+    page = tmp_path / "defense.txt"
+    page.write_text("Le gouvernement français a annoncé mardi une hausse de 5 % du budget de la défense pour l'année "
+                    "prochaine, a indiqué le ministre des Armées lors d'une conférence de presse à Paris.\nLes syndicats "
+                    "ont critiqué cette décision, estimant que les services publics seraient les premiers à payer.\n",
+                    encoding="utf-8")
+    result = run("facts", "--file", str(page), "--json")
+    assert result.exit_code == 0 and "English text only" in result.stderr
+    record = json.loads(result.stdout)
+    assert record["language"] == "fr" and record["entities"] == [] and record["places"] == []
+
+
 def test_extract_reports_bad_files_and_goes_on(run, tmp_path):
     (tmp_path / "junk.html").write_bytes(bytes(range(256)) * 40)
     result = run("extract", str(tmp_path / "junk.html"), str(FIXTURES / "warc/ccnews-sample.warc.gz"), "--json")

@@ -54,7 +54,9 @@ def _facts_of_file(path: str, extract_facts, facts_to_json) -> dict:
         raise click.ClickException(f"{path}: {exc}") from exc
     if article is None:
         raise click.ClickException(f"{path}: no article text (only headlines)")
-    return {"path": path, "published": article.published} | facts_to_json(extract_facts(article))
+    if article.language and not article.language.lower().startswith("en"):
+        click.echo(f"{path}: facts are read from English text only; this page is in '{article.language}'", err=True)
+    return {"path": path, "published": article.published, "language": article.language} | facts_to_json(extract_facts(article))
 
 
 def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, reconcile_figures) -> dict:
