@@ -220,6 +220,20 @@ def test_a_descriptor_before_a_name_goes_whole():
     assert compress(sentence, HEADLINE_WORDS, _salience(article)).startswith("James McIlroy")
 
 
+def test_a_subject_described_then_named_is_called_by_its_shorter_name():
+    """BBC: "The world's biggest tobacco consumer, China, has said it will not allow ..." had become the verbless
+    "World's biggest tobacco consumer"."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    sentence = "The world's biggest tobacco consumer, China, has said it will not allow any new tobacco factories to be built."
+    assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("China will not allow")
+    sentence = "The world's largest retailer, Wal-Mart, has agreed to pay $14.5m to settle a lawsuit."
+    assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("Wal-Mart agrees")
+    sentence = ("The UK's biggest brewer, Scottish and Newcastle (S&N), is to buy 37.5% of India's United Breweries in a "
+                "deal worth 4.66bn rupees.")  # a name as long as the description: the description stays
+    assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("UK's biggest brewer")
+
+
 def test_an_article_in_another_language_gets_its_lead_cut_not_compressed():
     """The English parse compressed a French lead into "Le gouvernement français mardi une hausse 5 %"."""
     text = ("Le gouvernement français a annoncé mardi une hausse de 5 % du budget de la défense pour l'année "

@@ -260,7 +260,9 @@ def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> 
         children = list(verb.children)
         if any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in chosen for c in children):
             continue
-        subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in allowed), None)
+        subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subject is not None and subject.i not in allowed:  # described, then named: "The brewer, S&N, is to"
+            subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in allowed), None)
         if subject is not None and subject.i < verb.i:
             grown = chosen | _with_support(subject, allowed, chosen)
             if _words(doc, grown) <= max_words:

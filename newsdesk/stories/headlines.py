@@ -274,10 +274,11 @@ def _core(sentence: str) -> tuple[object, list]:
     clause, keep = _reported_clause(root)
     if not keep:
         keep = _subtree(clause)
-    drop: set[int] = set()
+    drop, named = _named_subjects(doc, keep)
+    keep = keep | named
     subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for token in doc:
-        if token.i not in keep or token.i in drop:
+        if token.i not in keep or token.i in drop or token.i in named:
             continue
         if token.dep_ in _DROP_DEPS and token.i != clause.i and not _kept_modifier(token):
             drop |= _subtree(token)
@@ -299,6 +300,31 @@ def _core(sentence: str) -> tuple[object, list]:
             if {token.i - 1, token.i + 1} <= keep - drop:
                 drop.discard(token.i)
     return doc, [t for t in doc if t.i in keep and t.i not in drop]
+
+
+def _named_subjects(doc, keep: set[int]) -> tuple[set[int], set[int]]:
+    """(tokens to drop, tokens to keep) so that a subject described and then named between commas is
+    called by its name when that is shorter: "The world's biggest tobacco consumer, China, has said ..."
+    -> "China ...", but "The UK's biggest brewer, Scottish and Newcastle, ..." keeps the description."""
+    drop: set[int] = set()
+    named: set[int] = set()
+    for token in doc:
+        if token.i not in keep or token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "NOUN":
+            continue
+        name = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in _NAMED
+                     and c.left_edge.i == token.i + 2 and doc[token.i + 1].text == ","), None)
+        if name is None or (name.ent_type_ == "PERSON" and len(list(name.subtree)) == 1):  # "his wife, Sandra,"
+            continue
+        words = {t.i for t in name.subtree if not t.is_punct or t.text == "&"}
+        described = {t.i for t in token.subtree if t.i < name.left_edge.i and not t.is_punct
+                     and t.dep_ != "case" and t.lower_ not in _DROP_WORDS}
+        if len(words) < len(described):  # the name is also the shorter way to say it
+            drop |= _subtree(token) - words
+            named |= words
+    return drop, named
+
+
+_NAMED = {"ORG", "GPE", "PERSON", "PRODUCT", "FAC", "LOC"}
 
 
 def _whole_words(doc, kept: list) -> list:

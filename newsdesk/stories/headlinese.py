@@ -46,6 +46,8 @@ _PLURAL_WORDS = {"both", "many", "several", "few"}
 def _present(verb, kept: set[int]) -> str | None:
     """The present-tense form of a kept verb, or None to leave it as written."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.i not in kept:  # "The world's largest retailer, Wal-Mart, agreed"
+        subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in kept), subject)
     if subject is not None and subject.i not in kept and not (subject.pos_ == "PRON" and min(kept) < verb.i):
         subject = None  # no subject left, unless a pronoun's speaker stands in ("government [it] considers")
     lemma = verb.lemma_.lower()
