@@ -173,6 +173,8 @@ def test_a_ranking_word_stays_with_its_noun_and_a_number_subject_is_plural():
     assert " reach " in headline and "for time" not in headline
     sentence = "Paula Radcliffe made a triumphant return to competitive running with victory in the New York Marathon."
     assert not compress(sentence, HEADLINE_WORDS, _salience(sentence)).endswith("competitive")
+    sentence = "The US trade shortfall was $55.5bn in October, up from $51.6bn in September."
+    assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("US trade shortfall $55.5bn")  # no "was"
     sentence = "Australian airline Qantas has posted a record fiscal first-half profit thanks to cost-cutting measures."
     article = sentence + " Qantas said profits rose thanks to cost cutting. Qantas shares rose 2% on the profit news."
     assert not compress(sentence, HEADLINE_WORDS, _salience(article)).endswith("thanks")

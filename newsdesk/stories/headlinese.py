@@ -85,7 +85,12 @@ def _copula(token, kept: set[int]) -> bool:
     perfect = token.lower_ == "been" and auxiliaries and all(a.lower_ in _PERFECT and a.i not in kept for a in auxiliaries)
     return (token.lemma_ == "be" and token.dep_ == "ROOT" and (finite or perfect)
             and any(c.dep_ == "nsubj" and c.i in kept for c in children)
-            and any(c.dep_ in ("acomp", "prep") and c.i in kept for c in children))
+            and any((c.dep_ in ("acomp", "prep") or (c.dep_ == "attr" and _amount(c))) and c.i in kept for c in children))
+
+
+def _amount(token) -> bool:
+    """A figure as the complement: "the shortfall was $55.5bn" reads "shortfall $55.5bn" in a headline."""
+    return token.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or token.like_num
 
 
 def _plain_future(token, kept: set[int]) -> bool:
