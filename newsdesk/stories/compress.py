@@ -188,7 +188,8 @@ _ORDINALS = {"first", "second", "third", "last", "latest", "next", "final"}
 _EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "stage"}
 _VAGUE_COUNTS = {"several", "many", "few", "dozens", "hundreds", "thousands", "millions", "numerous", "scores"}
 # Nouns whose "of" phrase is their meaning: "state [of emergency]", "series [of attacks]".
-_PARTITIVE = {"state", "series", "number", "total", "part", "act", "wave", "spate", "string", "pair", "group"}
+_PARTITIVE = {"state", "series", "number", "total", "part", "act", "wave", "spate", "string", "pair", "group", "age",
+              "worth"}
 
 
 def _ranks(child) -> bool:

@@ -46,6 +46,8 @@ _PLURAL_WORDS = {"both", "many", "several", "few"}
 def _present(verb, kept: set[int]) -> str | None:
     """The present-tense form of a kept verb, or None to leave it as written."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)  # "hold a concert and donated"
     if subject is not None and subject.i not in kept:  # "The world's largest retailer, Wal-Mart, agreed"
         subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in kept), subject)
     if subject is not None and subject.i not in kept and not (subject.pos_ == "PRON" and min(kept) < verb.i):
@@ -58,6 +60,8 @@ def _present(verb, kept: set[int]) -> str | None:
         return None  # the auxiliary is still there ("will close"), or it is a passive ("was found")
     if verb.tag_ == "VBD" and not auxiliaries:
         pass  # "topped"
+    elif verb.tag_ == "VBN" and not auxiliaries and verb.dep_ == "conj" and verb.head.tag_ == "VBD":
+        pass  # "held a concert and donated", a past tense the parser took for a participle
     elif verb.tag_ == "VBN" and auxiliaries and all(a.lower_ in _PERFECT for a in auxiliaries):
         pass  # "has agreed" with "has" dropped
     elif verb.tag_ == "VBG" and auxiliaries and all(a.lower_ in _PROGRESSIVE for a in auxiliaries):
