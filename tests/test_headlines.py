@@ -206,6 +206,7 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
          "country escalated further, leaving at least two dead.", "State of emergency"),
         ("A car bomb that exploded at about 20:00 MDT Thursday (01:00 Friday UTC) in a violent area of Ciudad Jurez, "
          "Mexico killed several people and injured more.", "several people"),
+        ("More than 50 musicians held a concert and donated school tools to children.", "hold concert and donate"),
     ]
     for sentence, phrase in cases:
         assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
