@@ -218,6 +218,10 @@ def _hedges_number(child) -> bool:
     """A word of the phrase that hedges a number: "nearly 200,000", "more than $8m", "up to 2,500", "at
     least three" (the parser hangs "more than" and "up to" from either word); not "$55.5bn, up 15%"."""
     word, head = child.lower_, child.head
+    if head.pos_ == "NUM" and child.dep_ == "quantmod" and child.like_num:
+        # the other end of a range or a vote: "10 to 3", not "to 3" (but "eight in 10" is no range)
+        between = child.doc[min(child.i, head.i) + 1: max(child.i, head.i)]
+        return all(t.lower_ in ("to", "-", "–", "and", "or") for t in between)
     if head.pos_ == "NUM":
         near = {c.lower_ for c in (*head.children, *child.children)}
         return (word in _HEDGES or word in ("than", "to", "least", "most")

@@ -379,6 +379,10 @@ def _role_words(doc) -> set[int]:
     for entity in doc.ents:
         if entity.label_ != "PERSON":
             continue
+        root = entity.root
+        if root.dep_ == "conj" and root.head.tag_ == "NN" and root.head.i < entity.start and not root.head.ent_type_:
+            # "US columnist and grammarian James J. Kilpatrick": two roles joined, then the name
+            drop |= {t.i for t in root.head.subtree if t.i < entity.start and not t.ent_type_ == "PERSON"}
         for token in entity:
             for child in token.children:
                 role = list(child.subtree)

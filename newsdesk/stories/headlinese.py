@@ -49,7 +49,7 @@ def _present(verb, kept: set[int]) -> str | None:
     if subject is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)  # "hold a concert and donated"
     if subject is not None and subject.i not in kept:  # "The world's largest retailer, Wal-Mart, agreed"
-        subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in kept), subject)
+        subject = next((c for c in subject.children if c.dep_ in ("appos", "conj") and c.i in kept), subject)
     if subject is not None and subject.i not in kept and not (subject.pos_ == "PRON" and min(kept) < verb.i):
         subject = None  # no subject left, unless a pronoun's speaker stands in ("government [it] considers")
     lemma = verb.lemma_.lower()
@@ -68,7 +68,9 @@ def _present(verb, kept: set[int]) -> str | None:
         pass  # "is considering" with "is" dropped
     else:
         return None
-    word = lemma if _plural(subject) else third_person(lemma)
+    joined = [c for c in verb.children if c.dep_ == "nsubj" and c.i in kept and c.i != subject.i
+              and any(t.lower_ == "and" for t in verb.doc[min(c.i, subject.i): max(c.i, subject.i)])]
+    word = lemma if _plural(subject) or joined else third_person(lemma)  # "Ian Baldwin ... and colleagues discover"
     return word.capitalize() if verb.text[:1].isupper() else word
 
 
