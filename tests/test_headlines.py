@@ -207,6 +207,8 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
         ("A car bomb that exploded at about 20:00 MDT Thursday (01:00 Friday UTC) in a violent area of Ciudad Jurez, "
          "Mexico killed several people and injured more.", "several people"),
         ("More than 50 musicians held a concert and donated school tools to children.", "hold concert and donate"),
+        ("At least 113 people are dead and hundreds are missing after a landslide buried a village.",
+         "hundreds missing"),  # not "hundreds miss"
         # two roles joined before a name were read as two people: "US columnist and James J. Kilpatrick die"
         ("US columnist and grammarian James J. Kilpatrick has died aged 89.", "James J. Kilpatrick dies"),
         ("Ian Baldwin, of the Max Planck Institute for Chemical Ecology in Jena, Germany, and colleagues have "

@@ -22,6 +22,8 @@ _PROGRESSIVE = {"is", "are", "was", "were", "been", "be"}
 _SIBILANT_ENDINGS = ("s", "sh", "ch", "x", "z", "o")
 _PLURAL_PRONOUNS = {"we", "they", "you", "i"}
 _KEEP_TENSE = {"say", "be", "have", "do"}  # reporting verbs and auxiliaries read oddly in the present
+# "-ing" forms that say a state, not an action under way: "hundreds [are] missing" is not "hundreds miss"
+_STATE_PARTICIPLES = {"missing", "living", "remaining", "lacking", "existing", "belonging"}
 
 
 def third_person(lemma: str) -> str:
@@ -53,7 +55,8 @@ def _present(verb, kept: set[int]) -> str | None:
     if subject is not None and subject.i not in kept and not (subject.pos_ == "PRON" and min(kept) < verb.i):
         subject = None  # no subject left, unless a pronoun's speaker stands in ("government [it] considers")
     lemma = verb.lemma_.lower()
-    if subject is None or not lemma.isalpha() or lemma in _KEEP_TENSE or _reduced_passive(verb):
+    if subject is None or not lemma.isalpha() or lemma in _KEEP_TENSE or _reduced_passive(verb) \
+            or verb.lower_ in _STATE_PARTICIPLES:
         return None
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.i in kept or a.dep_ == "auxpass" or a.tag_ == "MD" or a.lower_ == "to" for a in auxiliaries):
