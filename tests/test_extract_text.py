@@ -97,6 +97,22 @@ def test_image_markup_is_furniture_not_the_title():
         assert article.title is None and not any(".jpg" in block.text for block in article.blocks[:1])
 
 
+def test_a_place_dateline_opening_the_story_is_the_dateline_not_body():
+    """Wikinews sample: "Pichilemu, Chile  A power outage ..." (the dash lost, a double space left) and
+    "Morwell, Victoria" alone above the story had been body text, and so the start of a headline."""
+    article = extract_lines(["Pichilemu, Chile  A power outage affected many areas of Chile this evening. It is "
+                             "presumed that the outage was caused by a failure at a substation.",
+                             "Power was restored to most homes within three hours, the electricity company said."], "d" * 16)
+    assert article.dateline == "Pichilemu, Chile" and article.blocks[0].text.startswith("A power outage")
+    wire = extract_lines(["WASHINGTON (Reuters) - The Senate voted on Tuesday to approve the budget, officials said.",
+                          "The bill now goes to the House, where its passage is expected next week."], "w" * 16)
+    assert wire.dateline == "WASHINGTON (Reuters)" and wire.agency == "Reuters"
+    assert wire.blocks[0].text.startswith("The Senate voted")
+    plain = extract_lines(["Today, Zimbabwean officials informed the media that an aircraft had crashed at the airport.",
+                           "No one was hurt in the crash, a spokesman for the airline said on Monday."], "p" * 16)
+    assert plain.dateline is None and plain.blocks[0].text.startswith("Today, Zimbabwean")
+
+
 def test_augmented_pages_keep_their_source_group_and_labels(tmp_path):
     from newsdesk.extract.train_augment import augment
     from newsdesk.extract.train_segmenter import LabelledPage

@@ -92,6 +92,25 @@ def media_file(text: str) -> bool:
     return bool(_MEDIA_FILE.match(text)) and (":" in text.split()[0] or " " not in text)
 
 
+_CAPITAL_WORD = r"[A-Z][\w.'’-]*"
+_PLACE = rf"{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,3}}"
+# "Pichilemu, Chile  A power outage ...": a scrape that lost the dash after the dateline keeps a double
+# space, or the dateline alone on its line ("Morwell, Victoria")
+_GLUED_DATELINE = re.compile(rf"^(?P<dateline>{_PLACE}, {_PLACE})(?:\s{{2,}}(?P<rest>[A-Z\"“].*)|\s*)$", re.S)
+# the wire's "WASHINGTON (Reuters) - The ...", "ALEPPO, Syria — ..."
+_WIRE_DATELINE = re.compile(
+    rf"^(?P<dateline>[A-Z][A-Z.'’ -]{{2,30}}?(?:, {_PLACE})?(?: \([^()]{{2,30}}\))?)\s+[-–—]{{1,2}}\s+(?P<rest>[A-Z\"“].*)$", re.S)
+
+
+def place_dateline(text: str) -> tuple[str, str] | None:
+    """(dateline, the text after it) when ``text`` opens on a place dateline, else None."""
+    for pattern in (_GLUED_DATELINE, _WIRE_DATELINE):
+        match = pattern.match(text.strip())
+        if match and match.group("dateline").strip(" ,").lower() not in AGENCIES:
+            return match.group("dateline").strip(), (match.group("rest") or "").strip()
+    return None
+
+
 def byline(text: str) -> bool:
     return bool(_BYLINE.match(text)) and len(_WORDS.findall(text)) <= 14 and not _TERMINAL.search(text)
 

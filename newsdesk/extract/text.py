@@ -26,11 +26,25 @@ def _caption(text: str) -> Caption:
 def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -> Article:
     """Build the Article of a page given as lines."""
     hints = hints or {}
+    raw_lines = lines
     lines = [" ".join(line.split()) for line in lines]
     labels = segment(lines)
     article = Article(page_hash=page_hash)
     pending_headline: str | None = None
-    for text, label in zip(lines, labels):
+    for i, (raw, text, label) in enumerate(zip(raw_lines, lines, labels)):
+        # the story's first line may open on its dateline ("Pichilemu, Chile  A power outage ..."), whose
+        # lost dash only the raw line's spacing still shows, or the dateline may stand alone just above it
+        opening = None
+        if not article.blocks and (label in ("body", "subhead") or labels[i + 1: i + 2] == ["body"]):
+            opening = line_forms.place_dateline(raw)
+            if opening is not None and label not in ("body", "subhead") and opening[1]:
+                opening = None  # furniture holds a dateline only when it is the whole line
+        if opening is not None:
+            article.dateline = article.dateline or opening[0]
+            article.agency = article.agency or _agency_in(opening[0])
+            text = " ".join(opening[1].split())
+            if not text:
+                continue
         if label == "body":
             article.blocks.append(Block("p", text))
         elif label == "subhead":
@@ -58,6 +72,12 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
         article.title_source = "none"
     article.published = article.published or hints.get("published")
     return repair_article(article)
+
+
+def _agency_in(dateline: str) -> str | None:
+    """The agency a wire dateline names: "WASHINGTON (Reuters)" -> "Reuters"."""
+    inside = dateline[dateline.find("(") + 1: dateline.rfind(")")] if "(" in dateline else ""
+    return line_forms.agency_line(inside) if inside else None
 
 
 def extract_text(page: Page) -> Article:
