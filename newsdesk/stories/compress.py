@@ -201,8 +201,8 @@ def _ranks(child) -> bool:
         return True  # "kills several people", not "kills people"
     if child.dep_ not in ("amod", "compound", "nummod"):
         return False
-    return (child.tag_ == "JJS" or child.lower_ in _ORDINALS or child.lower_[:-2].isdigit() and child.lower_[-2:] in ("st", "nd", "rd", "th")
-            or child.head.lower_ in _EMPTY_NOUNS)
+    ordinal = child.lower_ in _ORDINALS or (child.lower_[:-2].isdigit() and child.lower_[-2:] in ("st", "nd", "rd", "th"))
+    return child.tag_ == "JJS" or ordinal or child.head.lower_ in _EMPTY_NOUNS
 
 
 def negates(child) -> bool:
@@ -316,7 +316,8 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
         if best is None or (best_value <= current and _words(doc, chosen) >= min_words):
             break
         chosen, current = best, best_value
-    chosen = _joined(doc, _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words), allowed, max_words)
+    chosen = _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words)
+    chosen = _joined(doc, chosen, allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
     # a modifier left without its word reads as cut off ("makes return to competitive [running]")
     while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].lower_ in _COMPOUND_PREPOSITIONS
