@@ -147,13 +147,16 @@ def test_names_the_gazetteer_lacks_find_their_country() -> None:
 
 def test_an_article_in_another_language_gets_no_facts_and_keeps_its_place_in_the_batch() -> None:
     """The English model read a French article's "Les" as a person and "Cette" as an organisation."""
-    french = Article(page_hash="f" * 16, blocks=[Block("p", "Les syndicats ont critiqué cette décision à Paris.")],
-                     language="fr")
+    french = Article(page_hash="f" * 16, language="fr", blocks=[Block("p", (
+        "Les syndicats ont critiqué cette décision à Paris, estimant que les services publics seraient les premiers à "
+        "en payer le prix, a indiqué mardi le secrétaire général lors d'une conférence de presse."))])
     english = Article(page_hash="e" * 16, blocks=[Block("p", "Police in Paris arrested two men on Monday.")], language="en")
-    results = list(extract_facts_batch([french, english, french]))
-    assert [r.article_id for r in results] == [french.id, english.id, french.id]
+    # a language guessed from a few words is not trusted: this one was guessed Afrikaans
+    short = Article(page_hash="s" * 16, blocks=[Block("p", "Obama meets Merkel in Berlin")], language="af")
+    results = list(extract_facts_batch([french, english, french, short]))
+    assert [r.article_id for r in results] == [french.id, english.id, french.id, short.id]
     assert not results[0].entities and not results[2].places
-    assert "Paris" in {p.name for p in results[1].places}
+    assert "Paris" in {p.name for p in results[1].places} and "Berlin" in {p.name for p in results[3].places}
 
 
 def test_words_the_model_mistakes_for_names_are_no_entities() -> None:

@@ -39,7 +39,7 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
 
 
 def _facts_of_file(path: str, extract_facts, facts_to_json) -> dict:
-    from newsdesk.extract import extract
+    from newsdesk.extract import extract, in_english
     from newsdesk.ingest import read
     from newsdesk.records import Failure
     from newsdesk.settings import Settings
@@ -54,7 +54,7 @@ def _facts_of_file(path: str, extract_facts, facts_to_json) -> dict:
         raise click.ClickException(f"{path}: {exc}") from exc
     if article is None:
         raise click.ClickException(f"{path}: no article text (only headlines)")
-    if article.language and not article.language.lower().startswith("en"):
+    if not in_english(article):
         click.echo(f"{path}: facts are read from English text only; this page is in '{article.language}'", err=True)
     return {"path": path, "published": article.published, "language": article.language} | facts_to_json(extract_facts(article))
 

@@ -89,3 +89,14 @@ def detect_language(text: str) -> str | None:
         return None
     code, _score = py3langid.classify(sample)
     return code
+
+
+TRUSTED_LANGUAGE_WORDS = 25
+
+
+def in_english(article: Article) -> bool:
+    """Whether the English models may read the article. A language guessed from a few words is often
+    wrong ("Obama meets Merkel in Berlin" reads as Afrikaans), so only a detection over at least
+    ``TRUSTED_LANGUAGE_WORDS`` words marks an article as being in another language."""
+    language = (article.language or "en").lower()
+    return language.startswith("en") or len(article.text.split()) < TRUSTED_LANGUAGE_WORDS

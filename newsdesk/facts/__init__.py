@@ -18,6 +18,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from newsdesk.extract import in_english
 from newsdesk.facts.dates import find_dates, parse_published
 from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
 from newsdesk.facts.figures import find_figures, may_hold_figure
@@ -49,20 +50,15 @@ def extract_facts(article: Article) -> Facts:
 
 def extract_facts_batch(articles: Iterable[Article]) -> Iterator[Facts]:
     """Facts for each article, in order; texts go through spaCy in batches, and so do the
-    sentences of a batch that need the parse. Articles not in English get empty facts."""
+    sentences of a batch that need the parse. Articles not in English get empty facts: the English model
+    tagged a French article's "Les" a person and "Cette" an organisation."""
     pending = iter(articles)
     # spaCy refuses texts over max_length; facts of the first million characters beat none
     max_length = load_model().max_length
     while chunk := list(islice(pending, BATCH_SIZE)):
-        found = _facts_of([article for article in chunk if is_english(article)], max_length)
+        found = _facts_of([article for article in chunk if in_english(article)], max_length)
         for article in chunk:
-            yield next(found) if is_english(article) else Facts(article_id=article.id)
-
-
-def is_english(article: Article) -> bool:
-    """Facts need the English model: on a French article it tagged "Les" a person and "Cette" an
-    organisation. An article of unknown language is read as English."""
-    return not article.language or article.language.lower().startswith("en")
+            yield next(found) if in_english(article) else Facts(article_id=article.id)
 
 
 def _facts_of(batch: list[Article], max_length: int) -> Iterator[Facts]:

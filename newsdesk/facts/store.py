@@ -18,7 +18,8 @@ BATCH = 64
 
 
 def update_facts(db: sqlite3.Connection) -> Counter:
-    from newsdesk.facts import extract_facts_batch, is_english
+    from newsdesk.extract import in_english
+    from newsdesk.facts import extract_facts_batch
 
     counts: Counter = Counter()
     rows = db.execute(
@@ -32,6 +33,6 @@ def update_facts(db: sqlite3.Connection) -> Counter:
         with db:
             for article, facts in zip(articles, extract_facts_batch(articles), strict=True):
                 save_facts(db, facts, FACTS_VERSION)
-                counts["articles" if is_english(article) else "skipped, not in English"] += 1
+                counts["articles" if in_english(article) else "skipped, not in English"] += 1
                 counts["figures"] += len(facts.figures)
     return counts

@@ -38,6 +38,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsdesk.extract import in_english
 from newsdesk.records import Article, Block
 from newsdesk.stories.compress import select, stem
 from newsdesk.stories.headlinese import headline_forms
@@ -493,8 +494,8 @@ def write_headline(article: Article) -> Written:
     if article.title:
         return Written(article.title, None, "", "publisher")
     sentences = split_sentences(article.text)
-    if article.language and not article.language.lower().startswith("en"):
-        return _cut_lead(sentences, article.language)
+    if not in_english(article):
+        return _cut_lead(sentences, article.language or "")
     salience = _salience(article.text)
     # The lead is where a news writer puts the news: against BBC titles it beat taking the most
     # salient of the first two or three sentences (ROUGE-1 27.1 vs 25.9 on the tune half).
