@@ -22,7 +22,7 @@ from newsdesk.extract import in_english
 from newsdesk.facts.dates import find_dates, parse_published
 from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
 from newsdesk.facts.figures import find_figures, may_hold_figure
-from newsdesk.facts.places import SEAS, context_countries, country_of, fold, is_known_place, resolve
+from newsdesk.facts.places import context_countries, country_of, is_known_place, resolve, supranational
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
 from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
@@ -123,9 +123,6 @@ def _places(entities: list[Entity]) -> list[Place]:
 
 
 NEIGHBOUR_CHARS = 300
-# Names of what lies in no one country: the sea, the planet, a region of the world.
-_SUPRANATIONAL = re.compile(r"^(?:the )?(?:gulf|sea|bay|strait|straits) of |\b(?:ocean|sea|gulf|strait|straits|channel|earth|world|"
-                            r"east|west|europe|asia|africa|america|union)$", re.I)
 INSIDE_CITY_POPULATION = 250_000
 
 
@@ -139,7 +136,7 @@ def _locate_unknown(places: list[Place], context: Counter[str]) -> None:
     located = [(m[0], p.country) for p in places if p.country and p.lat is not None for m in p.mentions]
     weight = Counter(country for _, country in located)
     for place in places:
-        if place.country or place.lat is not None or fold(place.name) in SEAS or _SUPRANATIONAL.search(place.name):
+        if place.country or place.lat is not None or supranational(place.name):
             continue
         near = {country for m in place.mentions for start, country in located if abs(start - m[0]) <= NEIGHBOUR_CHARS}
         inside = _country_inside(place.name, context)

@@ -238,6 +238,14 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
 
 # In news these name the sea, never the small towns called so (Atlantic, Iowa; Pacific, Missouri).
 SEAS = {"atlantic", "pacific", "arctic", "mediterranean", "caribbean", "baltic", "adriatic", "aegean"}
+# Names of what lies in no one country: the sea, the planet, a region of the world.
+_SUPRANATIONAL = re.compile(r"^(?:the )?(?:gulf|sea|bay|strait|straits) of |\b(?:ocean|sea|gulf|strait|straits|channel|earth|"
+                            r"world|east|west|europe|asia|africa|america|union)$", re.I)
+
+
+def supranational(name: str) -> bool:
+    """A sea, an ocean or a region of the world: no country holds it."""
+    return fold(name) in SEAS or bool(_SUPRANATIONAL.search(name))
 
 
 def resolve(name: str, context: Counter[str]) -> Place:
