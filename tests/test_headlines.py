@@ -207,6 +207,8 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
         ("A car bomb that exploded at about 20:00 MDT Thursday (01:00 Friday UTC) in a violent area of Ciudad Jurez, "
          "Mexico killed several people and injured more.", "several people"),
         ("More than 50 musicians held a concert and donated school tools to children.", "hold concert and donate"),
+        ("Jean-Marie Dore has been sworn in as the prime minister of the Guinean transitional government.",
+         "Jean-Marie Dore sworn in"),  # a verb's particle is kept at the end ("sworn", "heats", "to shut" had lost it)
         ("At least 113 people are dead and hundreds are missing after a landslide buried a village.",
          "hundreds missing"),  # not "hundreds miss"
         # two roles joined before a name were read as two people: "US columnist and James J. Kilpatrick die"

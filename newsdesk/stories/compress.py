@@ -320,8 +320,9 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
     chosen = _joined(doc, chosen, allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
     # a modifier left without its word reads as cut off ("makes return to competitive [running]")
-    while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].lower_ in _COMPOUND_PREPOSITIONS
-                      or _cut_modifier(tokens[-1], chosen)):
+    # (a verb's particle is no dangling preposition: "sworn in", "called off")
+    while tokens and ((tokens[-1].pos_ in _DANGLING and tokens[-1].dep_ != "prt")
+                      or tokens[-1].lower_ in _COMPOUND_PREPOSITIONS or _cut_modifier(tokens[-1], chosen)):
         tokens.pop()
     return tokens
 
