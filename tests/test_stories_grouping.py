@@ -20,6 +20,7 @@ from newsdesk.bench.stories import (
 )
 from newsdesk.stories.embeddings import TABLE, shipped
 from newsdesk.stories.grouping import GroupItem, StoryGrouper
+from newsdesk.stories.vectors import url_words
 
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "000_6b898fdfccc18085.txt"
 
@@ -94,6 +95,33 @@ def test_article_story_outlives_the_headline_window() -> None:
     # 72 hours of quiet: past the headline window, inside the article window.
     assert grouper.add(GroupItem("a2", "Firefly wins Freedonia presidential election", later * 2, _day(4))) == first
     assert grouper.add(GroupItem("t1", "Freedonia votes: Firefly and Trentino", "", _day(9))) != first
+
+
+def test_a_cut_headline_joins_its_story_by_the_words_of_its_link() -> None:
+    """A feed's headline may be cut before it says anything (a real UCI row); its link's slug says the rest."""
+    when = "2014-03-10T00:00:00+00:00"
+    cut = GroupItem("cut", "At 0630 AEDT on Monday, the local unit was trading at 90.37 US cents. Source  ...", "", when,
+                    "www.news.com.au", "http://www.news.com.au/finance/markets/"
+                    "australian-dollar-lower-as-ukraine-tensions-increase/story-fn6t6wad-1226849881969")
+    others = [GroupItem("a1", "Australian dollar falls as Ukraine tensions rise", "", when, "a.com"),
+              GroupItem("a2", "Aussie dollar lower on Ukraine tensions", "", when, "b.com"),
+              GroupItem("f", "Fed official says weak data caused by weather", "", when, "c.com"),
+              GroupItem("c", "Chiquita to merge with Fyffes", "", when, "d.com")]
+    stories = StoryGrouper().group([cut, *others])
+    assert stories["cut"] == stories["a1"] == stories["a2"]
+    assert len({stories["cut"], stories["f"], stories["c"]}) == 3
+    without_links = StoryGrouper(url_weight=0.0).group([cut, *others])
+    assert without_links["cut"] != without_links["a1"]  # the link is what joined it
+
+
+def test_url_words_read_the_slug_not_ids_dates_or_file_paths() -> None:
+    assert url_words("http://www.thestar.com/business/2014/03/10/american_airlines_jetblue_end_reciprocal_"
+                     "frequentflier_deal.html") == ["american", "airline", "jetblue", "end", "reciprocal",
+                                                     "frequentflier", "deal"]
+    assert url_words("http://consumergoods.edgl.com/news/Chiquita-to-Merge-with-Fyffes91587") == [
+        "chiquita", "to", "merge", "with", "fyffe"]
+    assert url_words("http://ca.reuters.com/article/technologyNews/idCABREA290WU20140310") == []
+    assert url_words("/home/me/scrapes/aleppo-afp-with-teasers.txt") == []  # a file's name is not a slug
 
 
 def _day(day: int, hour: int = 9) -> str:
@@ -213,7 +241,7 @@ def test_wikinews_quality_floor() -> None:
     assert scores["f1"] >= WIKINEWS_FLOOR, scores
 
 
-UCI_FLOOR = 0.885  # measured 0.898 on these first days (0.861 before the static MiniLM vectors)
+UCI_FLOOR = 0.885  # measured 0.893 on these first days (0.898 before URL words, which gain on the whole file; 0.861 before the static MiniLM vectors)
 WIKINEWS_FLOOR = 0.84  # measured 0.849
 
 

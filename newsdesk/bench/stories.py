@@ -75,7 +75,7 @@ def load_uci(path: Path, limit: int | None = None) -> Dataset:
             if len(row) < 8:
                 continue
             stamp = datetime.fromtimestamp(int(row[7]) / 1000, tz=timezone.utc).isoformat()
-            items.append(GroupItem(id=row[0], headline=row[1], text="", published=stamp, site=row[6]))
+            items.append(GroupItem(id=row[0], headline=row[1], text="", published=stamp, site=row[6], url=row[2]))
             gold[row[0]] = row[5]
     return _limited(Dataset(path.name, items, gold), limit)
 

@@ -151,11 +151,39 @@ class DocumentFrequencies:
         return df
 
 
+_SLUG_SEGMENT_END = re.compile(r"\.(?:s?html?|php|aspx?|cms|ece|jsp)$", re.IGNORECASE)
+_SLUG_SEPARATOR = re.compile(r"[-_+]")
+_TRAILING_ID = re.compile(r"(?<=[A-Za-z])\d+$")  # "Merge-with-Fyffes91587"
+
+
+def url_words(url: str | None) -> list[str]:
+    """The words of a URL's slug ("/2014/03/10/american_airlines_jetblue_end_deal.html"), normalised.
+
+    The longest path segment of three or more words; letters only, since ids and dates in a path
+    say nothing about the story. Only web addresses: a file's path names the file, not the story."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return []
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.IGNORECASE).split("?")[0].split("#")[0]
+    best: list[str] = []
+    for segment in path.split("/"):
+        parts = _SLUG_SEPARATOR.split(_SLUG_SEGMENT_END.sub("", segment))
+        words = [w for w in (_TRAILING_ID.sub("", part) for part in parts) if w.isalpha() and w.isascii()]
+        if len(words) >= 3 and len(words) > len(best):
+            best = words
+    return [normalise_word(w) for w in best]
+
+
 def raw_features(
-    headline: str, text: str, name_boost: float, headline_weight: float, body_name_boost: float, body_bigrams: bool
+    headline: str, text: str, name_boost: float, headline_weight: float, body_name_boost: float, body_bigrams: bool,
+    url: str | None = None, url_weight: float = 0.0,
 ) -> dict[int, float]:
-    """Hashed, un-IDF-ed feature weights of one item: its headline, plus its body if it has one."""
+    """Hashed, un-IDF-ed feature weights of one item: its headline, the words of its URL's slug that
+    the headline lacks, and its body if it has one."""
     features = headline_features(headline, name_boost)
+    if url_weight:
+        for word in url_words(url):
+            if len(word) >= 2 and word not in STOP_WORDS and word not in features:
+                features[word] = url_weight
     if text:
         body = body_features(text, body_name_boost, body_bigrams)
         for word, weight in features.items():
