@@ -221,6 +221,28 @@ def test_conjuncts_keep_their_joints_and_vague_counts_and_partitives_stay():
         assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
 
 
+def test_misparsed_asides_prepositions_and_typos_do_not_garble_the_headline():
+    """Wikinews sample: "School bus fourteen students crashes in Georgia" (an aside read as a second subject),
+    "Hurricane Earl course to strike parts" ("on course", "parts of"), "selected to to host" (the source's
+    typo), "State Scott Brown wins" (half a title)."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    cases = [
+        ("A school bus, with fourteen students from the Temple High School aboard, crashed in Georgia, United States, "
+         "earlier today on Georgia State Route 113 going southbound, killing one student and leaving a dozen more "
+         "injured.", "School bus crashes in Georgia"),
+        ("Hurricane Earl, a large tropical cyclone in the Atlantic ocean, is currently on course to strike parts of the "
+         "eastern United States, including the Outer Banks of North Carolina and Cape Cod, Massachusetts.",
+         "Hurricane Earl to strike parts of United States"),
+        ("Jamaica has been selected to to host the 2011 CONCACAF under-17 football championship.",
+         "Jamaica selected to host"),
+        ("Republican State Senator Scott Brown has won the Massachusetts United States Senate seat formerly held by "
+         "the late Ted Kennedy in a major upset victory.", "Senator Scott Brown wins"),
+    ]
+    for sentence, phrase in cases:
+        assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
+
+
 def test_a_descriptor_before_a_name_goes_whole():
     """BBC: "Northern Ireland man James McIlroy" became "Man James McIlroy confident"."""
     from newsdesk.stories.headlines import _salience, compress

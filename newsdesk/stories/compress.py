@@ -166,14 +166,16 @@ def _needed(child) -> bool:
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
-            or _hedges_number(child) or _ranks(child) or _partitive(child))
+            or _hedges_number(child) or _ranks(child) or _partitive(child)
+            # a preposition the parser hung from the noun after it: "[on] course to strike"
+            or (child.dep_ == "advmod" and child.pos_ == "ADP" and child.i == child.head.i - 1))
 
 
 def _partitive(child) -> bool:
     """The "of" phrase a noun means nothing without: "state of emergency", "series of attacks"."""
     if child.dep_ == "prep":
-        return child.lower_ == "of" and child.head.lower_ in _PARTITIVE
-    return child.dep_ == "pobj" and child.head.lower_ == "of" and child.head.head.lower_ in _PARTITIVE
+        return child.lower_ == "of" and child.head.lemma_.lower() in _PARTITIVE
+    return child.dep_ == "pobj" and child.head.lower_ == "of" and child.head.head.lemma_.lower() in _PARTITIVE
 
 
 def _in_subject(token) -> bool:

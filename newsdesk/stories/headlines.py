@@ -277,7 +277,15 @@ def _core(sentence: str) -> tuple[object, list]:
         keep = _subtree(clause)
     drop, named = _named_subjects(doc, keep)
     keep = keep | named
-    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subject = subjects[0] if subjects else None
+    for second in subjects[1:]:
+        # a second subject right after a comma and a preposition left without its object is an aside the
+        # parser misread ("A school bus, with fourteen students aboard, crashed"); it goes with the preposition
+        preposition = doc[second.left_edge.i - 1] if second.left_edge.i > 1 else None
+        if preposition is not None and preposition.pos_ == "ADP" and doc[preposition.i - 1].text == "," \
+                and not any(c.dep_ == "pobj" for c in preposition.children):
+            drop |= _subtree(second) | {preposition.i}
     for token in doc:
         if token.i not in keep or token.i in drop or token.i in named:
             continue
@@ -294,6 +302,9 @@ def _core(sentence: str) -> tuple[object, list]:
             drop.add(token.i)
         elif _headlinese_aux(token, clause):
             drop.add(token.i)  # "was scaling back" -> "scaling back", "were killed" -> "killed"
+        elif token.i and token.lower_ == doc[token.i - 1].lower_ and token.pos_ in ("ADP", "DET", "PART") \
+                and token.lower_ != "that":
+            drop.add(token.i)  # the source's typo: "selected to to host"
     drop |= _bracketed(doc) | _role_words(doc)
     for token in doc:
         # "Clearwater, Florida": a comma between kept names is part of the name
@@ -384,15 +395,15 @@ def _role_words(doc) -> set[int]:
         if root.dep_ == "conj" and root.head.tag_ == "NN" and root.head.i < entity.start and not root.head.ent_type_:
             # "US columnist and grammarian James J. Kilpatrick": two roles joined, then the name
             drop |= {t.i for t in root.head.subtree if t.i < entity.start and not t.ent_type_ == "PERSON"}
-        for token in entity:
-            for child in token.children:
-                role = list(child.subtree)
-                # "Northern Ireland man James McIlroy" goes whole: the place describes the person, where in
-                # "US President" or "England captain" it is part of a title, which stays
-                described = child.lower_ in _PERSON_NOUNS
-                if child.dep_ == "compound" and child.i < entity.start and \
-                        not any((t.ent_type_ and not described) or t.dep_ in ("poss", "case") for t in role):
-                    drop |= {t.i for t in role}
+        # the words before the name are one title, kept or dropped whole: "Republican State Senator
+        # Scott Brown" is never "State Scott Brown"
+        heads = [child for token in entity for child in token.children if child.dep_ == "compound" and child.i < entity.start]
+        role = [t for head in heads for t in head.subtree]
+        # "Northern Ireland man James McIlroy" goes whole: the place describes the person, where in
+        # "US President" or "England captain" it is part of a title, which stays
+        described = any(head.lower_ in _PERSON_NOUNS for head in heads)
+        if not any((t.ent_type_ and not described) or t.dep_ in ("poss", "case") for t in role):
+            drop |= {t.i for t in role}
     return drop
 
 
