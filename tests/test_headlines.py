@@ -243,6 +243,25 @@ def test_misparsed_asides_prepositions_and_typos_do_not_garble_the_headline():
         assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
 
 
+def test_a_verb_keeps_its_subject_and_its_object_keeps_its_rank():
+    """Wikinews sample: "One placed under injunction" (LimeWire, named at the end of its description), "Uncovered
+    plot by rebels" (the speaker stands for "they"), "Ali Dizaei becomes officer" (the most senior one)."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    cases = [
+        ("One of the world's largest distributors of Filesharing software, LimeWire, has been placed under permanent "
+         "injunction by the US District Court in the Southern District of New York.", "LimeWire placed under"),
+        ("Indonesian authorities said earlier today that they have uncovered a plot by rebels to assassinate several "
+         "senior government officials.", "authorities uncover plot"),
+        ("Commander Ali Dizaei of London's Metropolitan Police Service today became the most senior officer anywhere "
+         "in the United Kingdom to be convicted of offences by a court.", "becomes most senior officer"),
+    ]
+    for sentence, phrase in cases:
+        assert phrase in compress(sentence, HEADLINE_WORDS, _salience(sentence)), sentence
+    sentence = "The Mayor of the London Borough of Camden, England, has been arrested on suspicion of benefit fraud."
+    assert not compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("England")  # a place's country
+
+
 def test_a_descriptor_before_a_name_goes_whole():
     """BBC: "Northern Ireland man James McIlroy" became "Man James McIlroy confident"."""
     from newsdesk.stories.headlines import _salience, compress

@@ -191,7 +191,7 @@ _EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "st
 _VAGUE_COUNTS = {"several", "many", "few", "dozens", "hundreds", "thousands", "millions", "numerous", "scores"}
 # Nouns whose "of" phrase is their meaning: "state [of emergency]", "series [of attacks]".
 _PARTITIVE = {"state", "series", "number", "total", "part", "act", "wave", "spate", "string", "pair", "group", "age",
-              "worth"}
+              "worth", "result", "suspicion", "charge"}
 
 
 def _ranks(child) -> bool:
@@ -199,6 +199,8 @@ def _ranks(child) -> bool:
     "11th consecutive month" never shrink to "level", "time", "month"."""
     if child.dep_ == "advmod" and child.tag_ == "RBS":
         return True  # "most failed state", not "failed state"
+    if child.dep_ == "amod" and any(c.dep_ == "advmod" and c.tag_ == "RBS" for c in child.children):
+        return True  # "the most senior officer", not "officer"
     if child.lower_ in _VAGUE_COUNTS and child.dep_ in ("amod", "nummod", "det"):
         return True  # "kills several people", not "kills people"
     if child.dep_ not in ("amod", "compound", "nummod"):
@@ -250,10 +252,29 @@ def _completed(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[
         for child in doc[pending.pop()].children:
             if child.dep_ in _COMPLEMENTS and child.i in allowed and child.i not in chosen:
                 grown = chosen | _with_support(child, allowed, chosen)
+                if _words(doc, grown) > max_words and child.dep_ in _OBJECTS and child.head.pos_ in ("VERB", "AUX") \
+                        and sum(c.dep_ in _OBJECTS for c in child.head.children) == 1:  # else a misparse
+                    grown = _room_for(doc, grown, chosen, max_words)
                 if _words(doc, grown) <= max_words:
                     pending.extend(grown - chosen)
                     chosen = grown
     return chosen
+
+
+_OBJECTS = {"dobj", "attr", "acomp", "oprd"}
+
+
+def _room_for(doc, grown: set[int], chosen: set[int], max_words: int) -> set[int]:
+    """``grown`` without the chosen prepositional phrases of nouns, largest first, until it fits: a verb's
+    object says more than where its subject comes from ("Ali Dizaei [of London's Metropolitan Police
+    Service] becomes most senior officer", never "... Police Service becomes")."""
+    phrases = sorted((t for t in doc if t.i in chosen and t.dep_ == "prep" and t.head.pos_ in ("NOUN", "PROPN")
+                      and t.head.lower_ not in _VAGUE_COUNTS and not _needed(t)), key=lambda t: -len(list(t.subtree)))
+    for phrase in phrases:
+        if _words(doc, grown) <= max_words:
+            break
+        grown = grown - {t.i for t in phrase.subtree}
+    return grown
 
 
 def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[int]:
@@ -268,7 +289,10 @@ def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> 
         if any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i in chosen for c in children):
             continue
         subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-        if subject is not None and subject.i not in allowed:  # described, then named: "The brewer, S&N, is to"
+        if subject is not None and subject.i not in allowed and subject.pos_ == "PRON" and verb.dep_ == "ccomp":
+            # "Indonesian authorities said that they have uncovered a plot": the speaker stands for "they"
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj" and c.i in allowed), None)
+        elif subject is not None and subject.i not in allowed:  # described, then named: "The brewer, S&N, is to"
             subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in allowed), None)
         if subject is not None and subject.i < verb.i:
             grown = chosen | _with_support(subject, allowed, chosen)

@@ -321,10 +321,17 @@ def _named_subjects(doc, keep: set[int]) -> tuple[set[int], set[int]]:
     drop: set[int] = set()
     named: set[int] = set()
     for token in doc:
-        if token.i not in keep or token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "NOUN":
+        if token.i not in keep or token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in ("NOUN", "NUM"):
             continue
         name = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in _NAMED
                      and c.left_edge.i == token.i + 2 and doc[token.i + 1].text == ","), None)
+        if name is None:  # named at the end: "One of the world's largest distributors of software, LimeWire, has"
+            end = token.right_edge.i
+            # (not a place's country: "the Mayor of Camden, England, was arrested")
+            name = next((c for c in token.subtree if c.dep_ == "appos" and c.pos_ == "PROPN"
+                         and c.ent_type_ in _NAMED - {"GPE", "LOC", "FAC"} and c.right_edge.i == end - 1
+                         and doc[end].text == "," and doc[c.left_edge.i - 1].text == ","
+                         and doc[c.left_edge.i - 2].pos_ != "PROPN"), None)
         if name is None or (name.ent_type_ == "PERSON" and len(list(name.subtree)) == 1):  # "his wife, Sandra,"
             continue
         words = {t.i for t in name.subtree if not t.is_punct or t.text == "&"}
