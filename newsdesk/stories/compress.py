@@ -166,9 +166,14 @@ def _needed(child) -> bool:
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
-            or _hedges_number(child) or _ranks(child) or _partitive(child)
+            or _hedges_number(child) or _ranks(child) or _partitive(child) or _compares(child)
             # a preposition the parser hung from the noun after it: "[on] course to strike"
             or (child.dep_ == "advmod" and child.pos_ == "ADP" and child.i == child.head.i - 1))
+
+
+def _compares(child) -> bool:
+    """"More people ... than ...": the comparative is the claim."""
+    return child.dep_ == "amod" and child.tag_ == "JJR" and any(t.lower_ == "than" for t in child.doc[child.i + 2:])
 
 
 def _partitive(child) -> bool:
@@ -343,7 +348,7 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
             break
         chosen, current = best, best_value
     chosen = _with_subjects(doc, _completed(doc, chosen, allowed, max_words), allowed, max_words)
-    chosen = _joined(doc, chosen, allowed, max_words)
+    chosen = _compared(doc, _joined(doc, chosen, allowed, max_words), allowed, max_words)
     tokens = [t for t in kept if t.i in chosen]
     # a modifier left without its word reads as cut off ("makes return to competitive [running]")
     # (a verb's particle is no dangling preposition: "sworn in", "called off")
@@ -351,6 +356,28 @@ def select(doc, kept: list, salience: dict[str, float], min_words: int, max_word
                       or tokens[-1].lower_ in _COMPOUND_PREPOSITIONS or _cut_modifier(tokens[-1], chosen)):
         tokens.pop()
     return tokens
+
+
+def _compared(doc, chosen: set[int], allowed: set[int], max_words: int) -> set[int]:
+    """A comparative and its "than" phrase come together, or not at all: "More people in India have access
+    to phones than to toilets" never loses its "More", nor its "than to toilets"."""
+    for comparative in [doc[i] for i in sorted(chosen) if doc[i].tag_ in ("JJR", "RBR") and doc[i].dep_ == "amod"]:
+        than = next((t for t in doc[comparative.i + 1:] if t.lower_ == "than" and t.i in allowed), None)
+        if than is not None and than.i not in chosen and than.i > comparative.i + 1 \
+                and not any(t.pos_ == "PRON" for t in than.children):  # not "more than $60bn", nor "than those"
+            grown = chosen | {t.i for t in than.subtree if t.i in allowed}
+            if _words(doc, grown) <= max_words + 1:
+                chosen = grown
+    for than in [doc[i] for i in sorted(chosen) if doc[i].lower_ == "than"]:
+        if any(doc[i].tag_ in ("JJR", "RBR") or doc[i].lower_ in _COMPARATIVES for i in chosen if i < than.i):
+            continue
+        comparative = next((t for t in reversed(doc[: than.i]) if t.tag_ in ("JJR", "RBR") and t.i in allowed), None)
+        grown = chosen | _with_support(comparative, allowed, chosen) if comparative is not None else chosen
+        if comparative is not None and _words(doc, grown) <= max_words:
+            chosen = grown
+        else:
+            chosen = chosen - {t.i for t in than.subtree}
+    return chosen
 
 
 # the first word of a two-word preposition, left at the end when its "to" went: "profit thanks [to cuts]"

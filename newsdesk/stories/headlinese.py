@@ -39,10 +39,13 @@ def _plural(subject) -> bool:
     return (subject.tag_ in ("NNS", "NNPS") or subject.lower_ in _PLURAL_PRONOUNS or subject.lower_ in _PLURAL_WORDS
             or (subject.tag_ == "CD" and subject.lower_ not in ("one", "1")  # "Four of England's clubs reach"
                 and not any(c.dep_ == "poss" for c in subject.children))  # but "Ocean's Twelve goes"
-            or any(c.dep_ == "conj" for c in subject.children))
+            or any(c.dep_ == "conj" for c in subject.children)
+            or (subject.lower_ in _PARTITIVE_WORDS and any(  # "Some of Europe's airlines call", "Most of them are"
+                c.lower_ == "of" and any(o.dep_ == "pobj" and _plural(o) for o in c.children) for c in subject.children)))
 
 
 _PLURAL_WORDS = {"both", "many", "several", "few"}
+_PARTITIVE_WORDS = {"some", "most", "all", "half", "none", "part", "rest", "majority"}
 
 
 def _present(verb, kept: set[int]) -> str | None:
