@@ -170,6 +170,18 @@ def test_words_the_model_mistakes_for_names_are_no_entities() -> None:
     assert not names & {"us", "van", "the 2010", "2010"}
 
 
+def test_a_group_tagged_as_a_nationality_is_an_organisation() -> None:
+    """The seed's "a northern village held by the Islamic State group": the model tags the group NORP, as if it
+    were a nationality."""
+    text = ("On Wednesday, unidentified raids on a northern village held by the Islamic State group killed 19 "
+            "civilians including three children, according to the Observatory. Syrian forces and the al-Nusra Front "
+            "fought in the south.")
+    facts = extract_facts(Article(page_hash="i" * 16, blocks=[Block("p", text)], published="2016-10-06"))
+    labels = {entity.name: entity.label for entity in facts.entities}
+    assert labels.get("Islamic State") == "ORG", labels
+    assert labels.get("Syrian") == "NORP", labels
+
+
 def test_continents_and_a_storys_own_state_beat_namesake_towns() -> None:
     """Wikinews sample: "Asia" found a Philippine town of that name in six articles and "Europe" had no
     coordinates; "Victoria" in four stories about Victoria, Australia found Hong Kong's Victoria City."""

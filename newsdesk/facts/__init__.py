@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from newsdesk.extract import in_english
 from newsdesk.facts.dates import find_dates, parse_published
-from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel
+from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel, widened
 from newsdesk.facts.figures import find_figures, may_hold_figure
 from newsdesk.facts.places import context_countries, country_of, is_known_place, resolve, supranational
 from newsdesk.facts.quantities import parse_quantity
@@ -76,9 +76,10 @@ def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Senten
     published = publication_date(article)
     ents = doc.ents
     mentions = [
-        (relabel(ent.text, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, ent.end_char, ent.text)
+        (relabel(name, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, end, name)
         for ent in ents
         if ent.label_ in KEPT_LABELS and not _lower_case_word(ent.text)
+        for name, end in [widened(ent)]
     ]
     entities = add_short_references(text, normalise(mentions))
     places = _places(entities)

@@ -75,7 +75,25 @@ def relabel(text: str, label: str, before: str = "") -> str:
         return "GPE"
     if label == "PERSON" and _LOCATIVE.search(before):
         return "LOC"
+    if label == "NORP" and _GROUP_NAME.search(text):
+        return "ORG"  # "Islamic State", "al-Nusra Front": a group, not a nationality
     return label
+
+
+# a NORP mention ending in one of these is an organisation's name
+_GROUP_WORDS = r"(?:State|Front|Brigades?|Army|Party|Movement|Council|Union|Congress|League|Alliance|Group|Organi[sz]ation|" \
+               r"Forces|Committee)"
+_GROUP_NAME = re.compile(rf"\s{_GROUP_WORDS}$")
+_GROUP_WORD = re.compile(rf"{_GROUP_WORDS}$")
+
+
+def widened(ent) -> tuple[str, int]:
+    """(text, end) of an entity span, taking in the group word the model left out: it tags "Islamic" of
+    "the Islamic State group" as a nationality."""
+    doc = ent.doc
+    if ent.label_ == "NORP" and ent.end < len(doc) and _GROUP_WORD.match(doc[ent.end].text):
+        return doc[ent.start:ent.end + 1].text, doc[ent.end].idx + len(doc[ent.end].text)
+    return ent.text, ent.end_char
 
 
 def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] | None = None) -> list[Entity]:

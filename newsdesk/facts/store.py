@@ -12,8 +12,9 @@ from collections import Counter
 from newsdesk.store.queries import row_to_article
 from newsdesk.store.write import save_facts
 
-FACTS_VERSION = 3  # 2: parse per sentence, sources the parse missed, places named as administrative units;
-# 3: places the gazetteer lacks get a country, continents, no lower-case entities, no facts read from other languages
+FACTS_VERSION = 4  # 2: parse per sentence, sources the parse missed, places named as administrative units;
+# 3: places the gazetteer lacks get a country, continents, no lower-case entities, no facts read from other languages;
+# 4: a group tagged as a nationality ("Islamic State") is an organisation
 BATCH = 64
 
 
