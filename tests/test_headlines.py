@@ -236,6 +236,7 @@ def test_misparsed_asides_prepositions_and_typos_do_not_garble_the_headline():
          "Hurricane Earl to strike parts of United States"),
         ("Jamaica has been selected to to host the 2011 CONCACAF under-17 football championship.",
          "Jamaica selected to host"),
+        ("A bomb exploded on Thursday morning in Londonderry, police said.", "Bomb explodes in Londonderry"),
         ("Republican State Senator Scott Brown has won the Massachusetts United States Senate seat formerly held by "
          "the late Ted Kennedy in a major upset victory.", "Senator Scott Brown wins"),
     ]

@@ -298,6 +298,8 @@ def _core(sentence: str) -> tuple[object, list]:
             drop |= _subtree(token)  # trailing ", official figures show" / ", predicts a report"
         elif token.dep_ == "prep" and token.text.lower() == "according":
             drop |= _subtree(token)
+        elif token.dep_ == "prep" and token.lower_ == "on" and _on_a_weekday(token):
+            drop |= _subtree(token)  # "dies on Tuesday", "on Monday night": a headline's day is the day it runs
         elif token.lower_ in _DROP_WORDS and token.dep_ in ("det", "advmod"):
             drop.add(token.i)
         elif _headlinese_aux(token, clause):
@@ -385,6 +387,15 @@ def _headlinese_aux(token, clause) -> bool:
     return not (perfect and not passive and not verb.lower_.endswith("ed"))
 
 
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _on_a_weekday(preposition) -> bool:
+    """"on Friday", "on Monday night"; not a misparse that hangs the object of the verb from "on" as well
+    ("unveiled on Thursday plans for ...")."""
+    doc, after = preposition.doc, preposition.i + 1
+    objects = [c for c in preposition.children if c.dep_ == "pobj"]
+    return len(objects) == 1 and after < len(doc) and doc[after].lower_ in _WEEKDAYS and after in _subtree(objects[0])
 _PERSON_NOUNS = {"man", "woman", "boy", "girl", "teenager", "teen", "youth", "mother", "father", "resident",
                  "pensioner", "grandmother", "grandfather", "schoolboy", "schoolgirl", "toddler", "baby"}
 
