@@ -237,6 +237,8 @@ def test_misparsed_asides_prepositions_and_typos_do_not_garble_the_headline():
         ("Jamaica has been selected to to host the 2011 CONCACAF under-17 football championship.",
          "Jamaica selected to host"),
         ("A bomb exploded on Thursday morning in Londonderry, police said.", "Bomb explodes in Londonderry"),
+        ("The Bank of England has decided to keep the interest rates for the United Kingdom at 0.5%.",
+         "Bank of England decides"),  # a name stays whole: it had read "Bank decides to keep interest rates"
         ("Republican State Senator Scott Brown has won the Massachusetts United States Senate seat formerly held by "
          "the late Ted Kennedy in a major upset victory.", "Senator Scott Brown wins"),
     ]

@@ -166,9 +166,21 @@ def _needed(child) -> bool:
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
-            or _hedges_number(child) or _ranks(child) or _partitive(child) or _compares(child)
+            or _hedges_number(child) or _ranks(child) or _partitive(child) or _compares(child) or _in_name(child)
             # a preposition the parser hung from the noun after it: "[on] course to strike"
             or (child.dep_ == "advmod" and child.pos_ == "ADP" and child.i == child.head.i - 1))
+
+
+def _in_name(child) -> bool:
+    """A word of the same name as its head: "Bank [of England]" and "University [of Texas]" stay whole
+    (names of up to five words: "the NASCAR Sprint Cup Series 2011 Daytona 500" would fill the headline)."""
+    if child.ent_iob_ == "O" or child.head.ent_iob_ == "O" or child.ent_type_ not in ("ORG", "GPE", "FAC", "LOC"):
+        return False
+    low, high = sorted((child.i, child.head.i))
+    if not all(t.ent_iob_ == "I" for t in child.doc[low + 1: high + 1]):
+        return False
+    name = next(e for e in child.doc.ents if e.start <= child.i < e.end)
+    return sum(t.pos_ not in ("DET", "PUNCT") for t in name) <= 5
 
 
 def _compares(child) -> bool:
