@@ -307,10 +307,10 @@ def test_an_article_in_another_language_gets_its_lead_cut_not_compressed():
     assert len(write_headline(chinese).text) <= 101
 
 
-# Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 31.8 (32.1 on the half the keep
-# model was fitted on, 31.3 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
+# Measured on the 150 items ``load(path, 150)`` picks: headline ROUGE-1 33.0 (34.2 on the half the keep
+# model was fitted on, 30.9 held out; Lead-1 cut 25.7), standfirst vs the first reference sentence 54.9
 # on the held-out half (TextRank-1 52.2).
-FLOOR_HEADLINE = 30.8
+FLOOR_HEADLINE = 32.0
 FLOOR_HEADLINE_HELD = 30.3
 FLOOR_STANDFIRST_HELD = 52.0
 
@@ -331,3 +331,31 @@ def test_bbc_rouge_floors(shared_data):
         assert score["standfirst", "newsdesk", "all"] > score["standfirst", peer, "all"]
     assert score["headline", "newsdesk", "all"] > score["headline", "Lead-1 cut", "all"]
 
+
+
+def test_a_person_the_article_calls_by_surname_is_so_called_in_the_headline():
+    """Headlines call people as the article does after the first mention: BBC titles use the surname alone for
+    166 of 179 people whom their article so calls ("Blair rejects ..."); a title or a name the article never
+    shortens stays whole."""
+    with (SAMPLES / "wikinews.jsonl").open(encoding="utf-8") as fh:
+        rows = {row["id"]: row for row in map(json.loads, fh)}
+
+    def headline(row_id: str) -> str:
+        article = Article(page_hash=row_id.ljust(16, "0"), blocks=[Block("p", p) for p in rows[row_id]["text"].split("\n")])
+        written = write_headline(article)
+        assert_faithful(written, article)
+        return written.text
+
+    assert headline("wikinews-60").startswith("Hawking concludes aliens")  # "Hawking says ..." later on
+    assert "Graham Liggins" in headline("wikinews-335")  # "Sir Graham Liggins" is never "Sir Liggins"
+    # BBC: when the surname alone leaves too short a headline, the full name stays ("Raskin dies" is two words)
+    raskin = Article(page_hash="raskin".ljust(16, "0"), blocks=[Block("p", text) for text in (
+        "Jef Raskin, head of the team behind the first Macintosh computer, has died.",
+        "Mr Raskin was one of the first employees at Apple. Mr Raskin joined Apple in 1978 as employee number 31.")])
+    assert write_headline(raskin).text == "Jef Raskin dies"
+    # a film the parser takes for a person is not cut to the country in its title
+    from newsdesk.stories.headlines import _salience, compress
+
+    sentence = "Hotel Rwanda has been given a rapturous reception by spectators at the Berlin Film Festival."
+    article = sentence + " The film is set in Rwanda. Rwanda's genocide left 800,000 dead, and Rwanda is still healing."
+    assert "Hotel Rwanda" in compress(sentence, HEADLINE_WORDS, _salience(article), article)
