@@ -99,6 +99,8 @@ class StaticEmbeddings:
 @lru_cache(maxsize=50_000)
 def _plain(text: str) -> str:
     """Lower case without accents, as BERT's uncased tokeniser sees it."""
+    if text.isascii():  # most headlines: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 

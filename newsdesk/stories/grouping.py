@@ -42,7 +42,6 @@ import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 
 from newsdesk.stories.embeddings import EMBEDDING_KINDS, embeddings_for
 from newsdesk.stories.vectors import (
@@ -342,16 +341,31 @@ class StoryGrouper:
         split = 1 << FEATURE_BITS
         if vectors.shape[1] == split:
             return sparse.csr_matrix(vectors @ vectors.T)
-        words = vectors[:, :split]
-        dense = vectors[:, split:].toarray()
+        # single precision: the similarities are compared with thresholds to two digits, and a busy
+        # day's square is the bulk of the grouping's time
+        words = vectors[:, :split].astype(np.float32)
+        words_t = sparse.csr_matrix(words.T)
+        dense = vectors[:, split:].toarray().astype(np.float32)
         p = self.params
-        floor = np.sqrt(p["pair_floor"] * np.where(long_items, p["long_threshold"], p["short_threshold"]))
-        blocks = []
-        for start in range(0, vectors.shape[0], 512):
-            block = (words[start:start + 512] @ words.T).toarray() + dense[start:start + 512] @ dense.T
-            block[block < floor[start:start + 512, None] * floor[None, :]] = 0.0
-            blocks.append(sparse.csr_matrix(block))
-        return sparse.csr_matrix(sparse.vstack(blocks))
+        floor = np.sqrt(p["pair_floor"] * np.where(long_items, p["long_threshold"], p["short_threshold"])).astype(np.float32)
+        # the block buffers are reused: fresh arrays of this size cost as much in page faults as in sums
+        n, rows = vectors.shape[0], min(512, vectors.shape[0])
+        block, bar, kept = np.empty((rows, n), np.float32), np.empty((rows, n), np.float32), np.empty((rows, n), bool)
+        values, columns, row_sizes = [], [], []
+        for start in range(0, n, rows):
+            end = min(n, start + rows)
+            part, part_bar, part_kept = block[:end - start], bar[:end - start], kept[:end - start]
+            (words[start:end] @ words_t).toarray(out=part)  # scipy fills the whole buffer
+            np.matmul(dense[start:end], dense.T, out=part_bar)
+            part += part_bar
+            np.multiply.outer(floor[start:end], floor, out=part_bar)
+            np.greater_equal(part, part_bar, out=part_kept)
+            row, column = np.nonzero(part_kept)  # row-major, so already in CSR order
+            values.append(part[row, column])
+            columns.append(column.astype(np.int32))
+            row_sizes.append(np.bincount(row, minlength=end - start))
+        indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_sizes))])
+        return sparse.csr_matrix((np.concatenate(values), np.concatenate(columns), indptr), shape=(n, n))
 
     def close_before(self, time: float | str | None) -> list[str]:
         """Close (forget) stories whose last item is at or before ``time``; returns their ids."""
@@ -459,15 +473,7 @@ class StoryGrouper:
         next_label = n_components
         for c in np.flatnonzero(np.bincount(component) > 2):
             members = np.flatnonzero(component == c)
-            # in place, and the square freed before linkage: a busy day's main component holds
-            # most of its 7,000+ headlines, and each square copy of it is ~450 MB
-            distance = scaled[members][:, members].toarray()
-            np.subtract(2.0, distance, out=distance)
-            np.clip(distance, 0.0, None, out=distance)
-            np.fill_diagonal(distance, 0.0)
-            condensed = squareform(distance, checks=False)
-            del distance
-            tree = linkage(condensed, method="average")
+            tree = linkage(_condensed_distance(scaled[members][:, members]), method="average")
             sub = fcluster(tree, t=1.0, criterion="distance")
             labels[members] = np.where(sub == 1, c, next_label + sub - 2)
             next_label += sub.max()
@@ -610,6 +616,18 @@ def _rows_matrix(rows: list[dict[int, float]], dims: int) -> sparse.csr_matrix:
     indices = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float32, count=int(indptr[-1]))
     return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), dims))
+
+
+def _condensed_distance(similarity: sparse.csr_matrix) -> np.ndarray:
+    """Linkage's condensed distances (2 - scaled similarity, at least 0) straight from the sparse
+    pairs: a busy day's main component holds most of its 7,000+ headlines, and a square copy of it
+    is ~450 MB (and the time to fill it)."""
+    m = similarity.shape[0]
+    upper = sparse.triu(similarity, k=1, format="coo")
+    rows, columns = upper.row.astype(np.int64), upper.col.astype(np.int64)
+    condensed = np.full(m * (m - 1) // 2, 2.0)
+    condensed[rows * m - rows * (rows + 1) // 2 + columns - rows - 1] = np.maximum(0.0, 2.0 - upper.data)
+    return condensed
 
 
 def _normalised(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

@@ -153,6 +153,7 @@ class DocumentFrequencies:
 
 _SLUG_SEGMENT_END = re.compile(r"\.(?:s?html?|php|aspx?|cms|ece|jsp)$", re.IGNORECASE)
 _SLUG_SEPARATOR = re.compile(r"[-_+]")
+_URL_HOST = re.compile(r"^[a-z]+://[^/]+", re.IGNORECASE)
 _TRAILING_ID = re.compile(r"(?<=[A-Za-z])\d+$")  # "Merge-with-Fyffes91587"
 
 
@@ -163,7 +164,7 @@ def url_words(url: str | None) -> list[str]:
     say nothing about the story. Only web addresses: a file's path names the file, not the story."""
     if not url or not url.lower().startswith(("http://", "https://")):
         return []
-    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.IGNORECASE).split("?")[0].split("#")[0]
+    path = _URL_HOST.sub("", url).split("?")[0].split("#")[0]
     best: list[str] = []
     for segment in path.split("/"):
         parts = _SLUG_SEPARATOR.split(_SLUG_SEGMENT_END.sub("", segment))
