@@ -84,7 +84,7 @@ DEFAULTS: dict[str, float] = {
     # every distinct time its own slice
     "slice_hours": 24.0,
     # a slice is clustered as a whole only up to this many items (the rest join its stories as later
-    # batches): linkage needs the square of a slice's main component in memory, 1.2 GB at UCI's
+    # batches): linkage needs the half square of a slice's main component in memory, 0.8 GB at UCI's
     # busiest day of 7,674 headlines, and a day of a big web archive holds tens of thousands
     "max_slice_items": 8000,
     # a headline's link often spells out more than the headline does (a cut "Lady Gaga ... Andy Cohen,
