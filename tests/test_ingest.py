@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SAMPLES, SEED
 
 from newsdesk.ingest import read
 from newsdesk.ingest.files import detect_kind, looks_binary
@@ -33,6 +33,16 @@ def test_directory_is_read_recursively_in_stable_order(settings, tmp_path):
     pages, failures = pages_and_failures([tmp_path], settings)
     assert not failures
     assert [Path(p.uri).name for p in pages] == ["deep.html", "top.htm"]
+
+
+def test_a_collections_readme_and_licence_are_no_pages(settings):
+    """The bundled samples folder holds a README beside the pages; ingesting the folder had stored it as an
+    untitled article. Named on the command line, such a file is still read."""
+    pages, failures = pages_and_failures([SAMPLES], settings)
+    assert not failures
+    assert {Path(p.uri.split("#")[0]).name for p in pages} == {"aleppo-afp-with-teasers.txt", "wikinews.jsonl"}
+    pages, _ = pages_and_failures([SAMPLES / "README.md"], settings)
+    assert [p.kind for p in pages] == ["text"]
 
 
 def test_plain_text_scrape_is_a_text_page(settings):

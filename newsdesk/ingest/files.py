@@ -16,6 +16,9 @@ from newsdesk.records import Failure, Page
 from newsdesk.settings import Settings
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+# a collection's own papers (its README, its licence) are no news pages: a directory walk passes them over;
+# named on the command line they are read like any file
+PROJECT_FILES = {"readme", "license", "licence", "copying", "changelog", "notice", "authors", "contributing"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -29,7 +32,7 @@ def walk(path: Path) -> Iterator[Path]:
         return
     for child in sorted(path.rglob("*")):
         if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-            if child.name not in SKIP_NAMES:
+            if child.name not in SKIP_NAMES and child.name.split(".")[0].split("-")[0].lower() not in PROJECT_FILES:
                 yield child
 
 
