@@ -273,3 +273,28 @@ def test_ingest_bench_stores_the_same_articles_with_every_worker_count():
     rows = [json.loads(line) for line in result.output.splitlines()]
     ours = [r for r in rows if r["method"] == "newsdesk ingest"]
     assert [r["workers"] for r in ours] == [1, 2] and all(r["same_store"] and r["with_article"] == 1.0 for r in ours)
+
+
+def test_scraper_dates_are_stored_as_iso_and_a_bad_or_future_one_never_moves_the_desk(db, settings, tmp_path):
+    """A JSONL date in a feed's RFC 2822 form sorted after every ISO date and crashed the front page; one
+    from 2099 held the desk's window on itself alone."""
+    body = "The council met on Tuesday to approve the budget for the coming year, officials said. " * 3
+    records = [
+        {"url": "https://a.example/1", "title": "Budget approved", "text": body, "published": "2016-10-05"},
+        {"url": "https://a.example/2", "title": "Feed form", "text": body.replace("council", "senate"),
+         "published": "Thu, 06 Oct 2016 12:00:00 GMT"},
+        {"url": "https://a.example/3", "title": "Not a date", "text": body.replace("council", "board"),
+         "published": "not a date"},
+        {"url": "https://a.example/4", "title": "From the future", "text": body.replace("council", "mayor"),
+         "published": "2099-01-01T00:00:00Z"},
+    ]
+    (tmp_path / "dates.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    report = ingest([str(tmp_path / "dates.jsonl")], db, settings, enrich=False)
+    assert report.failed == 0
+    stored = dict(db.execute("SELECT title, published FROM articles").fetchall())
+    assert stored == {"Budget approved": "2016-10-05", "Feed form": "2016-10-06T12:00:00+00:00",
+                      "Not a date": None, "From the future": None}
+    assert queries.newest_dated(db) == "2016-10-06T12:00:00+00:00"
+    db.execute("UPDATE articles SET published = 'Thu, 06 Oct 2016' WHERE title = 'Budget approved'")  # an old store
+    assert queries.newest_dated(db) == "2016-10-06T12:00:00+00:00"
+    assert queries.stories(db, days=3) == []  # nothing grouped (enrich off), and the old value parses no more

@@ -9,6 +9,7 @@ fallbacks) is filled in here, once, so the extractors stay about reading pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from newsdesk.records import Article, Page, Teaser
@@ -65,6 +66,8 @@ def finish(article: Article, page: Page) -> None:
     if not article.title:
         article.title_source = "none"
     article.published = article.published or hints.get("published")
+    if article.published and article.published[:10] > (date.today() + timedelta(days=1)).isoformat():
+        article.published = None  # an event's date or a typo: nothing is published ahead of the clock
     article.byline = article.byline or hints.get("author")
     article.site = article.site or page.source or site_of(article.canonical_url or article.url)
     if not article.language and article.blocks:

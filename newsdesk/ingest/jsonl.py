@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import warnings
 import zlib
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+
+import dateutil.parser
 
 from newsdesk.records import Failure, Page
 from newsdesk.settings import Settings
@@ -48,9 +52,13 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     if not (html or "").strip() and not (text or "").strip():
         return Failure(where, "read", "record has neither 'html' nor 'text'")
     hints = {k: record[k] for k in HINT_FIELDS if isinstance(record.get(k), str) and record[k].strip()}
+    if "published" in hints and not (published := iso_time(hints["published"])):
+        del hints["published"]
+    elif "published" in hints:
+        hints["published"] = published
     url = record.get("url") if isinstance(record.get("url"), str) else None
     source = record.get("source") if isinstance(record.get("source"), str) else None
-    fetched = _iso_time(record.get("fetched"))
+    fetched = iso_time(record.get("fetched"))
     if html and html.strip():
         return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source,
                     fetched=fetched, hints=hints)
@@ -58,12 +66,36 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
                 fetched=fetched, hints=hints)
 
 
-def _iso_time(value: object) -> str | None:
-    """An ISO date or time as given, else nothing: a capture time that does not parse is not guessed at."""
-    if not isinstance(value, str):
+def iso_time(value: object) -> str | None:
+    """A scraper's date or time as ISO 8601, else nothing: a value that does not parse is dropped, not guessed
+    at. Stored dates are compared as text, so one unconverted value would sort after every ISO date.
+
+    Extended ISO stays as given. Dates with a month name are converted: RFC 2822, as feeds and HTTP headers
+    write them ("Thu, 06 Oct 2016 12:00:00 GMT"), and a page's own ("6 October 2016", "Oct 6, 2016 2:05 PM").
+    Other all-numeric forms ("06/10/2016") are day-first in one country and month-first in another: dropped."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return value if _EXTENDED_ISO.match(value) else parsed.isoformat()  # "20161006" is ISO too
+    except ValueError:
+        pass
+    if not _MONTH_NAME.search(value):
         return None
     try:
-        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        # parsed twice with different defaults: a part that changes was not in the text ("Oct 2016" has no day)
+        with warnings.catch_warnings():  # a zone name it does not know ("EST") leaves the time as written
+            warnings.simplefilter("ignore")
+            first, second = (dateutil.parser.parse(value, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
         return None
-    return value.strip()
+    if first.date() != second.date():
+        return None
+    return first.isoformat() if _CLOCK.search(value) else first.date().isoformat()
+
+
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+_EXTENDED_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+_CLOCK = re.compile(r"\d:\d\d")
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from newsdesk.records import Article, Block, Caption
 
@@ -101,18 +101,31 @@ def item(db: sqlite3.Connection, item_id: str) -> dict | None:
     return article(db, item_id)
 
 
+# a stored time the desk may end its window on: an ISO date no more than a day ahead of the clock
+_PLAUSIBLE = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND {column} <= ?"
+
+
+def _horizon() -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def newest_time(db: sqlite3.Connection) -> str | None:
-    return db.execute("SELECT max(last_seen) FROM stories").fetchone()[0]
+    return db.execute(f"SELECT max(last_seen) FROM stories WHERE last_seen {_PLAUSIBLE.format(column='last_seen')}",
+                      (_horizon(),)).fetchone()[0]
 
 
 def newest_dated(db: sqlite3.Connection) -> str | None:
     """The newest publication date in the store, counting an undated teaser's capture time (its page's,
     which is when the teaser ran). An item with neither is stamped with its ingest time, which would
-    otherwise move an archive's window to today and leave only undated stories on the desk."""
+    otherwise move an archive's window to today and leave only undated stories on the desk. A date more
+    than a day ahead of the clock is a page's error (an event date, a typo), and one such date would hold
+    the desk's window on itself alone, as would a value that is not an ISO date, which sorts after them all."""
     return db.execute(
-        """SELECT max(t) FROM (SELECT max(published) AS t FROM articles
-                               UNION ALL SELECT max(coalesce(t.published, p.fetched)) FROM teasers t
-                                 JOIN pages p ON p.hash = t.page_hash)"""
+        f"""SELECT max(t) FROM (SELECT published AS t FROM articles
+                                UNION ALL SELECT coalesce(t.published, p.fetched) FROM teasers t
+                                  JOIN pages p ON p.hash = t.page_hash)
+            WHERE t {_PLAUSIBLE.format(column='t')}""",
+        (_horizon(),),
     ).fetchone()[0]
 
 
