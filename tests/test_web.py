@@ -267,6 +267,23 @@ def test_front_page_after_ingesting_the_seed(ingested_desk):
         assert f'href="/stories/{article["story"]["id"]}"' in html
 
 
+def test_a_story_says_when_a_time_is_not_the_items_own_date(ingested_desk):
+    """The seed's 2024 teasers carry no date, and the page has no capture time: the story page must not
+    pass the 2016 article's date off as theirs (it had said "date of the page it was on" for every undated
+    member, an article read at ingest time included)."""
+    with TestClient(create_app(str(ingested_desk))) as desk_client:
+        hits = desk_client.get("/search.json", params={"q": "Hezbollah truce"}).json()["hits"]
+        teaser = next(h for h in hits if h["item_id"].startswith("t"))
+        story_id = desk_client.get(f"/teasers/{teaser['item_id']}.json").json()["story"]["id"]
+        members = desk_client.get(f"/stories/{story_id}.json").json()["members"]
+        assert {(m["kind"], m["time_basis"]) for m in members} == {("teaser", "page")}
+        assert "no date of its own; that of the article it ran beside" in desk_client.get(f"/stories/{story_id}").text
+        article_id = desk_client.get("/search.json", params={"q": "Aleppo bombardment"}).json()["hits"][0]["item_id"]
+        story_id = desk_client.get(f"/articles/{article_id}.json").json()["story"]["id"]
+        member = desk_client.get(f"/stories/{story_id}.json").json()["members"][0]
+        assert member["time_basis"] == "published" and member["time"].startswith("2016-10-06")
+
+
 def test_coverage_buckets_fit_the_span():
     from newsdesk.web.charts import bar_chart, coverage, place_map
 

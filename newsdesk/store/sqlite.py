@@ -236,8 +236,30 @@ def m005_teaser_times(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_time_basis(db: sqlite3.Connection) -> None:
+    """Say what each member's time is: a reader must not take the date of the page a teaser was on, or
+    the moment newsdesk read an undated article, for the day it was published."""
+    db.executescript(
+        """
+        DROP VIEW story_times;
+        CREATE VIEW story_times AS
+            SELECT m.story_id, m.item_id,
+                   coalesce(a.published, t.published, tp.fetched, ta.published, a.ingested, tp.ingested) AS time,
+                   CASE WHEN coalesce(a.published, t.published) IS NOT NULL THEN 'published'
+                        WHEN tp.fetched IS NOT NULL THEN 'captured'
+                        WHEN ta.published IS NOT NULL THEN 'page'
+                        ELSE 'ingested' END AS basis
+            FROM story_members m
+            LEFT JOIN articles a ON a.id = m.item_id
+            LEFT JOIN teasers t ON t.id = m.item_id
+            LEFT JOIN pages tp ON tp.hash = t.page_hash
+            LEFT JOIN articles ta ON ta.id = t.article_id;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times,
+    m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
 ]
 
 

@@ -6,7 +6,7 @@ know is optional, because web pages arrive without titles, dates or bylines.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Loose(BaseModel):
@@ -64,6 +64,8 @@ class Member(Loose):
     url: str | None = None
     published: str | None = None
     time: str | None = None
+    time_basis: str | None = Field(None, description="published | captured (its page's capture) | page (the date of "
+                                   "the article it was seen beside) | ingested (no date known; when newsdesk read it)")
     sources: list[Source] = []
 
 

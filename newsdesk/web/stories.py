@@ -22,14 +22,14 @@ def story_page(db: sqlite3.Connection, story_id: str) -> dict:
     data = queries.story(db, story_id)
     if data is None:
         raise HTTPException(404, f"No story with id {story_id}.")
-    times = {
-        row["item_id"]: row["time"]
-        for row in db.execute("SELECT item_id, time FROM story_times WHERE story_id = ?", (story_id,))
-    }
+    rows = {row["item_id"]: row for row in
+            db.execute("SELECT item_id, time, basis FROM story_times WHERE story_id = ?", (story_id,))}
     for member in data["members"]:
-        # When it ran: its own date, else (a teaser) the date of the page it was seen on.
-        member["time"] = times.get(member["id"])
-    return data | {"facts": story_facts(db, story_id), "coverage": coverage(list(times.values()))}
+        # When it ran: its own date, else when its page was captured, else (a teaser) the date of the
+        # article it was seen beside, else when newsdesk read it; ``time_basis`` says which.
+        row = rows.get(member["id"])
+        member["time"], member["time_basis"] = (row["time"], row["basis"]) if row else (None, None)
+    return data | {"facts": story_facts(db, story_id), "coverage": coverage([r["time"] for r in rows.values()])}
 
 
 @router.get(
