@@ -265,7 +265,8 @@ def test_a_verb_keeps_its_subject_and_its_object_keeps_its_rank():
                 "world, have access to mobile phones than to a proper toilet.")  # had lost its "more"
     assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("More people in India have access")
     sentence = "Some of Europe's airlines and airports have called the restrictions unnecessary."
-    assert "airports call" in compress(sentence, HEADLINE_WORDS, _salience(sentence))  # not "airports calls"
+    headline = compress(sentence, HEADLINE_WORDS, _salience(sentence))
+    assert headline.startswith("Some of") and " call " in headline  # a plural verb: not "calls"
     sentence = "The Mayor of the London Borough of Camden, England, has been arrested on suspicion of benefit fraud."
     assert not compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("England")  # a place's country
 

@@ -67,6 +67,13 @@ def document_frequency() -> tuple[int, dict[str, int]]:
     return int(data["documents"]), {k: int(v) for k, v in data["df"].items()}
 
 
+@lru_cache(maxsize=1)
+def headline_rates() -> dict[str, float]:
+    """Log ratio of a stem's rate in real headlines to its rate in article text (``train_headlines``)."""
+    data = json.loads(MODEL.read_text(encoding="utf-8"))["headline_rate"]
+    return {k: float(v) for k, v in data["rates"].items()}
+
+
 _SUFFIXES = (("'s", ""), ("’s", ""), ("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
@@ -86,16 +93,19 @@ def _depth(token) -> int:
     return depth
 
 
-def keep_features(doc, kept: list, salience: dict[str, float],
-                  frequencies: tuple[int, dict[str, int]] | None = None) -> list[dict[str, float]]:
+def keep_features(doc, kept: list, salience: dict[str, float], frequencies: tuple[int, dict[str, int]] | None = None,
+                  rates: dict[str, float] | None = None) -> list[dict[str, float]]:
     """One feature dict per kept token (names as ``DictVectorizer`` would make them).
 
     ``salience`` maps a word's ``stem`` to its count in the article. Held-out AUC of the keep model
     (tech/entertainment): 0.759 on form, role and salience alone; 0.776 with stemmed salience, rarity
-    and named-entity type, which lifted held-out ROUGE-1 by ~0.7."""
+    and named-entity type, which lifted held-out ROUGE-1 by ~0.7. The headline rate (how much likelier
+    a stem is in 168,000 real headlines than in article text) leaves the AUC as it was but ranks the
+    top words better: ROUGE-1 +0.2 on both halves of 800 articles, +0.2 / +0.1 on all 2,225."""
     root = next(doc.sents).root
     top = max(salience.values(), default=1.0) or 1.0
     documents, frequency = frequencies or document_frequency()
+    rates = headline_rates() if rates is None else rates
     rows = []
     for token in kept:
         word = stem(token.text)
@@ -112,6 +122,7 @@ def keep_features(doc, kept: list, salience: dict[str, float],
             "nchild": min(len(list(token.children)), 5) / 5, "len": min(len(token), 12) / 12,
             "isroot": float(token.i == root.i),
             "idf": rarity / 7, "idf_sal": rarity * math.log1p(weight) / 20,
+            "hrate": rates.get(word, 0.0) / 4,
         }
         if token.ent_type_:
             row[f"ent={token.ent_type_}"] = row[f"entiob={token.ent_iob_}"] = 1.0
