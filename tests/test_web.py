@@ -288,7 +288,8 @@ def test_coverage_buckets_fit_the_span():
     from newsdesk.web.charts import bar_chart, coverage, place_map
 
     hours = coverage(["2016-10-06T09:30:00", "2016-10-06T11:05:00Z", "2016-10-06T11:59:00", None, "not a date"])
-    assert [(b["label"], b["count"]) for b in hours] == [("06 Oct 09:00", 1), ("06 Oct 10:00", 0), ("06 Oct 11:00", 2)]
+    assert [(b["label"], b["count"]) for b in hours] == [
+        ("06 Oct 2016, 09:00", 1), ("06 Oct 2016, 10:00", 0), ("06 Oct 2016, 11:00", 2)]
     months = coverage(["2016-01-05", "2016-12-20", "2016-12-21"])
     assert months[0]["unit"] == "month" and len(months) == 12 and months[-1]["count"] == 2
     years = coverage(["1990-01-01", "2016-10-06"])

@@ -38,6 +38,26 @@ SECURITY_HEADERS = {
 }
 
 
+class HeadAsGet:
+    """Answer HEAD as GET without the body: feed readers and link checkers ask HEAD first, and FastAPI's
+    GET routes (unlike Starlette's) do not take it. The headers, Content-Length included, are the GET's."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                message = message | {"body": b""}
+            await send(message)
+
+        await self.app(scope | {"method": "GET"}, receive, headers_only)
+
+
 class StoreConnections:
     """One read-only connection per thread: sqlite3 connections must not be shared by concurrent requests."""
 
@@ -85,6 +105,7 @@ def create_app(db_path: str) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (front, stories, articles, search, entities, feeds, sources):
         app.include_router(module.router)
+    app.add_middleware(HeadAsGet)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

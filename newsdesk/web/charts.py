@@ -34,22 +34,30 @@ def _step(t: datetime, unit: str) -> datetime:
     return t.replace(year=t.year + 1)
 
 
-LABELS = {"hour": "%d %b %H:00", "day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+LABELS = {"hour": "%d %b %Y, %H:00", "day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+
+
+def _has_time(value: str) -> bool:
+    """Whether an ISO value says the time of day: a bare date ("2016-10-06") does not."""
+    return len(value.strip()) > 10
 
 
 def coverage(times: list[str | None]) -> list[dict]:
-    """Items per hour, day, month or year (the finest that fits in ``MAX_BUCKETS``), gaps included."""
-    parsed = []
+    """Items per hour, day, month or year (the finest that fits in ``MAX_BUCKETS``), gaps included.
+    Hours only when every item has a time: a bare date parses as midnight, and hourly bars would
+    invent that hour."""
+    parsed, timed = [], True
     for value in times:
         if value:
             try:
                 parsed.append(parse_time(value))
             except ValueError:
                 continue
+            timed = timed and _has_time(value)
     if not parsed:
         return []
     first, last = min(parsed), max(parsed)
-    for unit in ("hour", "day", "month", "year"):
+    for unit in ("hour", "day", "month", "year")[0 if timed else 1 :]:
         start, end = _floor(first, unit), _floor(last, unit)
         count, cursor = 1, start
         while cursor < end and count <= MAX_BUCKETS:

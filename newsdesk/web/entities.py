@@ -1,7 +1,12 @@
 """Entity and place pages: where a person, organisation or place appears, and when.
 
 Names are path segments (``/entities/Bashar%20al-Assad``), matched case-insensitively, so links written
-by hand work. Index pages list the most-mentioned names.
+by hand work. The server decodes ``%2F`` before routing, so a name takes the rest of the path
+(``{name:path}``) and the ``.json`` twins are matched first. Index pages list the most-mentioned names.
+
+An entity is a name (any case) that NER tagged as a person or an organisation, and its count is the
+number of articles that name it so: the index and the entity's page count alike. Other labels are places
+(which have their own pages, from the gazetteer) or groups and events, which have none.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from newsdesk.web.models import NOT_FOUND, EntityIndex, EntityPage
 from newsdesk.web.render import render, store
 
 router = APIRouter()
-NAME = Path(..., max_length=300, description="The name as stored (any case)")
+# No length limit: every stored name is linked from some page, and web text makes long ones.
+NAME = Path(..., description="The name as stored (any case)")
 APPEARANCES = 200
+# The rows each kind of page counts (see the module's docstring): people and organisations; every place.
+TAGGED = {"entities": "label IN ('PERSON', 'ORG')", "places": "1"}
 
 
 def _appearances(db: sqlite3.Connection, table: str, name: str) -> list[dict]:
@@ -27,22 +35,31 @@ def _appearances(db: sqlite3.Connection, table: str, name: str) -> list[dict]:
         for r in db.execute(
             f"""SELECT DISTINCT a.id AS article_id, a.headline, a.site, a.published, a.story_id
             FROM {table} x JOIN articles a ON a.id = x.article_id WHERE x.name = ? COLLATE NOCASE
-            ORDER BY a.published DESC, a.id""",
+            AND {TAGGED[table]} ORDER BY a.published DESC, a.id""",
+            (name,),
+        )
+    ]
+
+
+def entity_labels(db: sqlite3.Connection, name: str) -> list[str]:
+    """PERSON and/or ORG, the label of the most articles first."""
+    return [
+        r[0]
+        for r in db.execute(
+            f"""SELECT label FROM entities WHERE name = ? COLLATE NOCASE AND {TAGGED["entities"]}
+                GROUP BY label ORDER BY count(DISTINCT article_id) DESC, label""",
             (name,),
         )
     ]
 
 
 def entity_page(db: sqlite3.Connection, name: str) -> dict:
-    labels = [
-        r[0]
-        for r in db.execute(
-            "SELECT label FROM entities WHERE name = ? COLLATE NOCASE GROUP BY label ORDER BY count(*) DESC", (name,)
-        )
-    ]
+    labels = entity_labels(db, name)
     if not labels:
         raise HTTPException(404, f"No person or organisation named {name!r} in the store.")
-    stored = db.execute("SELECT name FROM entities WHERE name = ? COLLATE NOCASE LIMIT 1", (name,)).fetchone()[0]
+    stored = db.execute(
+        f"SELECT name FROM entities WHERE name = ? COLLATE NOCASE AND {TAGGED['entities']} LIMIT 1", (name,)
+    ).fetchone()[0]
     appearances = _appearances(db, "entities", name)
     ids = [a["article_id"] for a in appearances]
     return {
@@ -111,14 +128,33 @@ def _cooccurring_places(db: sqlite3.Connection, ids: list[str], limit: int = 30)
 
 
 def name_index(db: sqlite3.Connection, kind: str, limit: int) -> dict:
-    if kind == "places":
-        sql = """SELECT name, NULL AS label, count(DISTINCT article_id) AS articles FROM places
-                 GROUP BY name COLLATE NOCASE ORDER BY articles DESC, name LIMIT ?"""
-    else:
-        sql = """SELECT name, label, count(DISTINCT article_id) AS articles FROM entities
-                 WHERE label IN ('PERSON', 'ORG') GROUP BY name COLLATE NOCASE, label
-                 ORDER BY articles DESC, name LIMIT ?"""
-    return {"kind": kind, "entries": [dict(r) | {"sites": []} for r in db.execute(sql, (limit,))]}
+    """The most-named names, counted as their pages count them, with the sites of those articles."""
+    rows = db.execute(
+        f"""SELECT name, count(DISTINCT article_id) AS articles FROM {kind} WHERE {TAGGED[kind]}
+            GROUP BY name COLLATE NOCASE ORDER BY articles DESC, name LIMIT ?""",
+        (limit,),
+    ).fetchall()
+    entries = [
+        {
+            "name": r["name"],
+            "label": entity_labels(db, r["name"])[0] if kind == "entities" else None,
+            "articles": r["articles"],
+            "sites": _sites(db, kind, r["name"]),
+        }
+        for r in rows
+    ]
+    return {"kind": kind, "entries": entries}
+
+
+def _sites(db: sqlite3.Connection, table: str, name: str) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            f"""SELECT DISTINCT a.site FROM {table} x JOIN articles a ON a.id = x.article_id
+                WHERE x.name = ? COLLATE NOCASE AND {TAGGED[table]} AND a.site IS NOT NULL ORDER BY a.site""",
+            (name,),
+        )
+    ]
 
 
 LIMIT = Query(200, ge=1, le=2000)
@@ -158,14 +194,14 @@ def places_html(request: Request, limit: int = LIMIT, db: sqlite3.Connection = D
 
 
 @router.get(
-    "/entities/{name}.json",
+    "/entities/{name:path}.json",
     response_model=EntityPage,
     responses=NOT_FOUND,
     tags=["entities"],
     summary="One person or organisation",
 )
 @router.get(
-    "/api/entities/{name}",
+    "/api/entities/{name:path}",
     response_model=EntityPage,
     responses=NOT_FOUND,
     tags=["entities"],
@@ -176,7 +212,7 @@ def entity_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> di
 
 
 @router.get(
-    "/entities/{name}",
+    "/entities/{name:path}",
     response_class=HTMLResponse,
     include_in_schema=False,
     tags=["entities"],
@@ -190,17 +226,17 @@ def entity_html(request: Request, name: str = NAME, db: sqlite3.Connection = Dep
 
 
 @router.get(
-    "/places/{name}.json", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
+    "/places/{name:path}.json", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
 )
 @router.get(
-    "/api/places/{name}", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
+    "/api/places/{name:path}", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
 )
 def place_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> dict:
     return place_page(db, name)
 
 
 @router.get(
-    "/places/{name}",
+    "/places/{name:path}",
     response_class=HTMLResponse,
     include_in_schema=False,
     tags=["entities"],

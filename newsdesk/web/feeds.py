@@ -1,11 +1,15 @@
 """Feeds out: Atom and RSS 2.0 of the front page and of any search, for the readers people already use.
 
 Built with ElementTree, which escapes every text node; characters XML 1.0 forbids (web text carries
-stray control characters) are dropped first, since no escaping can make them legal.
+stray control characters) are dropped first, since no escaping can make them legal. RSS 2.0 needs one
+more layer: readers render its ``description`` as HTML, so web text goes in HTML-escaped; its titles are
+plain text (the spec allows no markup there), written with the character references the RSS Best
+Practices Profile recommends as the form most readers decode correctly.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -28,6 +32,15 @@ FEED_SIZE = 50
 
 def clean(text: str | None) -> str:
     return NOT_XML.sub("", text or "")
+
+
+def as_html(text: str | None) -> str:
+    """Text for an RSS ``description``, which readers render as HTML: markup in web text stays text."""
+    return html.escape(clean(text), quote=False)
+
+
+# ElementTree writes these entities for text; the RSS profile's equivalent references (same XML text).
+RSS_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
 
 
 def _time(value: str | None) -> datetime:
@@ -92,21 +105,26 @@ def rss(title: str, page_url: str, entries: list[dict]) -> bytes:
     channel = ET.SubElement(root, "channel")
     ET.SubElement(channel, "title").text = clean(title)
     ET.SubElement(channel, "link").text = clean(page_url)
-    ET.SubElement(channel, "description").text = clean(title)
+    ET.SubElement(channel, "description").text = as_html(title)
     for e in entries:
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = clean(e["title"])
         ET.SubElement(item, "link").text = clean(e["link"])
         ET.SubElement(item, "guid", isPermaLink="true").text = clean(e["link"])
-        ET.SubElement(item, "description").text = clean(e["summary"])
+        ET.SubElement(item, "description").text = as_html(e["summary"])
         if e["updated"]:
             ET.SubElement(item, "pubDate").text = format_datetime(_time(e["updated"]))
         for category in e["categories"]:
             ET.SubElement(item, "category").text = clean(category)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    for entity, reference in RSS_REFERENCES:
+        body = body.replace(entity, reference)
+    return body
 
 
 def _base(request: Request) -> str:
+    # From the request's Host header, which a client chooses: there is no setting for the desk's public
+    # address yet. Readers follow these links, so a desk behind a proxy should pass the real host on.
     return str(request.base_url).rstrip("/")
 
 

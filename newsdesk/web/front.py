@@ -194,6 +194,9 @@ def front_html(request: Request, params: FrontParams = Depends(), db: sqlite3.Co
         active["all"] = "true"
     elif params.days != DEFAULT_DAYS:
         active["days"] = params.days
+    twin = active | ({"page": params.page} if params.page > 1 else {})  # the JSON of this very page
     return render(
-        request, "front.html", data | {"counts": counts, "facets": facets(db), "all": params.all, "active": active}
+        request,
+        "front.html",
+        data | {"counts": counts, "facets": facets(db), "all": params.all, "active": active, "twin": twin},
     )

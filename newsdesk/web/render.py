@@ -91,8 +91,18 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def path_quote(value: str) -> str:
-    """A name as a path segment: ``/`` and ``.json`` look-alikes stay inside the segment."""
+    """A name as a path segment, every reserved character escaped. The server decodes ``%2F`` before
+    routing, so name routes take the rest of the path (``{name:path}``). (A name that itself ends in
+    ``.json`` has its JSON twin at ``….json.json`` but no reachable HTML page.)"""
     return quote(value, safe="")
+
+
+LABEL_NAMES = {"PERSON": "person", "ORG": "organisation"}
+
+
+def label_name(label: str | None) -> str:
+    """spaCy's entity label as readers say it."""
+    return LABEL_NAMES.get(label or "", label or "")
 
 
 def item_href(item_id: str) -> str:
@@ -107,6 +117,7 @@ def _environment() -> Environment:
         when=when,
         plural=plural,
         q=path_quote,
+        label_name=label_name,
         unmark=unmark,
         item_href=item_href,
     )

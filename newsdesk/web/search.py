@@ -110,4 +110,11 @@ def search_html(request: Request, params: SearchParams = Depends(), db: sqlite3.
     data = params.data(db)
     active = {"q": params.q} if params.q else {}
     active |= {k: v for k, v in params.filters.items() if v}
-    return render(request, "search.html", data | {"facets": facets(db), "searched": bool(active), "active": active})
+    # The pager keeps the page size, and the JSON link shows this very page.
+    paging = active | ({"per_page": params.per_page} if params.per_page != PER_PAGE else {})
+    twin = paging | ({"page": params.page} if params.page > 1 else {})
+    return render(
+        request,
+        "search.html",
+        data | {"facets": facets(db), "searched": bool(active), "active": active, "paging": paging, "twin": twin},
+    )

@@ -1,0 +1,220 @@
+"""The web desk's QA findings, one test each: RSS descriptions that ran as HTML, names that linked to 404s,
+a word that widened the page, entity counts that disagreed, invented hours, pages past the end, the
+README's dead /docs, HEAD answered 405, and "the newest 1 days"."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import quote, unquote
+
+import pytest
+from fastapi.testclient import TestClient
+from test_web_browser import CHROMIUM, browser, serve  # noqa: F401  (fixtures)
+from web_fixtures import ROOT, XSS_BODY, XSS_TITLE, build_desk, client, desk  # noqa: F401  (fixtures)
+
+from newsdesk.records import Entity, Facts, Place
+from newsdesk.store import write
+from newsdesk.store.sqlite import connect
+from newsdesk.web.app import create_app
+
+LONG_NAME = "Committee " + " ".join(["for the Protection of Long Names"] * 12)  # over 300 characters
+LONG_WORD = "x" * 5000
+
+
+@pytest.fixture(scope="module")
+def odd_desk(tmp_path_factory):
+    """The fixture desk plus what web text really holds: names with "/", a name over 300 characters, one
+    name tagged as a person, an organisation and places, and a 5,000-letter word in a headline."""
+    path = tmp_path_factory.mktemp("odd") / "desk.db"
+    ids = build_desk(path)
+    db = connect(path)
+    with db:
+        write.save_facts(
+            db,
+            Facts(
+                ids["evil"],
+                entities=[Entity("ORG", "AC/DC", []), Entity("PERSON", LONG_NAME, []), Entity("PERSON", "Jordan", []),
+                          Entity("GPE", "Jordan", [])],
+                places=[Place("Bosnia/Herzegovina", "BA", 44.0, 18.0)],
+            ),
+            version=1,
+        )
+        write.save_facts(
+            db, Facts(ids["bare"], entities=[Entity("ORG", "Jordan", []), Entity("LOC", "Jordan", [])]), version=1
+        )
+        db.execute("UPDATE stories SET headline = ? WHERE id = 's-bare'", (LONG_WORD,))
+        db.execute("UPDATE articles SET headline = ? WHERE id = ?", (LONG_WORD, ids["bare"]))
+    db.close()
+    return path, ids
+
+
+@pytest.fixture(scope="module")
+def odd_client(odd_desk):
+    with TestClient(create_app(str(odd_desk[0]))) as test_client:
+        yield test_client
+
+
+# 1. RSS descriptions are HTML: web text goes in HTML-escaped, so markup in it stays text.
+
+
+def test_rss_description_is_escaped_html_and_titles_stay_text(client):
+    for path, params in (("/feed.rss", {}), ("/search.rss", {"q": "evil"})):
+        body = client.get(path, params=params).content
+        channel = ET.fromstring(body).find("channel")
+        for item in channel.findall("item"):
+            description = item.findtext("description")
+            assert "<" not in description, (path, description)  # no tag a reader could render
+        assert b"&lt;" not in body  # plain text in the RSS profile's character references
+    evil = next(i for i in ET.fromstring(client.get("/feed.rss").content).iter("item") if "Evil" in i.findtext("title"))
+    assert evil.findtext("title") == XSS_TITLE  # plain text, as the spec wants titles
+    assert html.unescape(evil.findtext("description")) == XSS_BODY
+    query = '<img src=x onerror="alert(1)">'
+    channel = ET.fromstring(client.get("/search.rss", params={"q": query}).content).find("channel")
+    assert "<" not in channel.findtext("description") and channel.findtext("title").endswith(query)
+
+
+# 2. Every name that is linked is served: "/" inside a name, and names over 300 characters.
+
+
+def _links(page: str, prefix: str) -> list[str]:
+    return [html.unescape(href) for href in re.findall(rf'href="({prefix}[^"]+)"', page)]
+
+
+def test_every_linked_name_is_served_with_its_json_twins(odd_client, odd_desk):
+    links = _links(odd_client.get("/entities").text, "/entities/") + _links(odd_client.get("/places").text, "/places/")
+    links += _links(odd_client.get(f"/articles/{odd_desk[1]['evil']}").text, "/(?:entities|places)/")
+    assert "/entities/AC%2FDC" in links and "/places/Bosnia%2FHerzegovina" in links
+    assert f"/entities/{quote(LONG_NAME, safe='')}" in links
+    for link in links:
+        assert odd_client.get(link).status_code == 200, link
+        twin = odd_client.get(link + ".json")
+        assert twin.status_code == 200 and twin.json()["name"] == unquote(link.split("/", 2)[2]), link
+        assert odd_client.get("/api" + link).json() == twin.json(), link
+    assert odd_client.get("/entities/AC%2FDC/nothing").status_code == 404
+
+
+# 3. One unbroken word must not widen the page (needs Debian's chromium; skips without it).
+
+
+@pytest.fixture(scope="module")
+def odd_url(odd_desk):
+    yield from serve(odd_desk[0])
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (scripts/setup-browser.sh)")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_word_does_not_widen_the_page(browser, odd_url, odd_desk, width):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for path in ("/?all=true", "/stories/s-bare", f"/articles/{odd_desk[1]['bare']}", "/search?q=paragraph"):
+        page.goto(odd_url + path)
+        assert page.locator("main").inner_text().count(LONG_WORD[:100]) >= 1, path
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.close()
+
+
+# 4. The index and an entity's page count the same articles, and labels read as words.
+
+
+def test_entity_index_and_pages_agree(odd_client):
+    entries = odd_client.get("/entities.json", params={"limit": 2000}).json()["entries"]
+    names = [e["name"].lower() for e in entries]
+    assert len(names) == len(set(names))  # one entry per name, whatever its labels
+    for entry in entries:
+        page = odd_client.get(f"/entities/{quote(entry['name'], safe='')}.json").json()
+        assert page["articles"] == entry["articles"] and page["labels"][0] == entry["label"], entry
+        assert entry["sites"] == sorted({a["site"] for a in page["appearances"] if a["site"]}), entry
+    jordan = next(e for e in entries if e["name"] == "Jordan")
+    assert jordan["articles"] == 2 and jordan["label"] == "ORG"  # the GPE and LOC mentions are places
+    assert next(e for e in entries if e["name"] == "Lars Bromley")["sites"] == ["aljazeera.com", "thestar.com.my"]
+    places = odd_client.get("/places.json").json()["entries"]
+    aleppo = next(e for e in places if e["name"] == "Aleppo")
+    assert aleppo["articles"] == 2 and aleppo["sites"] == ["aljazeera.com", "thestar.com.my"]
+    meta = re.search(r'<p class="meta">(.*?)·', odd_client.get("/entities/Jordan").text, re.S).group(1)
+    assert meta.strip() == "Organisation, person"
+    index = odd_client.get("/entities").text
+    assert not re.search(r"\b(GPE|LOC|ORG|PERSON)\b", index) and "· person" in index and "· organisation" in index
+
+
+# 5. Coverage of bare dates is counted per day, never in invented hours; labels carry the year.
+
+
+def test_coverage_of_dates_without_time_is_per_day():
+    from newsdesk.web.charts import bar_chart, coverage
+    from newsdesk.web.render import templates
+
+    two_days = coverage(["2016-10-05", "2016-10-06"])
+    assert [(b["label"], b["count"], b["unit"]) for b in two_days] == [
+        ("05 Oct 2016", 1, "day"), ("06 Oct 2016", 1, "day")]
+    assert [b["unit"] for b in coverage(["2016-10-06", "2016-10-06T09:30:00"])] == ["day"]  # one bare date
+    hours = coverage(["2016-10-06T09:30:00", "2016-10-06T11:05:00"])
+    assert hours[0]["label"] == "06 Oct 2016, 09:00" and len(hours) == 3
+    macros = templates.env.get_template("macros.html").module
+    one_day = str(macros.bar_chart(bar_chart(coverage(["2016-10-06"])), "Articles"))
+    assert "<title id=\"chart-title\">Articles: 06 Oct 2016, at most 1 per day</title>" in one_day
+
+
+# 6. Paging: past the end says so, the pager keeps the page size, the JSON link shows the same page.
+
+
+def test_pages_past_the_end_say_so(client):
+    front = client.get("/", params={"page": 50}).text
+    assert "Page 50 is past the end" in front and "No stories yet" not in front
+    search = client.get("/search", params={"q": "the", "page": 500}).text
+    assert "Page 500 is past the end" in search and "Nothing matches" not in search
+    assert "Nothing matches" in client.get("/search", params={"q": "zzzyqx"}).text
+
+
+def test_pager_and_json_link_keep_the_page(client):
+    search = client.get("/search", params={"q": "the", "page": 2, "per_page": 5}).text
+    pager = re.search(r'<nav class="pager".*?</nav>', search, re.S).group(0)
+    assert 'href="?q=the&amp;per_page=5&amp;page=3"' in pager and 'href="?q=the&amp;per_page=5&amp;page=1"' in pager
+    twin = html.unescape(re.search(r'href="(/search\.json\?[^"]*)">JSON', search).group(1))
+    assert client.get(twin).json()["page"] == 2 and client.get(twin).json()["per_page"] == 5
+    front = client.get("/", params={"page": 2, "days": 5}).text
+    assert 'href="/index.json?days=5.0&amp;page=2">JSON' in front
+
+
+# 7. The README names the OpenAPI documents where they are.
+
+
+def test_readme_names_the_api_docs_where_they_are(client):
+    serve_row = next(line for line in (ROOT / "README.md").read_text().splitlines() if "`newsdesk serve`" in line)
+    paths = [p for p in re.findall(r"`(/[^`{]*?)`", serve_row) if "?" not in p]
+    assert "/openapi.json" in paths
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+# 8. HEAD answers like GET, without a body.
+
+
+def test_head_answers_every_page_and_feed(client, desk):
+    for path in ("/", "/feed.rss", "/feed.atom", "/search.rss?q=aleppo", "/search?q=aleppo", "/stories/s-aleppo",
+                 f"/articles/{desk[1]['afp']}", "/entities", "/places/Aleppo", "/index.json", "/static/desk.css"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-length"] == str(len(get.content)), path
+    assert client.head("/stories/s-nope").status_code == 404
+
+
+# 9. The front page says its window as people would.
+
+
+@pytest.mark.parametrize(
+    "params,wording",
+    [
+        ({"days": 1}, "the newest day in the store."),
+        ({"days": 2.5}, "the newest 2.5 days in the store."),
+        ({"days": 0.25}, "the newest 6 hours in the store."),
+        ({"days": 0.04}, "the newest 58 minutes in the store."),
+        ({"until": "2016-10-06", "days": 2}, "a window of 2 days ending on the chosen day."),
+        ({"until": "2016-10-06", "days": 1}, "a window of 1 day ending on the chosen day."),
+    ],
+)
+def test_front_page_window_wording(client, params, wording):
+    window = re.search(r'<p class="window">(.*?)</p>', client.get("/", params=params).text, re.S).group(1)
+    assert wording in " ".join(window.split())
