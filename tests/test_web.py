@@ -278,6 +278,11 @@ def test_a_story_says_when_a_time_is_not_the_items_own_date(ingested_desk):
         members = desk_client.get(f"/stories/{story_id}.json").json()["members"]
         assert {(m["kind"], m["time_basis"]) for m in members} == {("teaser", "page")}
         assert "no date of its own; that of the article it ran beside" in desk_client.get(f"/stories/{story_id}").text
+        card = next(s for s in desk_client.get("/index.json").json()["stories"] if s["id"] == story_id)
+        assert card["time_basis"] == "page"
+        front = desk_client.get("/").text
+        card_html = front[front.index(f'href="/stories/{story_id}"'):]
+        assert card_html.index("undated; its items ran beside an article of") < card_html.index("</li>")
         article_id = desk_client.get("/search.json", params={"q": "Aleppo bombardment"}).json()["hits"][0]["item_id"]
         story_id = desk_client.get(f"/articles/{article_id}.json").json()["story"]["id"]
         member = desk_client.get(f"/stories/{story_id}.json").json()["members"][0]

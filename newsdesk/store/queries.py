@@ -152,7 +152,17 @@ def stories(
         return (row["size"] ** 0.5 + 1.5 * row["sources"] ** 0.5) / (1.0 + age_days)
 
     ranked = sorted(rows, key=lambda r: (-rank(r), r["id"]))[offset: offset + limit]
-    return [dict(r) | {"rank": round(rank(r), 4)} for r in ranked]
+    return [dict(r) | {"rank": round(rank(r), 4), "time_basis": time_basis(db, r["id"])} for r in ranked]
+
+
+def time_basis(db: sqlite3.Connection, story_id: str) -> str | None:
+    """What a story's times rest on, by its best-dated member (see the ``story_times`` view): a story of
+    undated teasers "first seen" on an old article's date must not read as news of that day."""
+    row = db.execute(
+        """SELECT basis FROM story_times WHERE story_id = ?
+           ORDER BY CASE basis WHEN 'published' THEN 0 WHEN 'captured' THEN 1 WHEN 'page' THEN 2 ELSE 3 END
+           LIMIT 1""", (story_id,)).fetchone()
+    return row["basis"] if row else None
 
 
 def story(db: sqlite3.Connection, story_id: str) -> dict | None:
@@ -170,7 +180,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
     for member in members:
         member["sources"] = [dict(r) for r in db.execute(
             "SELECT site, url, seen FROM sources WHERE article_id = ? ORDER BY seen", (member["id"],))]
-    return dict(row) | {"members": members}
+    return dict(row) | {"members": members, "time_basis": time_basis(db, story_id)}
 
 
 def export_articles(db: sqlite3.Connection, include_duplicates: bool = False) -> Iterator[dict]:

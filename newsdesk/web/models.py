@@ -19,6 +19,8 @@ class StorySummary(Loose):
     standfirst: str | None = None
     first_seen: str | None = None
     last_seen: str | None = None
+    time_basis: str | None = Field(None, description="what first_seen and last_seen rest on: its best-dated member's "
+                                   "time basis (published | captured | page | ingested; see Member)")
     size: int
     sources: int
     rank: float | None = None
@@ -113,6 +115,8 @@ class StoryPage(Loose):
     standfirst: str | None = None
     first_seen: str | None = None
     last_seen: str | None = None
+    time_basis: str | None = Field(None, description="what first_seen and last_seen rest on: its best-dated member's "
+                                   "time basis (published | captured | page | ingested; see Member)")
     size: int
     sources: int
     members: list[Member]
