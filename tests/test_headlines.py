@@ -360,3 +360,27 @@ def test_a_person_the_article_calls_by_surname_is_so_called_in_the_headline():
     sentence = "Hotel Rwanda has been given a rapturous reception by spectators at the Berlin Film Festival."
     article = sentence + " The film is set in Rwanda. Rwanda's genocide left 800,000 dead, and Rwanda is still healing."
     assert "Hotel Rwanda" in compress(sentence, HEADLINE_WORDS, _salience(article), article)
+
+
+def test_a_headline_keeps_the_words_its_words_lean_on():
+    """Wikinews sample leads whose headlines read as fragments: a verb without its subject ("Will begin
+    charging ..."), an existential without "there", a quantity without what it counts ("release all"), a
+    participle without its agent ("Oil spill caused expands"), a multi-word preposition cut ("in light")."""
+    from newsdesk.stories.headlines import _salience, compress
+
+    def headline(sentence: str) -> str:
+        return compress(sentence, HEADLINE_WORDS, _salience(sentence))
+
+    spirit = headline("The United States air-carrier Spirit Airlines announced Tuesday that it will begin charging "
+                      "up to US$45 in fees for carry on baggage.")
+    assert "Spirit Airlines will begin" in spirit
+    assert headline("According to local police chief Craig Van Breugel there were no injuries or loss of life to "
+                    "animals or local residents in the recent fire in the rural Australian town of Toongabbie."
+                    ).startswith("There were no injuries")
+    assert headline("Israel plans to release all of the activists it arrested in its raid on ships traveling to the "
+                    "Gaza Strip in an effort to provide aid sometime today.") == "Israel plans to release all of activists"
+    assert "caused by sinking" in headline(
+        "After an explosion aboard an oil rig four days ago, an oil spill caused by the sinking of the rig has "
+        "expanded to cover an area of around 600 square miles (1550 square kilometers).")
+    assert not headline("The Australian Defence Force could face a class-action lawsuit in light of recent allegations "
+                        "of a male cadet broadcasting himself having sex with a female cadet.").endswith("in light")

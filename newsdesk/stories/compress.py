@@ -177,6 +177,7 @@ def _needed(child) -> bool:
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
             or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
+            or (child.dep_ == "agent" and child.head.dep_ == "acl")  # "spill [caused by the sinking]"
             or _hedges_number(child) or _ranks(child) or _partitive(child) or _compares(child) or _in_name(child)
             # a preposition the parser hung from the noun after it: "[on] course to strike"
             or (child.dep_ == "advmod" and child.pos_ == "ADP" and child.i == child.head.i - 1))
@@ -219,7 +220,9 @@ _EMPTY_NOUNS = {"level", "levels", "time", "high", "low", "record", "point", "st
 _VAGUE_COUNTS = {"several", "many", "few", "dozens", "hundreds", "thousands", "millions", "numerous", "scores"}
 # Nouns whose "of" phrase is their meaning: "state [of emergency]", "series [of attacks]".
 _PARTITIVE = {"state", "series", "number", "total", "part", "act", "wave", "spate", "string", "pair", "group", "age",
-              "worth", "result", "suspicion", "charge"}
+              "worth", "result", "suspicion", "charge",
+              # quantities ("release all [of the activists]") and prepositions of several words ("in light [of]")
+              "all", "some", "most", "none", "each", "half", "majority", "rest", "light", "wake", "behalf", "spite"}
 
 
 def _ranks(child) -> bool:
@@ -323,7 +326,14 @@ def _with_subjects(doc, chosen: set[int], allowed: set[int], max_words: int) -> 
         elif subject is not None and subject.i not in allowed:  # described, then named: "The brewer, S&N, is to"
             subject = next((c for c in subject.children if c.dep_ == "appos" and c.i in allowed), None)
         if subject is not None and subject.i < verb.i:
-            grown = chosen | _with_support(subject, allowed, chosen)
+            if subject.ent_type_:
+                # the name alone: "[The United States air-carrier] Spirit Airlines will begin charging"
+                name = next(e for e in doc.ents if e.start <= subject.i < e.end)
+                grown = chosen | ({t.i for t in name if t.i in allowed and t.pos_ != "DET"} | {subject.i})
+            else:
+                grown = chosen | _with_support(subject, allowed, chosen)
+            if _words(doc, grown) > max_words:
+                grown = _room_for(doc, grown, chosen, max_words)  # a noun's phrase goes before the subject
             if _words(doc, grown) <= max_words:
                 chosen = grown
     return chosen

@@ -226,7 +226,11 @@ def _subtree(token) -> set[int]:
 
 
 def _reported_clause(root) -> tuple[object, set[int]]:
-    """For "X said (that) Y", the clause Y, with "it"/"they" in Y replaced by X; else the root itself."""
+    """For "X said (that) Y", the clause Y, with "it"/"they" in Y replaced by X; for "It has been
+    announced (revealed, expected) that Y", Y; else the root itself."""
+    if _impersonal(root):
+        reported = next(t for t in root.children if t.dep_ == "ccomp")
+        return reported, _subtree(reported)
     if root.text.lower() not in _SAY:
         return root, set()
     # the small parser often hangs the reported clause off an adverb ("said earlier that ..."), so
@@ -241,6 +245,13 @@ def _reported_clause(root) -> tuple[object, set[int]]:
         # "Syria's military announced it was scaling back": the military is what scales back.
         return reported, (_subtree(speaker) - _relative_parts(speaker)) | (_subtree(reported) - {subjects[0].i})
     return reported, _subtree(reported)
+
+
+def _impersonal(root) -> bool:
+    """"It has been unveiled that ...": the "it" stands for the clause, which is the news (it had given
+    "It unveiled been at high risk of bird strikes")."""
+    return root.tag_ == "VBN" and any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in root.children) \
+        and any(c.dep_ == "ccomp" and c.i > root.i and len(list(c.subtree)) >= 4 for c in root.children)
 
 
 def _relative_parts(token) -> set[int]:
@@ -336,7 +347,10 @@ def _named_subjects(doc, keep: set[int]) -> tuple[set[int], set[int]]:
             name = next((c for c in token.subtree if c.dep_ == "appos" and c.pos_ == "PROPN"
                          and c.ent_type_ in _NAMED - {"GPE", "LOC", "FAC"} and c.right_edge.i == end - 1
                          and doc[end].text == "," and doc[c.left_edge.i - 1].text == ","
-                         and doc[c.left_edge.i - 2].pos_ != "PROPN"), None)
+                         and doc[c.left_edge.i - 2].pos_ != "PROPN"
+                         # naming the noun before it: "near a major airport, the Moscow ... Airport,"
+                         and doc[c.left_edge.i - 2].lemma_.lower() not in {t.lemma_.lower() for t in c.subtree}),
+                        None)
         if name is None or (name.ent_type_ == "PERSON" and len(list(name.subtree)) == 1):  # "his wife, Sandra,"
             continue
         words = {t.i for t in name.subtree if not t.is_punct or t.text == "&"}
