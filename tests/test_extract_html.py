@@ -271,3 +271,12 @@ def test_quality_floor_on_wcxb_subset(shared_data: Path) -> None:
     assert sum(titles) / len(pages) >= 0.78
     assert sum(dates) / len(dates) >= 0.86
     assert sum(authors) / len(authors) >= 0.79
+
+
+def test_script_inside_the_headline_element_is_not_title_text():
+    """A reader never sees a <script>'s code; it had led the title ("alert(1) Storm batters coast")."""
+    body = "<p>" + "A storm battered the coast near Lisbon on Monday, cutting power to thousands, officials said. " * 4
+    html = ("<html><head><title>Storm batters coast near Lisbon | Daily</title></head><body>"
+            "<h1><script>alert(1)</script> Storm batters coast near <style>.x{}</style>Lisbon</h1>" + body + "</p></body></html>")
+    article = extract_html(Page(uri="t.html", raw=html.encode(), kind="html"))
+    assert article.title == "Storm batters coast near Lisbon"

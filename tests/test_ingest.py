@@ -93,6 +93,26 @@ def test_rss_entries_with_full_content_are_html_pages_others_headline_items(sett
     assert pages[1].hints["summary"].startswith("The planet Jupiter")
 
 
+def test_feed_teasers_are_text_with_iso_dates_never_ahead_of_the_clock(settings, tmp_path):
+    """A feed's summary is HTML and its dates can be anything: year 1 was stored as "1-01-01" (no ISO date,
+    so the desk's ranking crashed on it) and year 9999 as given."""
+    from newsdesk.extract import extract
+
+    items = [("Floods hit Evora", "Mon, 01 Jun 2024 10:00:00 GMT",
+              "<![CDATA[<p>Five people died when <b>floods</b> hit &Eacute;vora on Monday.</p>]]>"),
+             ("Year one", "Mon, 01 Jan 0001 00:00:00 GMT", "Plain summary."),
+             ("Far future", "Fri, 31 Dec 9999 23:59:59 GMT", "Plain summary.")]
+    (tmp_path / "odd.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>' + "".join(
+            f"<item><title>{t}</title><link>https://odd.example/{i}</link><pubDate>{d}</pubDate>"
+            f"<description>{s}</description></item>" for i, (t, d, s) in enumerate(items)) + "</channel></rss>")
+    pages, failures = pages_and_failures([tmp_path / "odd.rss"], settings)
+    assert not failures
+    teasers = [extract(p).teasers[0] for p in pages]
+    assert teasers[0].standfirst == "Five people died when floods hit Évora on Monday."
+    assert [t.published for t in teasers] == ["2024-06-01T10:00:00Z", "0001-01-01T00:00:00Z", None]
+
+
 def test_atom_feed_entries(settings):
     pages, _ = pages_and_failures([FIXTURES / "feeds/wikinews.atom"], settings)
     assert [p.url for p in pages] == ["https://en.wikinews.org/wiki/Atom_0", "https://en.wikinews.org/wiki/Atom_1"]
@@ -132,6 +152,38 @@ def test_bad_inputs_each_fail_alone_with_a_clear_reason(settings, tmp_path):
     assert reasons["empty.html"] == "empty file"
     assert "page limit" in reasons["huge.html"]
     assert reasons["missing.html"] == "no such file or directory"
+
+
+def test_more_bad_inputs_fail_alone_or_are_read(settings, tmp_path):
+    """From a QA pass: a corrupt gzipped feed stopped the whole batch with a traceback; a pipe, a device and a
+    broken link vanished without a line; slug-named pages ("authors-sue-openai.html") were passed over as a
+    collection's AUTHORS file; UTF-16 without a byte-order mark and a page with one stray NUL were refused
+    as binary."""
+    import os
+
+    bad_feed = bytearray(gzip.compress((FIXTURES / "feeds/wikinews.rss").read_bytes() * 20))
+    for i in range(30, 60):
+        bad_feed[i] ^= 0x55
+    (tmp_path / "corrupt.rss.gz").write_bytes(bytes(bad_feed))
+    page = "<html><body><h1>Storm batters coast</h1><p>A storm battered the coast on Monday, officials said.</p></body></html>"
+    (tmp_path / "authors-sue-openai.html").write_text(page)
+    (tmp_path / "license-to-kill-review.html").write_text(page.replace("Storm", "Film"))
+    (tmp_path / "README.md").write_text("# My scrape\n")
+    (tmp_path / "utf16-no-bom.html").write_bytes(page.replace("Storm", "Gale").encode("utf-16-le"))
+    (tmp_path / "stray-nul.html").write_bytes(page.replace("Storm", "Rain").encode().replace(b"Monday", b"Mon\x00day"))
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "broken-link.html").symlink_to(tmp_path / "gone.html")
+    pages, failures = pages_and_failures([tmp_path, "/dev/null"], settings)
+    assert sorted(Path(p.uri).name for p in pages) == [
+        "authors-sue-openai.html", "license-to-kill-review.html", "stray-nul.html", "utf16-no-bom.html"]
+    reasons = {Path(f.uri).name: f.reason for f in failures}
+    assert "cannot read feed" in reasons["corrupt.rss.gz"]
+    assert {reasons[n] for n in ("pipe", "broken-link.html", "null")} == {
+        "not a regular file (a device, a pipe or a broken link)"}
+    from newsdesk.extract import extract
+
+    texts = {Path(p.uri).name: extract(p).article.text for p in pages}
+    assert "Gale" in texts["utf16-no-bom.html"] and "Monday" in texts["stray-nul.html"]
 
 
 def test_truncated_warc_reports_and_keeps_pages_before_the_break(settings, tmp_path):

@@ -93,3 +93,20 @@ def test_a_failed_write_leaves_no_partial_page(db):
         pass
     assert write.known_status(db, page.hash) is None
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_a_store_holding_impossible_dates_still_lists_its_stories(db):
+    """Stores written before ingest checked dates hold "2024-13-45" (a JSONL hint as given) or year 9999:
+    every `stories` run crashed on the first and the desk's window sat on the second."""
+    good = store_article(db, "Budget approved by the council.", "Budget", "a.example", "https://a.example/1",
+                         "2016-10-05")
+    bad = store_article(db, "Senate meets.", "Senate", "a.example", "https://a.example/2", "2024-13-45")
+    with db:
+        for story_id, article, last_seen in (("s1", good, "2016-10-05"), ("s2", bad, "2024-13-45"),
+                                             ("s3", bad, "9999-12-31")):
+            db.execute("INSERT INTO stories (id, size, sources, first_seen, last_seen, headline) VALUES (?, 1, 1, ?, ?, ?)",
+                       (story_id, last_seen, last_seen, story_id))
+    assert queries.newest_dated(db) == "2016-10-05"
+    assert queries.newest_time(db) == "2016-10-05"
+    assert [s["id"] for s in queries.stories(db, days=3)] == ["s1"]
+    assert {s["id"] for s in queries.stories(db, days=None)} == {"s1", "s2", "s3"}

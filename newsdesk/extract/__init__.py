@@ -47,14 +47,34 @@ def feed_teaser(page: Page) -> Teaser:
     from newsdesk.extract.encoding import repaired
 
     hints = page.hints
-    headline = repaired(hints.get("title") or hints.get("summary", "")[:120]) or ""
+    summary = as_text(hints.get("summary") or "")
+    headline = repaired(as_text(hints.get("title") or "") or summary[:120]) or ""
     return Teaser(
         headline=headline,
-        standfirst=(repaired(hints.get("summary")) or "") if hints.get("title") else "",
+        standfirst=(repaired(summary) or "") if hints.get("title") else "",
         url=page.url,
         page_hash=page.hash,
-        published=hints.get("published"),
+        published=not_ahead(hints.get("published")),
     )
+
+
+def as_text(markup: str) -> str:
+    """A feed's summary is HTML ("<p>Five people died when <b>floods</b> hit ...</p>"); a teaser is text."""
+    if "<" not in markup and "&" not in markup:
+        return markup.strip()
+    import lxml.html
+
+    try:
+        return " ".join(lxml.html.fromstring(f"<div>{markup}</div>").text_content().split())
+    except (ValueError, lxml.etree.ParserError):
+        return markup.strip()
+
+
+def not_ahead(published: str | None) -> str | None:
+    """A date more than a day ahead of the clock is an event's date or a typo: nothing is published then."""
+    if published and published[:10] > (date.today() + timedelta(days=1)).isoformat():
+        return None
+    return published
 
 
 def finish(article: Article, page: Page) -> None:
@@ -65,9 +85,7 @@ def finish(article: Article, page: Page) -> None:
         article.title, article.title_source = hints["title"], "publisher"
     if not article.title:
         article.title_source = "none"
-    article.published = article.published or hints.get("published")
-    if article.published and article.published[:10] > (date.today() + timedelta(days=1)).isoformat():
-        article.published = None  # an event's date or a typo: nothing is published ahead of the clock
+    article.published = not_ahead(article.published or hints.get("published"))
     article.byline = article.byline or hints.get("author")
     article.site = article.site or page.source or site_of(article.canonical_url or article.url)
     if not article.language and article.blocks:

@@ -24,6 +24,7 @@ import ftfy
 from charset_normalizer import from_bytes
 from ftfy.badness import is_bad
 
+from newsdesk.ingest.files import utf16_without_bom
 from newsdesk.records import Article
 
 _BOMS = (
@@ -74,12 +75,19 @@ def sniff_meta_charset(raw: bytes) -> str | None:
 
 
 def decode(raw: bytes, declared: str | None = None) -> str:
-    """Decode web bytes: BOM, declared (HTTP) charset, ``<meta>`` charset, then detection."""
+    """Decode web bytes: BOM, declared (HTTP) charset, ``<meta>`` charset, then detection. NULs go:
+    no text means one, and the HTML parser refuses a string that holds one."""
+    return _decode(raw, declared).replace("\x00", "")
+
+
+def _decode(raw: bytes, declared: str | None) -> str:
     if not raw:
         return ""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(codec, errors="replace")
+    if codec := utf16_without_bom(raw):  # before UTF-8, which takes its NULs for valid characters
+        return raw.decode(codec, errors="replace")
     as_utf8 = _strict(raw, "utf-8")
     for label in (declared, sniff_meta_charset(raw)):
         codec = _codec(label)

@@ -32,7 +32,10 @@ def read(targets: Iterable[str], settings: Settings) -> Iterator[Page | Failure]
             yield Failure(target, "read", "no such file or directory")
             continue
         for file in files.walk(path):
-            yield from read_file(file, settings)
+            if file.is_file():
+                yield from read_file(file, settings)
+            else:  # reading a pipe would wait for ever
+                yield Failure(str(file), "read", "not a regular file (a device, a pipe or a broken link)")
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[Page | Failure]:

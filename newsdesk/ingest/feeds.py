@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,7 @@ FULL_CONTENT_MIN_CHARS = 400  # shorter "content" is a summary in disguise
 def read_file(path: Path, settings: Settings) -> Iterator[Page | Failure]:
     try:
         data = read_bytes(path, settings.max_page_bytes)
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         yield Failure(str(path), "read", f"cannot read feed: {exc}")
         return
     yield from parse(data, str(path))
@@ -43,7 +44,8 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
 
 
 def _iso(struct: time.struct_time | None) -> str | None:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", struct) if struct else None
+    # written out by hand: strftime leaves a year before 1000 unpadded ("1-01-01"), which is no ISO date
+    return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*struct[:6]) if struct else None
 
 
 def entry_page(entry, where: str, source: str | None, fetched: str | None = None) -> Page | Failure:

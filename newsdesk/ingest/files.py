@@ -26,14 +26,25 @@ SNIFF_BYTES = 4096
 
 
 def walk(path: Path) -> Iterator[Path]:
-    """The file itself, or every file under a directory (recursive, sorted, hidden files skipped)."""
-    if path.is_file():
+    """The path itself, or everything but directories under a directory (recursive, sorted, hidden files
+    skipped). A device, pipe or broken link is yielded too, for the reader to refuse in one line."""
+    if not path.is_dir():
         yield path
         return
     for child in sorted(path.rglob("*")):
-        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-            if child.name not in SKIP_NAMES and child.name.split(".")[0].split("-")[0].lower() not in PROJECT_FILES:
-                yield child
+        if child.is_dir() or any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        if child.name not in SKIP_NAMES and not is_project_file(child):
+            yield child
+
+
+def is_project_file(path: Path) -> bool:
+    """README, LICENSE.md, CHANGELOG.txt ...; never a page named by its slug ("authors-sue-openai.html")."""
+    stem, _, suffix = path.name.partition(".")
+    return stem.lower() in PROJECT_FILES and suffix.lower() in PROJECT_SUFFIXES
+
+
+PROJECT_SUFFIXES = {"", "md", "txt", "rst", "markdown"}
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -98,16 +109,30 @@ def read_bytes(path: Path, limit: int) -> bytes:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for images, executables and other junk that no text decoder should be asked to read."""
+    """True for images, executables and other junk that no text decoder should be asked to read. A stray
+    NUL or two (a scraper's slip) does not make a page binary; decoding drops them."""
     sample = data[:8192]
     if not sample:
         return False
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 with BOM: legitimately full of NULs
-    if b"\x00" in sample:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(sample):
+        return False  # UTF-16: legitimately full of NULs
+    if sample.count(0) > max(2, len(sample) // 1000):
         return True
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return control / len(sample) > 0.05
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The codec of UTF-16 text that lacks a byte-order mark (Windows tools write it): markup and Latin
+    text leave a NUL in every other byte, on the odd bytes for little-endian, the even ones for big."""
+    sample = data[:4096]
+    if len(sample) < 16:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.4 * len(zeros) and other.count(0) < 0.05 * len(other):
+            return codec
+    return None
 
 
 def read_page(path: Path, kind: str, settings: Settings) -> Page | Failure:

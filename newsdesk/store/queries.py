@@ -22,10 +22,10 @@ def recent_for_dedup(
     """Canonical articles with their stored signature of ``scheme`` (or None), and canonical teasers as
     (headline, site, id), from the newest ``days`` of the store: syndicated copies and the same headline
     from a site's other feeds arrive within days."""
-    newest = db.execute(
-        "SELECT max(t) FROM (SELECT max(coalesce(published, ingested)) AS t FROM articles "
-        "UNION ALL SELECT max(p.ingested) FROM teasers t JOIN pages p ON p.hash = t.page_hash)"
-    ).fetchone()[0]
+    newest = _first_valid(db.execute(
+        f"""SELECT t FROM (SELECT coalesce(published, ingested) AS t FROM articles
+                           UNION ALL SELECT p.ingested FROM teasers t JOIN pages p ON p.hash = t.page_hash)
+            WHERE t {_PLAUSIBLE.format(column='t')} ORDER BY t DESC LIMIT 50""", (_horizon(),)))
     if not newest:
         return iter(()), iter(())
     since = (parse_time(newest) - timedelta(days=days)).isoformat()
@@ -109,9 +109,23 @@ def _horizon() -> str:
     return (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _first_valid(rows) -> str | None:
+    """The first value that reads as a time: a store written before ingest checked its dates may hold a
+    "2024-13-45" that the pattern lets through."""
+    return next((value for (value,) in rows if safe_time(value) is not None), None)
+
+
+def safe_time(value: str | None) -> datetime | None:
+    try:
+        return parse_time(value) if value else None
+    except ValueError:
+        return None
+
+
 def newest_time(db: sqlite3.Connection) -> str | None:
-    return db.execute(f"SELECT max(last_seen) FROM stories WHERE last_seen {_PLAUSIBLE.format(column='last_seen')}",
-                      (_horizon(),)).fetchone()[0]
+    return _first_valid(db.execute(
+        f"""SELECT last_seen FROM stories WHERE last_seen {_PLAUSIBLE.format(column='last_seen')}
+            ORDER BY last_seen DESC LIMIT 50""", (_horizon(),)))
 
 
 def newest_dated(db: sqlite3.Connection) -> str | None:
@@ -120,13 +134,13 @@ def newest_dated(db: sqlite3.Connection) -> str | None:
     otherwise move an archive's window to today and leave only undated stories on the desk. A date more
     than a day ahead of the clock is a page's error (an event date, a typo), and one such date would hold
     the desk's window on itself alone, as would a value that is not an ISO date, which sorts after them all."""
-    return db.execute(
-        f"""SELECT max(t) FROM (SELECT published AS t FROM articles
-                                UNION ALL SELECT coalesce(t.published, p.fetched) FROM teasers t
-                                  JOIN pages p ON p.hash = t.page_hash)
-            WHERE t {_PLAUSIBLE.format(column='t')}""",
+    return _first_valid(db.execute(
+        f"""SELECT t FROM (SELECT published AS t FROM articles
+                           UNION ALL SELECT coalesce(t.published, p.fetched) FROM teasers t
+                             JOIN pages p ON p.hash = t.page_hash)
+            WHERE t {_PLAUSIBLE.format(column='t')} ORDER BY t DESC LIMIT 50""",
         (_horizon(),),
-    ).fetchone()[0]
+    ))
 
 
 def stories(
@@ -147,8 +161,8 @@ def stories(
 
     def rank(row: sqlite3.Row) -> float:
         age_days = 0.0
-        if end_time and row["last_seen"]:
-            age_days = max(0.0, (end_time - parse_time(row["last_seen"])).total_seconds() / 86400)
+        if end_time and (last_seen := safe_time(row["last_seen"])):
+            age_days = max(0.0, (end_time - last_seen).total_seconds() / 86400)
         return (row["size"] ** 0.5 + 1.5 * row["sources"] ** 0.5) / (1.0 + age_days)
 
     ranked = sorted(rows, key=lambda r: (-rank(r), r["id"]))[offset: offset + limit]
