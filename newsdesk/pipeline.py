@@ -9,7 +9,10 @@ to the end and is counted by reason: nothing disappears silently.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -99,7 +102,8 @@ def extract_pages(
         yield from map(extract_one, items)
         return
     # a worker killed from outside (out of memory) breaks this pool loudly, where multiprocessing.Pool hangs
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         iterator = iter(items)
         while batch := list(islice(iterator, workers * 16)):
             try:
@@ -107,6 +111,18 @@ def extract_pages(
             except BrokenProcessPool as exc:
                 raise WorkerDied("an extraction worker died (out of memory?); every page stored so far is "
                                    "kept: run again to resume, with --workers 1 to find the page") from exc
+
+
+def exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """Make a pool worker end when the ingest that started it does. A worker waits on a queue whose
+    writing end it holds too, so an ingest killed outright (SIGKILL, out of memory) left its workers
+    waiting for ever, each holding a few hundred megabytes."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def extract_one(item: Page | Failure) -> Extracted | Failure | tuple[Page, Failure]:

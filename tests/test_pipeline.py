@@ -298,3 +298,51 @@ def test_scraper_dates_are_stored_as_iso_and_a_bad_or_future_one_never_moves_the
     db.execute("UPDATE articles SET published = 'Thu, 06 Oct 2016' WHERE title = 'Budget approved'")  # an old store
     assert queries.newest_dated(db) == "2016-10-06T12:00:00+00:00"
     assert queries.stories(db, days=3) == []  # nothing grouped (enrich off), and the old value parses no more
+
+
+def test_workers_of_a_killed_ingest_end_with_it(tmp_path):
+    """Extraction workers wait on a queue they also hold open, so a SIGKILLed ingest left them running
+    (two processes of ~235 MB each, found by a QA pass)."""
+    import os
+
+    records = [json.loads(line) for line in (SAMPLES / "wikinews.jsonl").open()]
+    with (tmp_path / "many.jsonl").open("w") as out:
+        for n in range(4 * len(records)):
+            out.write(json.dumps({"text": records[n % len(records)]["text"] + f"\nRecord {n}."}) + "\n")
+    command = [sys.executable, "-m", "newsdesk", "--db", str(tmp_path / "k.db"), "ingest", "--no-enrich", "--quiet",
+               "--workers", "2", str(tmp_path / "many.jsonl")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> set[int]:
+        found = set()
+        for entry in os.listdir("/proc"):
+            try:
+                status = open(f"/proc/{entry}/status").read() if entry.isdigit() else ""
+            except OSError:
+                continue
+            if f"\nPPid:\t{process.pid}\n" in status and "\nState:\tZ" not in status:
+                found.add(int(entry))
+        return found
+
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        time.sleep(0.2)
+        workers = children()
+    assert len(workers) >= 2, "the workers never started"
+    time.sleep(2)  # past their start-up, into extraction
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    def running(pid: int) -> bool:  # an exited orphan may linger as a zombie until its new parent reaps it
+        try:
+            return "\nState:\tZ" not in open(f"/proc/{pid}/status").read()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(map(running, workers)):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if running(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "extraction workers outlived the killed ingest"
