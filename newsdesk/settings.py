@@ -8,6 +8,7 @@ file to learn what can be tuned, and stages never read the environment themselve
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -15,6 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
+
+
+# The longest time window in days a desk can be asked for (a century): a window reaching back before the year
+# 1 cannot be computed, and `--all` ranks everything anyway.
+MAX_DAYS = 36_500
 
 
 def _default_db() -> str:
@@ -25,13 +31,14 @@ def _default_db() -> str:
 class Settings:
     db: str = field(default_factory=_default_db, metadata={"help": "SQLite store path", "env": "NEWSDESK_DB"})
     max_page_bytes: int = field(
-        default=20_000_000, metadata={"help": "pages larger than this are refused with a clear error"}
+        default=20_000_000, metadata={"min": 1, "help": "pages larger than this are refused with a clear error"}
     )
     story_window_hours: float = field(
-        default=24.0, metadata={"help": "a story closes after this long without a new member"}
+        default=24.0, metadata={"above": 0, "help": "a story closes after this long without a new member"}
     )
     story_slice_hours: float = field(
-        default=24.0, metadata={"help": "items published within one such slice (UTC-aligned) are clustered together"}
+        default=24.0,
+        metadata={"above": 0, "help": "items published within one such slice (UTC-aligned) are clustered together"},
     )
     story_embeddings: str = field(
         default="static",
@@ -40,10 +47,12 @@ class Settings:
                           "pip install 'newsdesk[embeddings]')"},
     )
     story_long_window_hours: float = field(
-        default=96.0, metadata={"help": "a story with full articles closes after this long without a new member"}
+        default=96.0,
+        metadata={"above": 0, "help": "a story with full articles closes after this long without a new member"},
     )
     stories_days: float = field(
-        default=3.0, metadata={"help": "default time window of `newsdesk stories` and the front page, in days"}
+        default=3.0, metadata={"above": 0, "max": MAX_DAYS,
+                               "help": "default time window of `newsdesk stories` and the front page, in days"}
     )
     workers: int = field(
         default=1, metadata={"min": 1, "help": "processes that extract pages in parallel during ingest and reextract "
@@ -52,9 +61,9 @@ class Settings:
     user_agent: str = field(
         default="newsdesk/0.1 (+https://github.com/newsdesk)", metadata={"help": "HTTP User-Agent for fetching"}
     )
-    fetch_timeout: float = field(default=20.0, metadata={"help": "seconds before a fetch gives up"})
-    per_host_concurrency: int = field(default=2, metadata={"help": "parallel requests to one host"})
-    per_host_delay: float = field(default=1.0, metadata={"help": "seconds between requests to one host"})
+    fetch_timeout: float = field(default=20.0, metadata={"above": 0, "help": "seconds before a fetch gives up"})
+    per_host_concurrency: int = field(default=2, metadata={"min": 1, "help": "parallel requests to one host"})
+    per_host_delay: float = field(default=1.0, metadata={"min": 0, "help": "seconds between requests to one host"})
     allow_private_addresses: bool = field(
         default=False,
         metadata={"help": "let the fetcher reach private/loopback addresses", "env": "NEWSDESK_ALLOW_PRIVATE"},
@@ -81,26 +90,45 @@ class Settings:
         unknown = set(values) - set(known)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        coerced = {k: _coerce(known[k].type, v) for k, v in values.items()}
+        coerced = {k: _coerce(k, known[k].type, v) for k, v in values.items()}
         for name, value in coerced.items():
-            choices, minimum = known[name].metadata.get("choices"), known[name].metadata.get("min")
-            if choices and value not in choices:
-                raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-            if minimum is not None and value < minimum:
-                raise ValueError(f"{name} must be at least {minimum}, not {value!r}")
+            meta = known[name].metadata
+            if meta.get("choices") and value not in meta["choices"]:
+                raise ValueError(f"{name} must be one of {', '.join(meta['choices'])}, not {value!r}")
+            # nan passes every comparison below, and an infinite window or limit breaks date and size maths.
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, not {value!r}")
+            if "min" in meta and value < meta["min"]:
+                raise ValueError(f"{name} must be at least {meta['min']}, not {value!r}")
+            if "above" in meta and value <= meta["above"]:
+                raise ValueError(f"{name} must be more than {meta['above']}, not {value!r}")
+            if "max" in meta and value > meta["max"]:
+                raise ValueError(f"{name} must be at most {meta['max']}, not {value!r}")
         return cls(**coerced)
 
     def describe(self) -> list[tuple[str, Any, str]]:
         return [(f.name, getattr(self, f.name), f.metadata.get("help", "")) for f in fields(self)]
 
 
-def _coerce(type_name: Any, value: Any) -> Any:
-    if not isinstance(value, str):
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _coerce(name: str, type_name: Any, value: Any) -> Any:
+    """A setting's value as its field's type, from an environment string or a TOML value; a value of another
+    kind is a ValueError naming the setting, not a stage failing on every page later."""
+    kind = {"bool": bool, "int": int, "float": float}.get(type_name, type_name)
+    if kind not in (bool, int, float):
         return value
-    if type_name in ("bool", bool):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    if type_name in ("int", int):
-        return int(value)
-    if type_name in ("float", float):
-        return float(value)
-    return value
+    if isinstance(value, bool):  # a TOML true / false; bool is an int to Python, not to a user
+        if kind is bool:
+            return value
+    elif kind is bool:
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+    elif isinstance(value, str | int | float) and not (kind is int and isinstance(value, float)):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    expected = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
+    raise ValueError(f"{name} must be {expected}, not {value!r}")

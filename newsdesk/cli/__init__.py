@@ -28,7 +28,11 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", metavar="PATH", envvar="NEWSDESK_DB", help="SQLite store (default: user data dir; env NEWSDESK_DB).")
-@click.option("--config", metavar="FILE", help="TOML settings file (default: $NEWSDESK_CONFIG or the user config dir).")
+# A settings file someone names must exist: a typo would otherwise run silently on the defaults. Only the
+# default location (newsdesk.toml in the user config dir) may be absent.
+@click.option("--config", metavar="FILE", envvar="NEWSDESK_CONFIG", show_envvar=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="TOML settings file, which must exist (default: newsdesk.toml in the user config dir, if any).")
 @click.version_option(package_name="newsdesk")
 @click.pass_context
 def main(click_ctx: click.Context, db: str | None, config: str | None) -> None:

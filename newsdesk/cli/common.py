@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -39,6 +41,25 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+# The bound of --limit and --offset: far beyond any store, and inside SQLite's 64-bit integers.
+MAX_ROWS = 1_000_000_000
+
+
+class FiniteRange(click.FloatRange):
+    """A FloatRange that also refuses nan, which passes every comparison a range makes."""
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+def cannot_write(target: str, exc: OSError) -> click.ClickException:
+    """One line for a file that cannot be written (no such folder, disk full, …): the errno's own words,
+    since pyarrow's messages wrap them in its own."""
+    return click.ClickException(f"cannot write {target}: {os.strerror(exc.errno) if exc.errno else exc}")
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import click
 
 from newsdesk.cli.common import Context, pass_ctx
@@ -10,7 +12,7 @@ from newsdesk.cli.common import Context, pass_ctx
 @click.command()
 @click.option("--db", "db_path", metavar="PATH", help="SQLite store (same as the top-level --db).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 @pass_ctx
 def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool) -> None:
@@ -28,7 +30,11 @@ def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool)
         return
     from newsdesk.web.app import create_app
 
-    uvicorn.run(create_app(path), host=host, port=port, log_level="info")
+    try:
+        app = create_app(path)  # opens the store: a file that is not one is one line here, not a traceback
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 COMMANDS = [serve]

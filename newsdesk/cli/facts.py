@@ -12,15 +12,19 @@ from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx, short
 @click.command()
 @click.argument("item_id", required=False)
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
-              help="Extract a page file first and print its facts (no store needed).")
+              help="Extract the pages of a file first and print their facts (no store needed).")
 @json_option
 @pass_ctx
 def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) -> None:
-    """Facts of an article (a…) or story (s…) in the store, or of a page file with --file.
+    """Facts of an article (a…) or story (s…) in the store, or of every page of a file with --file.
 
     Prints entities, places (with country and coordinates), dates (text and resolved value) and figures
     (category, text, low/high, victims, place, time, attributed_to, sentence). For a story, figures are
     also reconciled across its articles: latest and highest per event, with every source.
+
+    A file may hold many pages (JSON Lines, WARC, a feed): each gets its facts, named by its "path" (the
+    file, then # and where in it). A page that cannot be read or has no article text prints one line on
+    stderr and the others go on; exit code 1 if any page failed.
     """
     try:
         from newsdesk.facts import extract_facts, facts_to_json, reconcile_figures
@@ -29,34 +33,50 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
     if bool(item_id) == bool(path):
         raise click.UsageError("give either an ARTICLE_OR_STORY_ID or --file PATH")
     if path:
-        result = _facts_of_file(path, extract_facts, facts_to_json)
-    else:
-        result = _facts_of_item(ctx, item_id, extract_facts, facts_to_json, reconcile_figures)
+        sys.exit(_facts_of_file(ctx, path, as_json, extract_facts, facts_to_json))
+    result = _facts_of_item(ctx, item_id, extract_facts, facts_to_json, reconcile_figures)
     if as_json:
         emit_json(result)
     else:
         print_facts(result)
 
 
-def _facts_of_file(path: str, extract_facts, facts_to_json) -> dict:
+def _facts_of_file(ctx: Context, path: str, as_json: bool, extract_facts, facts_to_json) -> int:
+    """Print the facts of every page in the file as it is read; the exit code: 1 if any page failed."""
     from newsdesk.extract import extract, in_english
     from newsdesk.ingest import read
     from newsdesk.records import Failure
-    from newsdesk.settings import Settings
 
-    pages = list(read([path], Settings.load()))
-    page = next((p for p in pages if not isinstance(p, Failure)), None)
-    if page is None:
-        raise click.ClickException(str(pages[0]) if pages else f"{path}: nothing to read")
-    try:
-        article = extract(page).article
-    except ValueError as exc:
-        raise click.ClickException(f"{path}: {exc}") from exc
-    if article is None:
-        raise click.ClickException(f"{path}: no article text (only headlines)")
-    if not in_english(article):
-        click.echo(f"{path}: facts are read from English text only; this page is in '{article.language}'", err=True)
-    return {"path": path, "published": article.published, "language": article.language} | facts_to_json(extract_facts(article))
+    items = failed = 0
+    for page in read([path], ctx.settings):
+        items += 1
+        if isinstance(page, Failure):
+            failed += not page.skipped
+            click.echo(f"{'note' if page.skipped else 'error'}: {page}", err=True)
+            continue
+        try:
+            article = extract(page).article
+        except ValueError as exc:
+            article, reason = None, str(exc)
+        else:
+            reason = "no article text (only headlines)"
+        if article is None:
+            failed += 1
+            click.echo(f"error: {page.uri}: {reason}", err=True)
+            continue
+        if not in_english(article):
+            click.echo(f"note: {page.uri}: facts are read from English text only; this page is in "
+                       f"'{article.language}'", err=True)
+        result = {"path": page.uri, "published": article.published, "language": article.language}
+        result |= facts_to_json(extract_facts(article))
+        if as_json:
+            emit_json(result)
+        else:
+            click.secho(f"== {page.uri}", bold=True)
+            print_facts(result)
+    if not items:
+        raise click.ClickException(f"{path}: nothing to read")
+    return 1 if failed else 0
 
 
 def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, reconcile_figures) -> dict:

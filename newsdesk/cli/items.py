@@ -4,25 +4,51 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import sqlite3
 import sys
+from contextlib import nullcontext
+from dataclasses import fields
+from datetime import datetime
+from itertools import chain
 
 import click
 
-from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx, shorten
+from newsdesk.cli.common import (
+    MAX_ROWS, Context, FiniteRange, cannot_write, emit_json, json_option, pass_ctx, shorten,
+)
+from newsdesk.settings import MAX_DAYS
 from newsdesk.store import queries
+
+
+class IsoTime(click.ParamType):
+    """A date or date-time in the stored form, kept as text: published times compare as text, so a value in
+    any other form ("yesterday", "2024/03/01") would filter silently in the wrong order."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", value):
+            try:
+                datetime.fromisoformat(value)  # the form is right; is it a real day and time?
+                return value
+            except ValueError:
+                pass
+        self.fail(f"{value!r} is not a date: give YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS].", param, ctx)
 
 
 @click.command()
 @click.argument("query", required=False, default="")
 @click.option("--person", help="Only items naming this person (needs facts).")
 @click.option("--place", help="Only items naming this place (needs facts).")
-@click.option("--site", help="Only items from this site.")
+@click.option("--site", help="Only items from this site (any case).")
 @click.option("--language", help="Only items in this language (ISO code, e.g. en).")
-@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Published before DATE (YYYY-MM-DD).")
+@click.option("--since", type=IsoTime(), metavar="DATE", help="Published on or after DATE (YYYY-MM-DD[THH:MM[:SS]]).")
+@click.option("--until", type=IsoTime(), metavar="DATE", help="Published before DATE (YYYY-MM-DD[THH:MM[:SS]]).")
 @click.option("--kind", type=click.Choice(["article", "teaser"]), help="Only articles or only teasers.")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--offset", default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_ROWS), default=20, show_default=True, help="Hits to show.")
+@click.option("--offset", type=click.IntRange(0, MAX_ROWS), default=0, show_default=True,
+              help="Hits to skip first (the next page).")
 @json_option
 @pass_ctx
 def search(ctx: Context, query: str, as_json: bool, limit: int, offset: int, **filters) -> None:
@@ -98,9 +124,10 @@ def print_story(data: dict) -> None:
 
 
 @click.command()
-@click.option("--days", type=float, help="Window length in days, ending at the newest item (default: setting stories_days).")
+@click.option("--days", type=FiniteRange(0, MAX_DAYS, min_open=True),
+              help="Window length in days, ending at the newest item (default: setting stories_days).")
 @click.option("--all", "all_time", is_flag=True, help="No time window: rank every story in the store.")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_ROWS), default=20, show_default=True, help="Stories to show.")
 @json_option
 @pass_ctx
 def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_json: bool) -> None:
@@ -151,31 +178,65 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
 def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool) -> None:
     """Export the store for analysis: every article (with headline, standfirst, story id, metadata and
     text) by default, or teasers, stories, or the facts of every article."""
-    rows = queries.export(ctx.connect(readonly=True), table, include_duplicates=include_duplicates)
-    if fmt == "parquet":
-        if not output:
-            raise click.UsageError("--format parquet needs --output FILE")
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.Table.from_pylist(list(rows)), output)
-        return
-    stream = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet needs --output FILE")
+    db = ctx.connect(readonly=True)
+    rows = queries.export(db, table, include_duplicates=include_duplicates)
+    first = next(rows, None)
+    # An empty export still needs its CSV header and Parquet schema, or tools that read it find no columns
+    # to select; with no row to take them from, they come from the tables.
+    columns = list(first) if first is not None else empty_export_columns(db, table)
+    rows = chain([first] if first is not None else [], rows)  # streamed: a big store need not fit in memory
     try:
-        if fmt == "jsonl":
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            if first is None:  # no values to type the columns by: null columns, which concatenate with typed ones
+                data = pa.schema([(column, pa.null()) for column in columns]).empty_table()
+            else:
+                data = pa.Table.from_pylist(list(rows))
+            # An open file, not the path: when a write fails pyarrow deletes the path it was given, and for
+            # `-o /dev/full` run as root that is the device itself.
+            with open(output, "wb") as fh:
+                pq.write_table(data, fh)
+            return
+        with open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout) as stream:
+            if fmt == "jsonl":
+                for row in rows:
+                    stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+                return
+            writer = csv.DictWriter(stream, fieldnames=columns)
+            writer.writeheader()
             for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = None
-            for row in rows:
-                row = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
-                if writer is None:
-                    writer = csv.DictWriter(stream, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
-    finally:
-        if output:
-            stream.close()
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                                 for k, v in row.items()})
+    except OSError as exc:
+        if not output:  # only a named file's errors are worded here; a closed pipe (`| head`) is the shell's
+            raise
+        raise cannot_write(output, exc) from exc
+
+
+def empty_export_columns(db: sqlite3.Connection, table: str) -> list[str]:
+    """The columns ``queries.export`` gives each row of ``table``, in order, for an export with no rows: the
+    exported tables' own columns, as changed by the export functions (kept in step by a test)."""
+    from newsdesk.records import Figure
+
+    def columns_of(name: str) -> list[str]:
+        return [r["name"] for r in db.execute(f"PRAGMA table_info({name})")]
+
+    if table == "articles":
+        return [c for c in columns_of("articles") if c not in ("blocks", "captions")] + ["subheads", "captions"]
+    if table == "teasers":
+        return ["id", "headline", "standfirst", "url", "published", "site", "page_url", "page_fetched",
+                "article_id", "duplicate_of", "story_id"]
+    if table == "stories":
+        return columns_of("stories") + ["members"]
+    facts = {"entities": ["label", "name", "mentions"],
+             "places": ["name", "country", "lat", "lon", "geonameid", "mentions"],
+             "dates": ["text", "value", "relation", "start", "end"],
+             "figures": [f.name for f in fields(Figure)]}
+    return ["article_id", "story_id", "published", *facts[table]]
 
 
 @click.command()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from newsdesk.cli.common import Context, emit_json, json_option, pass_ctx, shorten
+from newsdesk.cli.common import Context, cannot_write, emit_json, json_option, pass_ctx, shorten
 from newsdesk.records import Failure
 
 
@@ -131,7 +131,10 @@ def sources_export(ctx: Context, output: str | None) -> None:
 
     data = store.export_opml(ctx.connect())
     if output:
-        Path(output).write_bytes(data)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise cannot_write(output, exc) from exc
     else:
         sys.stdout.write(data.decode("utf-8"))
 

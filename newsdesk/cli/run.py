@@ -115,7 +115,8 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @json_option
-def extract(paths: tuple[str, ...], as_json: bool) -> None:
+@pass_ctx
+def extract(ctx: Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Extract articles from files directly, without a store.
 
     Prints for each page: path, title, byline, published, language, body, subheads, captions, teasers
@@ -124,11 +125,9 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
     """
     from newsdesk.extract import extract as extract_page
     from newsdesk.ingest import read
-    from newsdesk.settings import Settings
 
-    settings = Settings.load()
     failed = 0
-    for item in read(paths, settings):
+    for item in read(paths, ctx.settings):
         if isinstance(item, Failure):
             failed += not item.skipped
             click.echo(f"{'note' if item.skipped else 'error'}: {item}", err=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import string
 import threading
 
 # Private-use control characters cannot occur in stored text as markup, unlike "[" and "]", which real
@@ -89,7 +90,9 @@ def find(
     where, params = (["search MATCH ?"], [match]) if match else ([], [])
     joined = []  # conditions on the article or teaser row, which need the join
     if site:
-        joined.append(("coalesce(a.site, t.site) = ?", site))
+        # Sites are named as their pages spell them ("Wikinews", "BBC News"); a user types any case. No index
+        # covers site (matches are joined to their rows by id), so the collation costs no index use.
+        joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", site))
     if language:
         joined.append(("a.language = ?", language))
     if since:
@@ -249,6 +252,15 @@ class ItemMeta:
         return self._rows
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def nocase(text: str) -> str:
+    """Text as SQLite's NOCASE collation compares it (ASCII letters folded, nothing else), so the in-memory
+    filter keeps exactly what the SQL one does."""
+    return text.translate(_ASCII_LOWER)
+
+
 def keep(
     meta: tuple[str | None, str | None, str | None] | None,
     site: str | None,
@@ -260,7 +272,7 @@ def keep(
     if meta is None:
         return False
     item_site, item_language, published = meta
-    if site and item_site != site:
+    if site and (item_site is None or nocase(item_site) != nocase(site)):
         return False
     if language and item_language != language:
         return False

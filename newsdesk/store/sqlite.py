@@ -269,10 +269,21 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         if not path.exists():
             raise FileNotFoundError(f"no newsdesk store at {path} (run `newsdesk ingest` first)")
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # as_uri() escapes the path: a "#" or "?" in a raw file: URI would cut it and drop mode=ro.
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, check_same_thread=False)
+    try:
+        # Opening reads nothing; this first read makes a file that is not SQLite fail here, in words, and
+        # not at whichever query a caller happens to run first.
+        db.execute("PRAGMA user_version")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            raise sqlite3.DatabaseError(f"{path} is not a newsdesk store (not an SQLite database)") from exc
+        raise
+    if not readonly:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
     db.row_factory = sqlite3.Row
