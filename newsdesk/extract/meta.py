@@ -148,7 +148,7 @@ class Meta:
 def _text(node: HtmlElement) -> str:
     """What a reader sees of the element: the code of a ``<script>`` or ``<style>`` inside it is not
     shown ("<h1><script>...</script> Storm batters coast</h1>" is titled "Storm batters coast")."""
-    return " ".join(" ".join(t for t in node.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
+    return " ".join("".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:
