@@ -99,7 +99,8 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
                        f"{report.teasers} new teaser(s), failed {report.failed}  → {ctx.settings.db}")
         else:
             click.echo(
-                f"read {report.read} page(s): stored {report.stored}, skipped {report.known} already known, "
+                f"read {report.read} page(s) of {report.items} item(s): stored {report.stored}, "
+                f"skipped {report.known} already known, "
                 f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
                 f"passed over (not HTML), failed {report.failed}"
                 f"  → {ctx.settings.db}"
