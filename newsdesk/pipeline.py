@@ -10,14 +10,17 @@ to the end and is counted by reason: nothing disappears silently.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from multiprocessing import get_context
 
@@ -59,11 +62,17 @@ class Report:
     def failed(self) -> int:
         return len(self.failures)
 
+    @property
+    def items(self) -> int:
+        """Everything the run met: the pages read, the records passed over, and the inputs that never
+        became a page (an unreadable file, a bad JSON line, a failed fetch), so the counts add up."""
+        return self.read + self.skipped + sum(f.stage != "extract" for f in self.failures)
+
     def as_dict(self) -> dict:
         reasons = Counter(f.reason.split(":")[0] for f in self.failures)
         return {
-            "read": self.read, "stored": self.stored, "known": self.known, "duplicates": self.duplicates,
-            "teasers": self.teasers, "skipped": self.skipped, "failed": self.failed, "failure_reasons": dict(reasons),
+            "items": self.items, "read": self.read, "stored": self.stored, "known": self.known,
+            "duplicates": self.duplicates, "teasers": self.teasers, "skipped": self.skipped, "failed": self.failed, "failure_reasons": dict(reasons),
             "steps": {k: dict(v) for k, v in self.steps.items()},
         }
 
@@ -93,13 +102,15 @@ def skip_known(items: Iterable[Page | Failure], db: sqlite3.Connection, report: 
 
 
 def extract_pages(
-    items: Iterable[Page | Failure], workers: int = 1
+    items: Iterable[Page | Failure], workers: int = 1, time_limit: float | None = None
 ) -> Iterator[Extracted | Failure | tuple[Page, Failure]]:
     """Extract each page, in input order. With ``workers`` > 1 the pages go to a process pool a batch at
     a time (extraction is the CPU-heavy step; dedup and the store stay here, so the outcome is the same
-    as with one process), and only a batch is ever held in memory, however large the archive."""
+    as with one process), and only a batch is ever held in memory, however large the archive. A page
+    whose extraction takes more than ``time_limit`` seconds fails alone."""
+    extract_timed = partial(extract_one, time_limit=time_limit)
     if workers <= 1:
-        yield from map(extract_one, items)
+        yield from map(extract_timed, items)
         return
     # a worker killed from outside (out of memory) breaks this pool loudly, where multiprocessing.Pool hangs
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=exit_with_parent,
@@ -107,7 +118,7 @@ def extract_pages(
         iterator = iter(items)
         while batch := list(islice(iterator, workers * 16)):
             try:
-                yield from list(pool.map(extract_one, batch, chunksize=4))
+                yield from list(pool.map(extract_timed, batch, chunksize=4))
             except BrokenProcessPool as exc:
                 raise WorkerDied("an extraction worker died (out of memory?); every page stored so far is "
                                    "kept: run again to resume, with --workers 1 to find the page") from exc
@@ -125,11 +136,39 @@ def exit_with_parent(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def extract_one(item: Page | Failure) -> Extracted | Failure | tuple[Page, Failure]:
+class PageTimeout(BaseException):
+    """Raised inside a page's extraction when its time is up; a ``BaseException``, as the extractors'
+    own ``except Exception`` fallbacks would otherwise take it for a parse error and carry on."""
+
+
+@contextmanager
+def time_limit_of(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (real time; main thread only, where signals arrive). A
+    crafted page (one element with 100,000 attributes) kept the HTML extractors busy for two minutes."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_one(item: Page | Failure, time_limit: float | None = None) -> Extracted | Failure | tuple[Page, Failure]:
     if isinstance(item, Failure):
         return item
     try:
-        extraction = extract(item)
+        with time_limit_of(time_limit):
+            extraction = extract(item)
+    except PageTimeout:
+        return item, Failure(item.uri, "extract", f"extraction took longer than {time_limit:g} s (page_time_limit)")
     except Exception as exc:  # any extractor error is this page's failure, never the batch's
         reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         return item, Failure(item.uri, "extract", reason)
@@ -251,7 +290,7 @@ def ingest(
     report = Report()
     deduper = load_deduper(db)
     pages = skip_known(read(targets, settings), db, report)
-    for outcome in store(dedup(extract_pages(pages, settings.workers), deduper), db, report):
+    for outcome in store(dedup(extract_pages(pages, settings.workers, settings.page_time_limit), deduper), db, report):
         if on_item:
             on_item(outcome)
     if enrich:

@@ -51,7 +51,7 @@ def reextract(
     report = Report()
     deduper = load_deduper(db)
     statuses: dict[str, str] = {}
-    for extracted in extract_pages(stored_pages(db, statuses), settings.workers):
+    for extracted in extract_pages(stored_pages(db, statuses), settings.workers, settings.page_time_limit):
         page = extracted.page if isinstance(extracted, Extracted) else extracted[0]
         report.read += 1
         if statuses.pop(page.hash) != "ok":

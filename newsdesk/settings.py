@@ -54,6 +54,10 @@ class Settings:
         default=3.0, metadata={"above": 0, "max": MAX_DAYS,
                                "help": "default time window of `newsdesk stories` and the front page, in days"}
     )
+    page_time_limit: float = field(
+        default=60.0, metadata={"above": 0, "help": "seconds one page's extraction may take before that page fails "
+                                                    "alone (a crafted or broken page can keep the parsers busy)"}
+    )
     workers: int = field(
         default=1, metadata={"min": 1, "help": "processes that extract pages in parallel during ingest and reextract "
                                      "(dedup and the store stay in one process, so results do not depend on it)"}

@@ -60,6 +60,9 @@ def test_bad_items_fail_alone_and_the_rest_is_stored(db, settings, tmp_path):
     (tmp_path / "nothing.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     report = ingest([str(tmp_path), str(SEED)], db, settings, enrich=False)
     assert report.stored == 1 and report.failed == 3
+    # the summary adds up: every item met is stored, known, merged, passed over or failed
+    assert (report.items, report.read) == (4, 2)
+    assert report.items == report.stored + report.known + report.duplicates + report.skipped + report.failed
     assert db.execute("SELECT status FROM pages WHERE uri LIKE '%nothing.html'").fetchone()[0] == "failed"
 
 
@@ -230,7 +233,7 @@ def test_parallel_extraction_stores_exactly_what_one_process_does(settings, tmp_
     assert summary["known"] == 1 and summary["failed"] == 1 and summary["stored"] >= 6
 
 
-def _extract_or_die(item):
+def _extract_or_die(item, time_limit=None):
     """Stands in for an extraction worker killed from outside (the kernel's out-of-memory killer)."""
     import os
 
@@ -238,7 +241,7 @@ def _extract_or_die(item):
 
     if getattr(item, "uri", "").endswith("die.html"):
         os._exit(9)
-    return extract_one(item)
+    return extract_one(item, time_limit)
 
 
 def test_a_dead_extraction_worker_stops_the_run_with_a_clear_error_and_keeps_what_was_stored(settings, tmp_path, monkeypatch):
@@ -346,3 +349,35 @@ def test_workers_of_a_killed_ingest_end_with_it(tmp_path):
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "extraction workers outlived the killed ingest"
+
+
+def test_a_page_that_takes_too_long_fails_alone(monkeypatch):
+    """An extractor stuck on one page (a pathological table, a loop in a parser's fallback) must not hold
+    the batch: the page fails with the limit named, the next one is read."""
+    import newsdesk.pipeline
+    from newsdesk.pipeline import extract_one
+    from newsdesk.records import Page
+
+    real_extract = newsdesk.pipeline.extract
+    monkeypatch.setattr(newsdesk.pipeline, "extract", lambda page: time.sleep(60) if page.uri == "stuck" else real_extract(page))
+    started = time.monotonic()
+    page, failure = extract_one(Page(uri="stuck", raw=b"<p>x</p>", kind="html"), time_limit=1.0)
+    assert failure.reason.startswith("extraction took longer than 1 s") and time.monotonic() - started < 10
+    seed = Page(uri=str(SEED), raw=SEED.read_bytes(), kind="text")
+    assert extract_one(seed, time_limit=60).extraction.article is not None  # the alarm is off again
+    time.sleep(1.2)  # and no stray alarm goes off later
+
+
+def test_an_element_with_a_hundred_thousand_attributes_is_read_quickly():
+    """libxml2 checks each attribute against the others, in C where no time limit reaches: such a crafted
+    element took 15 s to parse, and the page two minutes to extract."""
+    from newsdesk.pipeline import extract_one
+    from newsdesk.records import Page
+
+    attributes = " ".join(f'a{n}="x"' for n in range(100_000))
+    text = "A storm battered the coast near Lisbon on Monday, cutting power to thousands of homes, officials said."
+    slow = Page(uri="slow.html", raw=f"<html><body><p {attributes}>{text}</p></body></html>".encode(), kind="html")
+    started = time.monotonic()
+    extracted = extract_one(slow, time_limit=60)
+    assert "storm battered the coast" in extracted.extraction.article.text
+    assert time.monotonic() - started < 10

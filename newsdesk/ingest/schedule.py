@@ -60,14 +60,14 @@ def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = 
             futures = [pool.submit(_poll, fetcher, feed, is_known) for feed in due]
             handled: set[int] = set()
             try:
-                _consume(futures, handled, db, result, deduper, on_source, on_item)
+                _consume(futures, handled, db, result, deduper, on_source, on_item, settings.page_time_limit)
             except KeyboardInterrupt:
                 # Stop fetching, then store every poll that already finished; the rest is re-polled later.
                 result.interrupted = True
                 stop.set()
                 for future in futures:
                     future.cancel()
-                _consume(futures, handled, db, result, deduper, on_source, on_item)
+                _consume(futures, handled, db, result, deduper, on_source, on_item, settings.page_time_limit)
     finally:
         is_known.close()
         if own_fetcher:
@@ -118,24 +118,25 @@ def _poll(fetcher: Fetcher, feed: sqlite3.Row, is_known: Callable[[str], bool]) 
 
 
 def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, result: Round, deduper,
-             on_source: Callable | None, on_item: Callable | None) -> None:
+             on_source: Callable | None, on_item: Callable | None, time_limit: float | None = None) -> None:
     for future in as_completed(futures):
         if future.cancelled() or id(future) in handled:
             continue
         handled.add(id(future))
         feed, poll = future.result()
-        outcome = store_poll(db, feed, poll, result.report, deduper, on_item)
+        outcome = store_poll(db, feed, poll, result.report, deduper, on_item, time_limit)
         result.outcomes.append(outcome)
         if on_source:
             on_source(outcome)
 
 
 def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pipeline.Report, deduper,
-               on_item: Callable[[Failure | None], None] | None = None) -> dict[str, Any]:
+               on_item: Callable[[Failure | None], None] | None = None,
+               time_limit: float | None = None) -> dict[str, Any]:
     """Run one poll's pages through the ingest steps, then advance the source's row."""
     before = (report.stored, report.known, report.duplicates, report.failed)
     pages = pipeline.skip_known(poll.items, db, report)
-    for outcome in pipeline.store(pipeline.dedup(pipeline.extract_pages(pages), deduper), db, report):
+    for outcome in pipeline.store(pipeline.dedup(pipeline.extract_pages(pages, time_limit=time_limit), deduper), db, report):
         if on_item:
             on_item(outcome)
     if poll.error:
