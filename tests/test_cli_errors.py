@@ -154,6 +154,21 @@ def test_a_file_that_is_not_a_store_says_so_for_every_command(tmp_path):
         assert one_error_line(result, f"{path} is not a newsdesk store (not an SQLite database)"), command
 
 
+def test_another_programs_sqlite_database_is_no_store_and_is_left_alone(tmp_path):
+    """A valid SQLite file without newsdesk's tables gave "no such table" tracebacks, and ingest would have
+    added newsdesk's tables to it."""
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE notes (text TEXT)")
+    for command in (["stats"], ["stories"], ["search", "x"], ["ingest", str(SEED)]):
+        result = CliRunner().invoke(main, ["--db", str(path), *command])
+        assert one_error_line(result, f"{path} is not a newsdesk store (an SQLite database without its tables)"), command
+    with sqlite3.connect(path) as other:
+        assert [r[0] for r in other.execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+
 def test_a_store_path_with_a_hash_is_read_as_it_is(tmp_path):
     path = tmp_path / "desk#1.db"
     assert CliRunner().invoke(main, ["--db", str(path), "ingest", "--no-enrich", str(FEED)]).exit_code == 0

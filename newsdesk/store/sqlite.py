@@ -277,12 +277,17 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     try:
         # Opening reads nothing; this first read makes a file that is not SQLite fail here, in words, and
         # not at whichever query a caller happens to run first.
-        db.execute("PRAGMA user_version")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         db.close()
         if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
             raise sqlite3.DatabaseError(f"{path} is not a newsdesk store (not an SQLite database)") from exc
         raise
+    # migrations number the schema in user_version: at 0, a database with tables is some other program's,
+    # which must neither get newsdesk's tables added nor be read as a store ("no such table" tracebacks)
+    if version == 0 and (readonly or db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
+        db.close()
+        raise sqlite3.DatabaseError(f"{path} is not a newsdesk store (an SQLite database without its tables)")
     if not readonly:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
