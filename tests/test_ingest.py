@@ -195,6 +195,16 @@ def test_truncated_warc_reports_and_keeps_pages_before_the_break(settings, tmp_p
     assert any(isinstance(i, Failure) and not i.skipped for i in items)
 
 
+def test_a_warc_cut_inside_a_records_headers_reports_a_failure_not_a_skip(settings, tmp_path):
+    """A cut inside the last record's headers had been counted as a record passed over ("not HTML")."""
+    data = gzip.decompress((FIXTURES / "warc/ccnews-sample.warc.gz").read_bytes())
+    last = data.rindex(b"WARC/1.0\r\n")
+    (tmp_path / "cut.warc").write_bytes(data[: last + 60])
+    items = list(read([str(tmp_path / "cut.warc")], settings))
+    assert any(isinstance(i, Page) for i in items)
+    assert isinstance(items[-1], Failure) and not items[-1].skipped and "cut-off" in items[-1].reason
+
+
 def test_wrong_and_unknown_encodings_are_read_as_pages(settings, tmp_path):
     latin = tmp_path / "latin1.html"
     latin.write_bytes('<html><head><meta charset="utf-8"></head><body><p>Café société à Genève</p></body></html>'

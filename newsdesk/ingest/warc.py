@@ -41,6 +41,8 @@ def read(path: Path, settings: Settings) -> Iterator[Page | Failure]:
 def _page(record, uri: str, settings: Settings) -> Page | Failure:
     target = record.headers.get("WARC-Target-URI", "")
     where = f"{uri}#{target or record.record_id}"
+    if not record.is_http_parsed:  # a response record always holds one: this record is cut off or broken
+        return Failure(where, "read", "cut-off or malformed record: no HTTP response in it")
     content_type = (record.http_content_type or "").lower()
     if not any(t in content_type for t in HTML_TYPES):
         return Failure(where, "read", f"not HTML ({content_type or 'no content type'})", skipped=True)
