@@ -218,3 +218,16 @@ def test_head_answers_every_page_and_feed(client, desk):
 def test_front_page_window_wording(client, params, wording):
     window = re.search(r'<p class="window">(.*?)</p>', client.get("/", params=params).text, re.S).group(1)
     assert wording in " ".join(window.split())
+
+
+
+def test_named_alongside_lists_a_name_once(odd_desk):
+    """"Jordan" is a person in one article and an organisation in another: one entry, not two."""
+    from newsdesk.web.entities import _cooccurring_entities
+
+    path, ids = odd_desk
+    db = connect(path)
+    related = _cooccurring_entities(db, [ids["evil"], ids["bare"]], exclude=None)
+    db.close()
+    jordan = [e for e in related if e["name"] == "Jordan"]
+    assert len(jordan) == 1 and jordan[0]["articles"] == 2

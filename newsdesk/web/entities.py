@@ -12,6 +12,7 @@ number of articles that name it so: the index and the entity's page count alike.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
@@ -113,7 +114,10 @@ def _cooccurring_entities(db: sqlite3.Connection, ids: list[str], exclude: str |
                 WHERE e.article_id IN ({",".join("?" * len(chunk))}) AND e.label IN ('PERSON', 'ORG')""",
             chunk,
         ).fetchall()
-    return [e for e in named_facts(rows, ("name", "label")) if e["name"] != exclude][:limit]
+    # one entry a name, under the label most of its mentions have: NER tags some names both ways
+    labels = Counter((row["name"], row["label"]) for row in rows)
+    named = [e for e in named_facts(rows, ("name",)) if e["name"] != exclude][:limit]
+    return [e | {"label": max(("PERSON", "ORG"), key=lambda label: labels[e["name"], label])} for e in named]
 
 
 def _cooccurring_places(db: sqlite3.Connection, ids: list[str], limit: int = 30) -> list[dict]:
