@@ -288,6 +288,16 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     if version == 0 and (readonly or db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
         db.close()
         raise sqlite3.DatabaseError(f"{path} is not a newsdesk store (an SQLite database without its tables)")
+    if readonly and version < len(MIGRATIONS):
+        # a store written by an older newsdesk: reading it with today's queries needs today's schema,
+        # so the first reader after an upgrade brings it up to date (migrations only add)
+        db.close()
+        try:
+            connect(path).close()
+        except sqlite3.OperationalError as exc:
+            raise sqlite3.DatabaseError(f"{path} was written by an older newsdesk and cannot be updated here "
+                                        f"({exc}); open it once where it is writable") from exc
+        return connect(path, readonly=True)
     if not readonly:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
