@@ -92,6 +92,11 @@ def test_ingest_search_show_stories_export(run, tmp_path):
     assert all(m.get("headline") or m.get("title") for s in stories for m in s["members"])
     story = json_lines(run("story", stories[0]["id"], "--json").stdout)[0]
     assert story["id"] == stories[0]["id"]
+    # the seed's undated 2024 teasers are not listed under the 2016 date of the article they ran beside
+    truce = next(s for s in stories if s["headline"].startswith("Israel, Hezbollah agree"))
+    listed = next(line for line in run("stories", "--all").output.splitlines() if line.startswith(truce["id"] + " "))
+    assert "undated" in listed and "2016" not in listed
+    assert "undated; its items ran beside an article of 2016-10-06" in run("story", truce["id"]).output
 
     exported = json_lines(run("export", "--format", "jsonl").stdout)
     assert len(exported) == 2 and {"id", "headline", "text", "story_id"} <= set(exported[0])

@@ -113,11 +113,20 @@ def show(ctx: Context, item_id: str, as_json: bool) -> None:
             click.echo(f"  {teaser['id']}  {shorten(teaser['headline'], 90)}")
 
 
+def seen_day(story: dict) -> str:
+    """The day a story was last seen, or "undated" when no member has a date of its own (the seed page's
+    2024 teasers would otherwise show the 2016 date of the article they ran beside)."""
+    return "undated" if story.get("time_basis") in ("page", "ingested") else (story["last_seen"] or "")[:10]
+
+
 def print_story(data: dict) -> None:
     click.secho(f"{data['id']}  {data['headline'] or '(untitled story)'}", bold=True)
     if data.get("standfirst"):
         click.echo(data["standfirst"])
-    click.echo(f"{data['size']} item(s) from {data['sources']} source(s), {data['first_seen']} → {data['last_seen']}")
+    when = {"page": f"undated; its items ran beside an article of {data['first_seen']}",
+            "ingested": f"undated; read {data['first_seen']}"}.get(data.get("time_basis") or "",
+                                                                  f"{data['first_seen']} → {data['last_seen']}")
+    click.echo(f"{data['size']} item(s) from {data['sources']} source(s), {when}")
     for member in data["members"]:
         click.echo(f"  {member['id']}  {member['published'] or '':<10.10}  {member['site'] or '':<18.18}  "
                    f"{shorten(member['headline'], 70)}")
@@ -145,7 +154,7 @@ def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_jso
             emit_json(full | {"rank": row["rank"]})
         else:
             click.echo(f"{row['id']}  {row['size']:>3} item(s) {row['sources']:>3} source(s)  "
-                       f"{(row['last_seen'] or '')[:10]}  {shorten(row['headline'], 80)}")
+                       f"{seen_day(row):<10}  {shorten(row['headline'], 80)}")
             if row["standfirst"]:
                 click.echo(f"        {shorten(row['standfirst'], 110)}")
     if not rows and not as_json:
