@@ -332,3 +332,93 @@ def test_gold_floor() -> None:
               "place": 0.72, "time": 0.9, "date_value": 0.95, "place_country": 0.84}
     for field, floor in floors.items():
         assert tally.prf(field)[2] >= floor, (field, tally.prf(field))
+
+
+def _figures_of(text: str, dateline: str | None = None) -> list[Figure]:
+    return extract_facts(Article(page_hash="q" * 16, blocks=[Block("p", text)], published="2016-10-06", dateline=dateline)).figures
+
+
+def test_a_negation_is_no_figure() -> None:
+    """QA probes: "No one was killed" gave killed "one" (low 1), as did "killed no one" and "no-one else was
+    injured"; store article aa6d529d1abf085f: "no one in the hotel was killed or injured"."""
+    for text in ["No one was killed in the explosion at a factory near Lyon on Tuesday, the fire service said.",
+                 "The landslide in northern Peru killed no one, officials said.",
+                 "London Midland said no-one else was injured in the incident.",
+                 "Rescue efforts ended when the government confirmed that no one was missing.",
+                 ("Romero added that the vehicle had shown signs of an explosion and that no one in the hotel was "
+                  "killed or injured.")]:
+        assert _figures_of(text) == [], text
+
+
+def test_numbers_that_count_no_people_are_no_tolls() -> None:
+    """Store: model numbers, clock times, counted events and crimes, ages and a "one family" became tolls."""
+    cases = [
+        ("In February a Cessna 206 crashed killing all seven occupants.", [("killed", 7)]),
+        ("In 2000, 51 people on board a Boeing 737 were killed as it crashed into buildings.", [("killed", 51)]),
+        ("A train crash at around 0200 local time Monday (2030 UTC on Sunday) has killed at least 40 people.", [("killed", 40)]),
+        ("Two bomb blasts at a Somali mosque have killed at least 30 people.", [("killed", 30)]),
+        ("Officials said that three US drone strikes have killed fifteen people in the country.", [("killed", 15)]),
+        ("A judge convicted a serial killer of 52 crimes, including nineteen rapes and nine kidnappings.", []),
+        ("Retired four-star general Alexander Haig died on Saturday at the age of 85.", []),
+        ("One law that is likely to affect residents' lives the most is a ban on texting while driving.", []),
+        ("Terminal 8 at New York's John F. Kennedy International Airport was evacuated on Saturday.", []),
+        ("Smokers became aware of the robbery when two of the gang were seen fleeing the scene.", []),
+        ("Two teenagers, a boy of nineteen and a girl of thirteen, are among the dead.", [("killed", 2)]),
+        ("The air strike killed 11 members of one family in Idlib province, the Observatory said.", [("killed", 11)]),
+    ]
+    for text, expected in cases:
+        assert [(f.category, f.low) for f in _figures_of(text)] == expected, text
+
+
+def test_the_word_after_a_count_names_its_category() -> None:
+    """Store: "eight deaths and six wounded" gave killed six, "100 dead and 150 people injured" killed 150, and
+    "casualties ... brings Australia's death toll to sixteen" injured sixteen."""
+    assert [(f.category, f.low) for f in _figures_of(
+        "The bomber detonated a bomb, resulting in at least eight deaths and six wounded.")] == [("killed", 8), ("injured", 6)]
+    assert [(f.category, f.high or f.low) for f in _figures_of(
+        "Indian media reported that there are as many as 100 dead and 150 people injured.")] == [("killed", 100), ("injured", 150)]
+    assert [(f.category, f.low) for f in _figures_of(
+        "These new casualties in the Afghan War bring Australia's death toll to sixteen.")] == [("killed", 16)]
+
+
+def test_ranges_compound_numbers_and_hedges() -> None:
+    """QA probes: a range the model tags as a date was lost, "Two hundred and fifty" read 200, and the hedges of
+    "at least another 100" and "upwards of 70 more" were lost or the figure missed."""
+    assert [(f.low, f.high) for f in _figures_of("Between 20 and 30 people died in the attack, officials said.")] == [(20, 30)]
+    assert [f.low for f in _figures_of("Two hundred and fifty people were arrested during the protests.")] == [250]
+    assert [f.low for f in _figures_of("One hundred and twenty people were killed in the mudslide.")] == [120]
+    assert parse_quantity("at least another 100") == (100, None, ">=")
+    hedged = _figures_of("Two blasts killed at least 30 people and injured upwards of 70 more in Mogadishu, police said.")
+    assert [(f.category, f.low, f.high) for f in hedged] == [("killed", 30, None), ("injured", 70, None)]
+    assert [f.low for f in _figures_of("Police said Jamal Brown, 17, and his cousin, 19, died after a shooting.")] == []
+
+
+def test_old_and_projected_tolls_are_not_reported() -> None:
+    """QA probes and store: "up from 25" gave killed 25, "could rise to 50" killed 50, "could have killed 30,000"
+    a toll. The data model has no field for a projection, so they are dropped."""
+    assert [f.low for f in _figures_of("The death toll from Monday's earthquake rose to 40 on Wednesday, up from 25, officials said.")] == [40]
+    assert [f.low for f in _figures_of("Only 27 bodies have been recovered, but authorities believe the death toll could rise to 50.")] == [27]
+    assert _figures_of('He said, "if those people inspired by this fanaticism could have killed 30,000 they would have."') == []
+    assert [f.low for f in _figures_of("It is thought that there could be around 80 dead.")] == [80]  # uncertain, but now
+
+
+def test_each_clause_keeps_its_own_source() -> None:
+    """QA probes and store: "according to" credited a figure of another clause, and the subject of a passive
+    report ("No deaths were reported", "A second attack ... is said to have killed") became the source."""
+    text = "At least 15 people were killed in the attack, according to Captain Mohamed Hussein, but Al-Shabaab said it killed 30."
+    assert [f.attributed_to for f in _figures_of(text)] == ["Mohamed Hussein", "Al-Shabaab"]
+    assert [f.attributed_to for f in _figures_of("No deaths were reported after the building collapsed, but seven people were hurt.")] == [None]
+    assert [f.attributed_to for f in _figures_of(
+        "A second attack, reportedly targeting a police station, is said to have killed at least four other people.")] == [None]
+    assert [f.attributed_to for f in _figures_of("Five people were killed, but 20 were injured, according to police.")] == ["police", "police"]
+
+
+def test_a_figures_place_the_dateline_and_the_victims_nationality() -> None:
+    """QA probes: a sentence naming no place took none though the article is datelined KABUL; "two U.S. service
+    members were wounded in Iraq" took the United States."""
+    assert [f.place for f in _figures_of("The death toll rose to 40 on Wednesday, officials said.", "KABUL (Reuters)")] == ["Kabul"]
+    text = "The Pentagon said two U.S. service members were wounded in Iraq."
+    assert [f.place for f in _figures_of(text, "WASHINGTON")] == ["Iraq"]
+    # a dateline does not move a story whose own place is elsewhere
+    story = "Fighting in Mosul went on. Mosul's hospitals were full. The army said 12 soldiers were killed on Tuesday."
+    assert [f.place for f in _figures_of(story, "WASHINGTON")] == ["Mosul"]

@@ -85,8 +85,30 @@ def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Senten
     places = _places(entities)
     dates = find_dates(text, published, [(e.start_char, e.end_char) for e in ents if e.label_ == "DATE"])
     anchor = parse_published(published)
-    figures = find_figures(text, sentences, entities, places, dates, lambda d: _figure_time(d, anchor))
+    figures = find_figures(text, sentences, entities, places, dates, lambda d: _figure_time(d, anchor),
+                           _dateline_place(article.dateline, entities, places))
     return Facts(article_id=article.id, entities=entities, places=places, dates=dates, figures=figures)
+
+
+_DATELINE_EXTRA = re.compile(r"\s*\([^()]*\)")
+
+
+def _dateline_place(dateline: str | None, entities: list[Entity], places: list[Place]) -> Place | None:
+    """The place an article is datelined in ("KABUL (Reuters)", "PARIS, Texas", "ALEPPO, Oct 6, 2016 (AFP)"):
+    a place of the article when it names it, else the gazetteer's, weighed by the countries the article
+    evokes and the dateline's own second part; None when the gazetteer does not know it."""
+    if not dateline:
+        return None
+    parts = [part.strip() for part in _DATELINE_EXTRA.sub("", dateline).split(",")]
+    name = parts[0].title() if parts[0].isupper() else parts[0]
+    if not name:
+        return None
+    for place in places:
+        if place.name.lower() == name.lower() or any(m[2].lower() == name.lower() for m in place.mentions):
+            return place
+    context = context_countries([e.name for e in entities if e.label in PLACE_LABELS | {"NORP"} for _ in e.mentions] + parts[1:2])
+    place = resolve(name, context)
+    return place if place.country else None
 
 
 def _lower_case_word(name: str) -> bool:

@@ -35,13 +35,18 @@ _QUALIFIERS = {
 }
 _NUMBER_WORDS = [w for w in _UNITS if w not in ("zero", "no", "a", "an")]
 _WORD = "|".join(sorted(_NUMBER_WORDS + list(_TENS), key=len, reverse=True))
-_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[- ](?:{'|'.join(_NUMBER_WORDS[:9])}))?(?:\s+(?:hundred|thousand|million))?|(?:a|one)\s+(?:hundred|thousand|million))"
+_UNIT_WORD = "|".join(_NUMBER_WORDS[:9])
+_SMALL_NUMBER = rf"(?:{_WORD})(?:[- ](?:{_UNIT_WORD}))?"
+# "two hundred and fifty": the "and" belongs to the number, not a range ("between one hundred and two hundred" is one)
+_AND_REST = rf"(?:\s+and\s+{_SMALL_NUMBER}(?!\s+(?:hundred|thousand|million)))?"
+_WORD_NUMBER = (rf"(?:{_SMALL_NUMBER}(?:\s+(?:hundred|thousand|million){_AND_REST})?"
+                rf"|(?:a|one)\s+(?:hundred|thousand|million){_AND_REST})")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:hundred|thousand|million|billion|m|bn)\b)?"
 _NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
 _VAGUE_RE = "|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))
 _QUAL_RE = "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True))
 QUANTITY = re.compile(
-    rf"\b(?:(?P<qual>{_QUAL_RE})\s+)?(?:between\s+)?"
+    rf"\b(?:(?P<qual>{_QUAL_RE})\s+(?:another\s+)?)?(?:between\s+)?"
     rf"(?:(?P<num>{_NUMBER})(?:\s*(?:-|–|to|and|or)\s*(?P<num2>{_NUMBER}))?|(?P<vague>{_VAGUE_RE}))\b",
     re.IGNORECASE,
 )
@@ -60,6 +65,8 @@ def number_value(text: str) -> float | None:
             current += _UNITS[word]
         elif word in _TENS:
             current += _TENS[word]
+        elif word == "and":  # "two hundred and fifty"
+            continue
         elif word in _SCALES:
             scale = _SCALES[word]
             current = (current or 1) * scale
