@@ -52,7 +52,15 @@ _PATTERNS = [
 ]
 _COMPILED = [(name, re.compile(rf"\b{pat}")) for name, pat in _PATTERNS]
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_FUTURE = re.compile(r"\b(will|is due|are due|plans? to|is set to|are set to|is expected to|are expected to|scheduled|upcoming|going to)\b", re.I)
+# Markers of tense, future first: "is expected to" is future though "expected" looks past. Past forms are
+# regular ones ("killed"; not "need", "hundred") and the commonest irregular verbs of news.
+_TENSE = re.compile(
+    r"\b(?:(?P<future>will|shall|\w+'ll|(?:is|are) due|plans? to|(?:is|are) set to|(?:is|are) expected to|scheduled|upcoming|going to)"
+    r"|(?P<past>(?!\w*eed\b|hundred\b)\w{2,}ed|was|were|had|did|said|told|took|met|began|came|went|left|held|fell|hit|struck|shot|"
+    r"saw|made|gave|found|got|ran|won|lost|fought|flew|sent|led|brought|spoke|wrote|rose|broke|sank|blew|threw|caught|"
+    r"fled|stood|sought|kept|paid|sold|became|has|have))\b",
+    re.I,
+)
 _RELATIONS = {"since": "since", "from": "since", "before": "before", "after": "after", "until": "until", "till": "until", "by": "until"}
 
 
@@ -139,9 +147,11 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> 
         month = MONTHS[g["month"].lower().rstrip(".")]
         mod = (g.get("mod") or "").lower()
         year = anchor.year
-        if mod == "last" or (mod != "next" and not future and month > anchor.month):
+        # "last September" is the latest September before the dateline, this year's from October on;
+        # "in January", said of the future in December, is next year's
+        if (mod == "last" and month >= anchor.month) or (mod != "next" and not future and month > anchor.month):
             year -= 1
-        if mod == "next" and month <= anchor.month:
+        if (mod == "next" and month <= anchor.month) or (future and mod not in ("last", "next") and month < anchor.month):
             year += 1
         return f"{year:04d}-{month:02d}"
     if kind == "ago":
@@ -158,11 +168,18 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> 
     return None
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+def _future(text: str, start: int, end: int) -> bool:
+    """Whether the verb a date belongs to is in the future tense. Without a parse, that verb is taken to be
+    the nearest marker of tense before the date in its sentence, else the nearest after: in "talks will
+    resume on Monday, officials said, after a strike on Monday killed 8", the first Monday is ahead and the
+    second behind, and in "will hold a funeral on Friday for those killed in Tuesday's bombing" the
+    Tuesday is past."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
     right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1 : right]
+    before = list(_TENSE.finditer(text, left, start))
+    marker = before[-1] if before else _TENSE.search(text, end, right)
+    return bool(marker and marker.group("future"))
 
 
 def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, int]] = ()) -> list[DateMention]:
@@ -182,9 +199,10 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
             start, end = m.start(), m.end()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            if kind == "year" and not (m.group("rel") or m.group("early")) and _looks_like_count(text, start, end):
+            if kind == "year" and (_looks_like_time(lowered, start, end)
+                                   or (not (m.group("rel") or m.group("early")) and _looks_like_count(text, start, end))):
                 continue
-            future = bool(_FUTURE.search(_sentence_around(text, start, end)))
+            future = _future(text, start, end)
             value = _resolve(kind, m, anchor, future)
             rel_word = (m.groupdict().get("rel") or "").lower()
             # the preposition is kept in the span only when it changes the meaning ("since 2011")
@@ -194,6 +212,9 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
             taken.append((m.start(), m.end()))
             found.append(DateMention(text=text[start:end], value=value, start=start, end=end, relation=_RELATIONS.get(rel_word, "on")))
     for s_start, s_end in extra_spans:
+        # the model tags a clock time ("0200 local time") DATE now and then: it dates nothing
+        if re.fullmatch(r"\d{4}", text[s_start:s_end].strip()) and _looks_like_time(lowered, s_start, s_end):
+            continue
         if not any(s_start < t_end and t_start < s_end for t_start, t_end in taken):
             taken.append((s_start, s_end))
             found.append(DateMention(text=text[s_start:s_end], value=None, start=s_start, end=s_end))
@@ -208,3 +229,22 @@ def _looks_like_count(text: str, start: int, end: int) -> bool:
     after = text[end : end + 20].lstrip().lower()
     before = text[max(0, start - 2) : start]
     return bool(_COUNTED.match(after)) or "$" in before
+
+
+# a time zone, or the words that say a four-digit number is a time of day
+_CLOCK_AFTER = re.compile(r"\s*(?:hours|hrs|local time|z|gmt|utc|[ecmp][sd]t|bst|ist|cet|cest|eet|eest|msk|jst|kst|aest|aedt|sast|"
+                          r"wat|eat|pkt|hkt|sgt|wib)\b")
+_CLOCK_BEFORE = re.compile(r"\bat\s+(?:about\s+|around\s+|approximately\s+)?$")
+
+
+def _looks_like_time(lowered: str, start: int, end: int) -> bool:
+    """A four-digit number is a time of day, not a year, when a time zone or "hours" or "local time" follows
+    it ("2030 UTC", "0200 local time"), or when it reads as HHMM after "at" ("at 2030 on Sunday")."""
+    digits = re.search(r"\d{4}", lowered[start:end])
+    if digits is None:
+        return False
+    number_start, number_end = start + digits.start(), start + digits.end()
+    if _CLOCK_AFTER.match(lowered, number_end):
+        return True
+    hours, minutes = int(lowered[number_start:number_start + 2]), int(lowered[number_start + 2:number_end])
+    return hours < 24 and minutes < 60 and bool(_CLOCK_BEFORE.search(lowered, max(0, number_start - 30), number_start))

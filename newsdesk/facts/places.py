@@ -11,8 +11,10 @@ without them "Punjab" found nothing and "Devon" fell to a town in South Africa.
 
 A name usually has many candidates (there are dozens of Washingtons); we pick by population,
 boosted when the candidate's country is one the story itself talks about (so Aleppo resolves in
-Syria and Tripoli in Libya when the story is about Libya). A name with no candidate is kept as a
-bare name: a neighbourhood like Bustan al-Basha is a real place the gazetteer simply lacks.
+Syria and Tripoli in Libya when the story is about Libya), though never past a world city many
+times bigger; a town in a state or province the story names wins outright ("Paris, Texas"). A name
+with no candidate is kept as a bare name: a neighbourhood like Bustan al-Basha is a real place the
+gazetteer simply lacks.
 """
 
 from __future__ import annotations
@@ -23,15 +25,20 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 from newsdesk.records import Place
 
 MIN_ALIAS_LENGTH = 3
 CONTEXT_BOOST = 4.0  # in log-population units: a country the story mentions beats a 50x bigger namesake
+# ... but not a city of a million or more (WORLD_CITY) HUGE_GAP times bigger: a story about the US is no
+# reason to doubt that "London" is London
+HUGE_GAP = 20
+WORLD_CITY = 1_000_000
 
 # Adjectives of nationality the NER model tags NORP; they point at a country for disambiguation.
 DEMONYMS = {
@@ -77,6 +84,7 @@ class Candidate:
     population: int
     geonameid: int | None
     kind: str  # continent | country | state (US) | region (a division elsewhere) | city
+    admin1: str | None = None  # GeoNames first-level division ("TX", "08" for Ontario) of a city, state or region
 
 
 def fold(name: str) -> str:
@@ -99,15 +107,42 @@ def gazetteer() -> dict[str, list[Candidate]]:
     if not GAZETTEER_FILE.exists():
         write_gazetteer(GAZETTEER_FILE)
     index: dict[str, list[Candidate]] = defaultdict(list)
+    cities: dict[str, list[Candidate]] = defaultdict(list)
     with gzip.open(GAZETTEER_FILE, "rt", encoding="utf-8") as handle:
         for line in handle:
-            name, country, lat, lon, population, geonameid, kind, keys = line.rstrip("\n").split("\t")
-            cand = Candidate(name, country or None, float(lat), float(lon), int(population), int(geonameid), kind)
+            name, country, lat, lon, population, geonameid, kind, admin1, keys = line.rstrip("\n").split("\t")
+            cand = Candidate(name, country or None, float(lat), float(lon), int(population), int(geonameid), kind, admin1 or None)
             for key in keys.split("|"):
                 index[key].append(cand)
-    for cand in _regions():
+            if kind == "city" and admin1:
+                cities[country].append(cand)
+    for cand in _with_admin1(_regions(), cities):
         index[fold(cand.name)].append(cand)
     return dict(index)
+
+
+def _with_admin1(regions: list[Candidate], cities: dict[str, list[Candidate]]) -> list[Candidate]:
+    """Regions with the GeoNames division their towns carry, so that "London, Ontario" can find the
+    town in it. countrystatecity names divisions by other codes, so each takes the division of the town
+    nearest its centre, and only when no other region of its country takes the same one: a county
+    ("Devon") shares England's, and must not lift every English town."""
+    import numpy
+
+    found: dict[tuple[str | None, str | None], list[Candidate]] = defaultdict(list)
+    for country, members in groupby(sorted(regions, key=lambda r: r.country or ""), key=lambda r: r.country):
+        towns = cities.get(country or "", [])
+        members = list(members)
+        if not towns:
+            found[(country, None)].extend(members)
+            continue
+        lat = numpy.radians([t.lat for t in towns])
+        lon = numpy.radians([t.lon for t in towns])
+        for region in members:
+            rlat, rlon = math.radians(region.lat), math.radians(region.lon)
+            nearest = towns[int(numpy.argmin((lat - rlat) ** 2 + ((lon - rlon) * math.cos(rlat)) ** 2))]
+            found[(country, nearest.admin1)].append(region)
+    return [replace(region, admin1=admin1) if len(sharing) == 1 else region
+            for (_, admin1), sharing in found.items() for region in sharing]
 
 
 # The division types a reader means by "in Punjab", "in Dagestan", "in Devon"; municipalities,
@@ -154,7 +189,7 @@ def write_gazetteer(path: Path) -> None:
     weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for city in cache.get_cities().values():
         cand = Candidate(city["name"], city["countrycode"], city["latitude"], city["longitude"],
-                         int(city["population"]), city["geonameid"], "city")
+                         int(city["population"]), city["geonameid"], "city", city["admin1code"] or None)
         keys = {fold(city["name"])}
         keys.update(fold(a) for a in city.get("alternatenames", ()) if _latin(a) and len(a) >= MIN_ALIAS_LENGTH)
         rows.append((cand, {k for k in keys if k}))
@@ -181,12 +216,13 @@ def write_gazetteer(path: Path) -> None:
     for state in cache.get_us_states().values():
         lat, lon, pop = weighted.get(f"US.{state['code']}", (0.0, 0.0, 0.0))
         if pop:
-            cand = Candidate(state["name"], "US", round(lat / pop, 4), round(lon / pop, 4), int(pop), state["geonameid"], "state")
+            cand = Candidate(state["name"], "US", round(lat / pop, 4), round(lon / pop, 4), int(pop), state["geonameid"], "state", state["code"])
             regions.append((cand, {fold(state["name"])}))
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
         for cand, keys in regions + rows:
-            fields = (cand.name, cand.country or "", cand.lat, cand.lon, cand.population, cand.geonameid, cand.kind, "|".join(sorted(keys)))
+            fields = (cand.name, cand.country or "", cand.lat, cand.lon, cand.population, cand.geonameid, cand.kind, cand.admin1 or "",
+                      "|".join(sorted(keys)))
             handle.write("\t".join(map(str, fields)) + "\n")
 
 
@@ -206,13 +242,38 @@ def country_of(name: str) -> str | None:
 
 
 def context_countries(names: list[str]) -> Counter[str]:
-    """How often each country is evoked in a text, by name or nationality, to weigh candidates."""
+    """How often each country is evoked in a text, by name, nationality or one of its states or provinces,
+    to weigh candidates. A state or province also counts under its own key ("US.TX", "CA.08"), so that a
+    town in it can win ("Paris, Texas"; "London, Ontario")."""
     counts: Counter[str] = Counter()
     for name in names:
         code = country_of(name)
         if code:
             counts[code] += 1
+            continue
+        key = fold(name)
+        region = _region_of(key)
+        if region is None:
+            continue
+        if region.admin1:
+            counts[f"{region.country}.{region.admin1}"] += 1
+        # a province's population is nominal: one that shares its name with towns ("San Fernando", a
+        # Trinidadian borough and a town in half a dozen countries) says nothing of the story's country
+        towns = [c.population for c in gazetteer()[key] if c.kind == "city" and fold(c.name) == key]
+        if region.population >= HUGE_GAP * max(towns, default=0):
+            counts[region.country or ""] += 1
     return counts
+
+
+@lru_cache(maxsize=4096)
+def _region_of(key: str) -> Candidate | None:
+    """The state or province a name means, when it means one in a single country: "Alabama", "Northern
+    Ireland"; not "Punjab" (India or Pakistan), nor "New York", which is a city first."""
+    candidates = gazetteer().get(key, ())
+    if len({c.country for c in candidates if c.kind != "city"}) != 1:
+        return None
+    best = choose(candidates, Counter())
+    return best if best.kind in ("state", "region") else None
 
 
 def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
@@ -222,12 +283,27 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     or more beats a state of the same name: in news "Washington" acts and "New York" is the city. A state
     keeps its place when the story talks about its country and not the city's ("Victoria" in a story
     about Australia is the state, not Hong Kong's Victoria City; "New York" stays the city in any US story).
+
+    A town in a state the story names wins outright ("Paris, Texas"; "San Pedro, Los Angeles, California"
+    is not the Paraguayan department). The story's country lifts a namesake over a bigger one, but not over
+    a city of a million HUGE_GAP times its size: "London" in a story about the US is still London, not
+    London, Ohio, and in a Canadian one not London, Ontario.
     """
+    # the name's own state does not count: "San Fernando" does not lift the Trinidadian town of that
+    # name by naming the Trinidadian borough
+    own = {(c.country, c.admin1) for c in candidates if c.kind in ("state", "region")}
+
+    def in_named_state(cand: Candidate) -> bool:
+        return bool(cand.admin1 and context.get(f"{cand.country}.{cand.admin1}", 0)) and (cand.country, cand.admin1) not in own
+
     big_city = max((c for c in candidates if c.kind == "city" and c.population >= 500_000), key=lambda c: c.population, default=None)
     far_city = big_city is not None and not context.get(big_city.country or "", 0)
     regions = [c for c in candidates if c.kind in ("continent", "country")
                or (c.kind in ("state", "region") and (big_city is None or (far_city and context.get(c.country or "", 0))))]
-    pool = regions or [c for c in candidates if c.kind == "city"] or candidates
+    pool = [c for c in candidates if in_named_state(c)] or regions or [c for c in candidates if c.kind == "city"] or candidates
+    top = max(c.population for c in pool)
+    if top >= WORLD_CITY:
+        pool = [c for c in pool if c.population * HUGE_GAP >= top]
 
     def score(cand: Candidate) -> float:
         boost = CONTEXT_BOOST * min(context.get(cand.country or "", 0), 3) / 3 if context else 0.0
@@ -281,22 +357,38 @@ COMPASS = re.compile(r"(?:(?:north|south)(?:east|west)?|east|west)(?:ern)? |(?:c
 def _best(key: str, context: Counter[str]) -> Candidate | None:
     candidates = gazetteer().get(key)
     suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic)$", key)
-    if not candidates and suffix:
+    stripped = not candidates and suffix is not None
+    if stripped:
         candidates = gazetteer().get(key[: suffix.start()])
     if not candidates:
         return None
-    candidates = _named_so(candidates, key if not suffix or key in gazetteer() else key[: suffix.start()], context)
-    return choose(candidates, context) if candidates else None
+    candidates = _named_so(candidates, key[: suffix.start()] if stripped else key, context)
+    best = choose(candidates, context) if candidates else None
+    if best is None or (stripped and _outside_named_states(best, context)):
+        return None
+    return best
+
+
+
+def _outside_named_states(cand: Candidate, context: Counter[str]) -> bool:
+    """The story names states of the candidate's country, but not its own: "Lamar County" in a story from
+    Texas is not around Lamar, Colorado (a county is seldom where its namesake town is)."""
+    return bool(cand.admin1) and not context.get(f"{cand.country}.{cand.admin1}", 0) \
+        and any(code.startswith(f"{cand.country}.") for code in context)
 
 
 def _named_so(candidates: list[Candidate], key: str, context: Counter[str]) -> list[Candidate]:
     """The candidates a reader would mean. A place called by its own name beats one that merely lists the
     name among its alternates ("Victoria" is the Canadian city, not Hong Kong's old name; "Stavropol" the
     Russian city, not Tolyatti's) unless the story is about the other's country ("Salt" in a Jordanian
-    story); and an alternate name alone finds a town only when the town is big or in such a country
-    ("Halab" finds Aleppo, "Afgoye" Afgooye in a Somali story), not every word some small place was once
-    called ("Sun" for Hailey, "Tsunami" for Tsuha), even in a story about its country."""
+    story) or the other is HUGE_GAP times bigger ("Mecca" is Makkah, not Mecca, California); and an
+    alternate name alone finds a town only when the town is big or in such a country ("Halab" finds Aleppo,
+    "Afgoye" Afgooye in a Somali story), not every word some small place was once called ("Sun" for Hailey,
+    "Tsunami" for Tsuha), even in a story about its country."""
     named = [c for c in candidates if c.kind != "city" or fold(c.name) == key]
+    if named and all(c.kind == "city" for c in named):  # a division's population is nominal: no yardstick
+        biggest = max(c.population for c in named)
+        named += [c for c in candidates if c not in named and c.population >= max(ALIAS_MIN_POPULATION, HUGE_GAP * biggest)]
     in_story = [c for c in candidates if context.get(c.country or "", 0)
                 and (c in named or c.population >= ALIAS_MIN_POPULATION or _spelt_alike(fold(c.name), key))]
     if named:
