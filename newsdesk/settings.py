@@ -68,6 +68,10 @@ class Settings:
     fetch_timeout: float = field(default=20.0, metadata={"above": 0, "help": "seconds before a fetch gives up"})
     per_host_concurrency: int = field(default=2, metadata={"min": 1, "help": "parallel requests to one host"})
     per_host_delay: float = field(default=1.0, metadata={"min": 0, "help": "seconds between requests to one host"})
+    public_url: str = field(
+        default="", metadata={"help": "the desk's public address (https://news.example.org) for the links in its "
+                                      "feeds; empty: the address each request came to (its Host header)"}
+    )
     allow_private_addresses: bool = field(
         default=False,
         metadata={"help": "let the fetcher reach private/loopback addresses", "env": "NEWSDESK_ALLOW_PRIVATE"},

@@ -231,3 +231,14 @@ def test_named_alongside_lists_a_name_once(odd_desk):
     db.close()
     jordan = [e for e in related if e["name"] == "Jordan"]
     assert len(jordan) == 1 and jordan[0]["articles"] == 2
+
+
+def test_feed_links_use_the_public_url_when_set(desk):
+    """Feed links came from the request's Host header, which a client chooses."""
+    with TestClient(create_app(str(desk[0]), "https://news.example.org/")) as public:
+        body = public.get("/feed.rss", headers={"Host": "evil.example"}).text
+    links = re.findall(r"<link>([^<]+)</link>", body)
+    assert links and all(link.startswith("https://news.example.org/") for link in links)
+    with TestClient(create_app(str(desk[0]))) as local:
+        assert "<link>http://testserver/" in local.get("/feed.rss").text  # unset: the request's own address
+

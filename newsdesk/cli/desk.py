@@ -26,12 +26,14 @@ def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool)
     if reload:
         # uvicorn's reloader imports the app by name in a fresh process, so the store path travels by env.
         os.environ["NEWSDESK_DB"] = path
+        os.environ["NEWSDESK_PUBLIC_URL"] = ctx.settings.public_url
         uvicorn.run("newsdesk.web.app:app_from_env", factory=True, host=host, port=port, reload=True)
         return
     from newsdesk.web.app import create_app
 
     try:
-        app = create_app(path)  # opens the store: a file that is not one is one line here, not a traceback
+        # opens the store: a file that is not one is one line here, not a traceback
+        app = create_app(path, ctx.settings.public_url)
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -89,7 +89,7 @@ def open_for_reading(path: str) -> sqlite3.Connection:
     return db
 
 
-def create_app(db_path: str) -> FastAPI:
+def create_app(db_path: str, public_url: str = "") -> FastAPI:
     from newsdesk.web import articles, entities, feeds, front, search, sources, stories
 
     app = FastAPI(
@@ -102,6 +102,7 @@ def create_app(db_path: str) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = StoreConnections(str(db_path))
+    app.state.public_url = public_url.rstrip("/")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (front, stories, articles, search, entities, feeds, sources):
         app.include_router(module.router)
@@ -152,4 +153,4 @@ def create_app(db_path: str) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --reload``, which builds the app in a fresh process from an import string."""
-    return create_app(os.environ["NEWSDESK_DB"])
+    return create_app(os.environ["NEWSDESK_DB"], os.environ.get("NEWSDESK_PUBLIC_URL", ""))

@@ -123,9 +123,9 @@ def rss(title: str, page_url: str, entries: list[dict]) -> bytes:
 
 
 def _base(request: Request) -> str:
-    # From the request's Host header, which a client chooses: there is no setting for the desk's public
-    # address yet. Readers follow these links, so a desk behind a proxy should pass the real host on.
-    return str(request.base_url).rstrip("/")
+    """The desk's address for the links in a feed: the ``public_url`` setting, else the request's own, whose
+    Host header the client chooses (a cache in front of the desk could serve one client's links to all)."""
+    return request.app.state.public_url or str(request.base_url).rstrip("/")
 
 
 def _query(request: Request) -> str:
