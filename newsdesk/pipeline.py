@@ -69,7 +69,9 @@ class Report:
         return self.read + self.skipped + sum(f.stage != "extract" for f in self.failures)
 
     def as_dict(self) -> dict:
-        reasons = Counter(f.reason.split(":")[0] for f in self.failures)
+        # a reason's kind is what comes before its details ("corrupt or unreadable file: ..."); a colon
+        # inside an address ("redirect loop at http://...", "127.0.0.1:8801") is no such break
+        reasons = Counter(f.reason.split(": ")[0] for f in self.failures)
         return {
             "items": self.items, "read": self.read, "stored": self.stored, "known": self.known,
             "duplicates": self.duplicates, "teasers": self.teasers, "skipped": self.skipped, "failed": self.failed, "failure_reasons": dict(reasons),

@@ -381,3 +381,15 @@ def test_an_element_with_a_hundred_thousand_attributes_is_read_quickly():
     extracted = extract_one(slow, time_limit=60)
     assert "storm battered the coast" in extracted.extraction.article.text
     assert time.monotonic() - started < 10
+
+
+def test_failure_reasons_are_grouped_by_kind_and_keep_their_addresses():
+    """The summary grouped reasons at the first colon: "redirect loop at http", "refused to connect to 127.0.0.1"."""
+    from newsdesk.pipeline import Report
+    from newsdesk.records import Failure
+
+    report = Report(failures=[Failure("a", "read", "corrupt or unreadable file: Error -3 while decompressing"),
+                              Failure("b", "read", "corrupt or unreadable file: Compressed file ended early"),
+                              Failure("c", "fetch", "redirect loop at http://x.example/a")])
+    assert report.as_dict()["failure_reasons"] == {"corrupt or unreadable file": 2,
+                                                   "redirect loop at http://x.example/a": 1}
