@@ -218,3 +218,24 @@ def test_quality_floor_on_pages_held_out_from_the_shipped_model():
 
 QUALITY_FLOOR_F1 = 0.845
 WIKINEWS_BODY_FLOOR = 0.98
+
+
+def test_a_pages_own_lines_about_the_story_are_never_its_title():
+    """From a QA pass over 40 scraped pages (14 wrong titles): a reading time, a date or time line, or a
+    byline under the headline had been taken for it; a wire dateline after a date line was dropped."""
+    menu = ["Skip to main content", "World", "Business", "Markets", "Sign In"]
+    story = ("Seven people were killed when a suicide bomber rammed a car into a police station in the north-west "
+             "of the country on Sunday, officials said.",
+             "The blast destroyed part of the building and damaged several nearby shops, a police official said.",
+             "No group has yet said it carried out the attack, the latest in a series of bombings in the region.")
+    for under_headline in (["Larry Elliott, economics editor", "2010-03-07T14:05:00+05:30", "2 min read"],
+                           ["Posted by admin", "03/07/2010 14:05"],
+                           ["Rahul Mehta | rahul.mehta@example.com", "Updated: 2 hours ago", "14:22 BST"]):
+        lines = menu + ["Suicide car bomb kills seven near police station"] + under_headline + [
+            "KOHAT, Pakistan (Reuters) - " + story[0], *story[1:], "© 2010 Reuters. All rights reserved."]
+        article = extract_lines(lines, "0" * 16)
+        assert article.title == "Suicide car bomb kills seven near police station", under_headline
+        assert article.dateline == "KOHAT, Pakistan (Reuters)" and article.blocks[0].text.startswith("Seven people")
+        assert article.byline == under_headline[0]
+    assert line_forms.date_line("2010-05-06T14:05:00+05:30") == "2010-05-06"
+    assert line_forms.date_line("Updated January 20, 2010, 6:42 a.m.") == "2010-01-20"

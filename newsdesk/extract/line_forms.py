@@ -19,13 +19,14 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_FORMS = [
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # Oct 06 2016, October 6, 2016
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 6 October 2016
-    re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})\b"),  # 2016-10-06
+    re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})(?:\b|(?=T\d))"),  # 2016-10-06, 2016-10-06T14:05
 ]
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 # What may surround a date on a date line: weekday, time, time zone, "Published"/"Updated".
 _DATE_LINE_RESIDUE = re.compile(
-    rf"^(?:{_WEEKDAY}|published|updated|posted|last|modified|on|at|date|time|am|pm|gmt|utc|[a-z]{{2,4}}t|"
-    r"\d{1,2}[:.]\d{2}(?::\d{2})?|[\s,|:•·\-–—/()])*$",
+    rf"^(?:{_WEEKDAY}|published|updated|posted|last|modified|on|at|date|time|am|pm|a\.m\.|p\.m\.|gmt|utc|"
+    r"[a-z]{2,4}t|\d{1,2}[:.]\d{2}(?::\d{2})?|t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?|"
+    r"[\s,|:•·\-–—/()])*$",
     re.I,
 )
 
@@ -44,7 +45,23 @@ _AGENCY_CREDIT = re.compile(
     r"dpa|AAP|PA|Shutterstock|Bloomberg)(?:\s+(?:PHOTO|Photo|photo|Images|via Getty Images))?(?:\s*/\s*[\w .'-]+)?)\)?\s*$"
 )
 _NAMED_CREDIT = re.compile(r"(?:^|\s|\()(?P<credit>(?:Photo|Picture|Image|Credit|Foto)s?(?:\s+credit)?\s*:\s*[^()]{2,60})\)?$", re.I)
-_BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by)\s+\S", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by|posted by|story by)\s+\S", re.I)
+# "Larry Elliott, economics editor", "Rahul Mehta | rahul.mehta@example.com", "Staff writer": a name with
+# its job or address, or the job alone
+_ROLE = r"(?:editor|correspondent|reporter|writer|journalist|columnist|contributor|producer|analyst)s?"
+_NAMED_BYLINE = re.compile(
+    rf"^(?:(?:[A-Z][\w.'’-]+ ){{1,3}}[A-Z][\w.'’-]+\s*(?:,|\||-|–|—)\s*(?:[\w'’-]+ ){{0,4}}{_ROLE}"
+    rf"|(?:[A-Z][\w.'’-]+ ){{1,3}}[A-Z][\w.'’-]+\s*[|,]\s*\S+@\S+\.\w+|(?:staff|senior|special|chief) {_ROLE})$",
+    re.I,
+)
+# Lines that say when or how long, never what: "2 min read", "Updated: 2 hours ago", "14:22 BST", "03/07/2010".
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?"
+_META_LINE = re.compile(
+    rf"^(?:(?:updated|posted|published|issued|last updated)(?:\s+on)?\s*:?\s*)?"
+    rf"(?:\d+\s*(?:min|minute)s?\s+read|\d+\s+(?:second|minute|hour|day|week)s?\s+ago|{_CLOCK}"
+    rf"|\d{{1,2}}(?P<sep>[/.])\d{{1,2}}(?P=sep)\d{{2,4}}(?:\s*[-–,|]?\s*{_CLOCK})?)$",
+    re.I,
+)
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -112,7 +129,14 @@ def place_dateline(text: str) -> tuple[str, str] | None:
 
 
 def byline(text: str) -> bool:
-    return bool(_BYLINE.match(text)) and len(_WORDS.findall(text)) <= 14 and not _TERMINAL.search(text)
+    if len(_WORDS.findall(text)) > 14 or _TERMINAL.search(text):
+        return False
+    return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text))
+
+
+def meta_line(text: str) -> bool:
+    """A line about the story rather than of it (a date, a time, a reading time, a byline): never its title."""
+    return bool(date_line(text) or byline(text) or (len(text) <= 60 and _META_LINE.match(text)))
 
 
 def caption_credit(text: str) -> str | None:

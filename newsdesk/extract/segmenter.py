@@ -170,6 +170,9 @@ def default_model() -> ArticleModel:
     return ArticleModel.load()
 
 
+_CLOCK_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$", re.I)
+
+
 def _is_subhead(text: str) -> bool:
     """A short unpunctuated line inside the article, or one wrapped in dashes (``- Strike kills 19 -``)."""
     if _DASH_WRAPPED.match(text):
@@ -187,7 +190,8 @@ def _title_index(lines: list[str], labels: list[str]) -> int | None:
     for i in range(first - 1, max(-1, first - 8), -1):
         if labels[i] != "furniture":
             continue
-        if line_forms.headline_like(lines[i]) and not lines[i].endswith(("|", "»", ">")) and not line_forms.media_file(lines[i]):
+        if line_forms.headline_like(lines[i]) and not lines[i].endswith(("|", "»", ">")) \
+                and not line_forms.media_file(lines[i]) and not line_forms.meta_line(lines[i]):
             return i
     return None
 
@@ -201,7 +205,9 @@ def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
         if not text:
             labels[i] = "furniture"
         elif labels[i] == "body" and _is_subhead(text):
-            labels[i] = "subhead"
+            # a short line about the story ("2 min read", "03/07/2010 14:05", a byline) is no subhead; a
+            # live blog's bare times ("14:22 BST") are
+            labels[i] = "furniture" if line_forms.meta_line(text) and not _CLOCK_ONLY.match(text) else "subhead"
     for i, text in enumerate(lines):
         if not text:
             continue

@@ -40,7 +40,9 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
             if opening is not None and label not in ("body", "subhead") and opening[1]:
                 opening = None  # furniture holds a dateline only when it is the whole line
         if opening is not None:
-            article.dateline = article.dateline or opening[0]
+            # the place the story was filed from says more than a date line, whose date is kept as published
+            if article.dateline is None or line_forms.date_line(article.dateline):
+                article.dateline = opening[0]
             article.agency = article.agency or _agency_in(opening[0])
             text = " ".join(opening[1].split())
             if not text:
