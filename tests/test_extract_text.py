@@ -239,3 +239,14 @@ def test_a_pages_own_lines_about_the_story_are_never_its_title():
         assert article.byline == under_headline[0]
     assert line_forms.date_line("2010-05-06T14:05:00+05:30") == "2010-05-06"
     assert line_forms.date_line("Updated January 20, 2010, 6:42 a.m.") == "2010-01-20"
+
+
+def test_a_rail_printed_right_after_the_last_paragraph_is_teasers_not_article():
+    """The seed page without its agency, date and caption lines: the rail then follows the last paragraph
+    directly, and all 20 teasers had been read as more article (a QA pass; 2 of 2 such pages of its own)."""
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines()
+             if line.strip() not in ("AFP", "Thu Oct 06 2016") and "AFP PHOTO" not in line]
+    article = extract_lines(lines, "0" * 16)
+    assert len(article.teasers) == 20
+    assert not any("Hezbollah" in block.text for block in article.blocks)
+    assert sum(block.kind == "p" for block in article.blocks) == 30
