@@ -24,13 +24,22 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds}s"
 
 
-def _age(stamp: str | None) -> str:
-    if not stamp:
-        return "never"
+def _seconds_since(stamp: str) -> float:
     from newsdesk.ingest.sources import now_utc
 
-    then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return _duration((now_utc() - then).total_seconds()) + " ago"
+    return (now_utc() - datetime.fromisoformat(stamp.replace("Z", "+00:00"))).total_seconds()
+
+
+def _age(stamp: str | None) -> str:
+    return _duration(_seconds_since(stamp)) + " ago" if stamp else "never"
+
+
+def _next_poll(row: dict) -> str:
+    """When a source is polled next, relative ("in 1.1d"): a bare clock time does not say which day."""
+    if not row["active"]:
+        return "disabled"
+    wait = -_seconds_since(row["next_due"]) if row["next_due"] else 0
+    return f"in {_duration(wait)}" if wait >= 1 else "now"
 
 
 def _interval(value: str | None) -> int | None:
@@ -66,7 +75,7 @@ def sources_add(ctx: Context, urls: tuple[str, ...], title: str | None, every: s
             added = store.add(db, url, title, interval, ignore_robots)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from exc
-        click.echo(f"{'added' if added else 'already followed'}: {url}")
+        click.echo(f"{'added' if added else 'already followed'}: {store.check_url(url)}")
 
 
 @sources.command("list")
@@ -81,9 +90,8 @@ def sources_list(ctx: Context, as_json: bool) -> None:
         if as_json:
             emit_json(row)
             continue
-        due = "disabled" if not row["active"] else ("now" if not row["next_due"] else row["next_due"][11:16] + "Z")
         click.echo(f"{row['id']:>3}  {row['status']:<8} {row['items_per_day']:>6.1f}/day  "
-                   f"ok {_age(row['last_success']):<10} next {due:<8} every {_duration(row['interval']):<4} "
+                   f"ok {_age(row['last_success']):<10} next {_next_poll(row):<8} every {_duration(row['interval']):<4} "
                    f"{shorten(row['title'] or row['url'], 60)}")
         if row["failures"] or not row["active"]:
             click.echo(f"       {row['failures']} failure(s) in a row, last {_age(row['last_error_at'])}: "
@@ -155,6 +163,8 @@ def _print_outcome(outcome: dict, as_json: bool) -> None:
         click.echo(f"{when}  unchanged  {name}  (next in {_duration(outcome['next_in'])})")
     else:
         extra = f", {outcome['failed']} item(s) failed" if outcome["failed"] else ""
+        if outcome["deferred"]:
+            extra += f", {outcome['deferred']} left for the next poll"
         click.echo(f"{when}  ok         {name}: {outcome['stored']} new, {outcome['known']} known, "
                    f"{outcome['duplicates']} duplicate(s){extra}  (next in {_duration(outcome['next_in'])})")
 
@@ -187,9 +197,17 @@ def _item_printer(quiet: bool, as_json: bool):
 @pass_ctx
 def fetch(ctx: Context, everything: bool, only: tuple[str, ...], no_enrich: bool, quiet: bool, as_json: bool) -> None:
     """Run one fetch round: poll the due sources once and store what is new. Exit 1 if a source failed."""
+    from newsdesk.ingest import sources as store
     from newsdesk.ingest.schedule import run_round
 
     db = ctx.connect()
+    only = tuple(store.stored_url(source) for source in only)
+    followed = {value for row in store.listing(db) for value in (row["url"], str(row["id"]))}
+    unknown = [source for source in only if source not in followed]
+    for source in unknown:
+        click.echo(f"not followed: {source} (see `newsdesk sources list`)", err=True)
+    if unknown:
+        sys.exit(1)
     result = run_round(db, ctx.settings, everything=everything, only=list(only) or None,
                        on_source=lambda o: _print_outcome(o, as_json), on_item=_item_printer(quiet, as_json),
                        enrich=not no_enrich)

@@ -7,12 +7,15 @@ one hop at a time, so each hop passes the robots check, the loop check and (thro
 private-address guard. Transient failures (timeouts, dropped connections, 429, 5xx) are retried with
 exponential backoff and jitter, honouring a short Retry-After; a long one is handed to the scheduler.
 Bodies are read as a stream and cut off at ``max_page_bytes`` after decompression, so neither a huge
-page nor a gzip bomb can exhaust memory.
+page nor a gzip bomb can exhaust memory. Each request (connect, headers and body) has one deadline,
+``fetch_timeout``, enforced at the socket, so a server that drips bytes cannot hold a fetch, and a stop
+(Ctrl-C in ``watch``) breaks a request in flight within a fraction of a second.
 """
 
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import threading
 import time
@@ -24,6 +27,7 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import httpcore
 import httpx
 from protego import Protego
 
@@ -43,6 +47,7 @@ MAX_CRAWL_DELAY = 60.0
 ROBOTS_TTL = 3600.0
 ROBOTS_RETRY_TTL = 300.0  # a robots.txt that failed with a server error is asked again this soon
 ROBOTS_MAX_BYTES = 512_000
+DEADLINE_CHECK = 0.25  # a blocked read wakes this often to look at its request's deadline and the stop event
 
 
 class FetchError(Exception):
@@ -90,19 +95,87 @@ def now_iso() -> str:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), at most a day: the
+    header is the server's to write, and a wait of years would only overflow the schedule."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), sources.MAX_BACKOFF)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), sources.MAX_BACKOFF)
+
+
+# ---- one deadline per request, enforced where the bytes arrive ----
+
+_request = threading.local()  # deadline (time.monotonic()) and stop event of the request this thread makes
+
+
+def _time_left(limit: float | None) -> float:
+    """Seconds a socket call may block: the smaller of its own timeout and what is left of the request's
+    deadline. Raises when the fetcher is stopping or the deadline has passed."""
+    stop = getattr(_request, "stop", None)
+    if stop is not None and stop.is_set():
+        raise Stopped()
+    left = getattr(_request, "deadline", math.inf) - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("request deadline passed")
+    return left if limit is None else min(limit, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose reads and writes end at the deadline of the request in flight on this thread.
+    httpx's timeouts bound each read, so a byte a second keeps them happy forever; this bounds the sum."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self.stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        give_up = math.inf if timeout is None else time.monotonic() + timeout
+        while True:
+            # short slices, so a stop is noticed while the server says nothing
+            wait = min(_time_left(give_up - time.monotonic()), DEADLINE_CHECK)
+            try:
+                return self.stream.read(max_bytes, max(wait, 0.001))
+            except httpcore.ReadTimeout:
+                if time.monotonic() >= give_up:
+                    raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.stream.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str):
+        return self.stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Wraps the transport's backend (guarded or not) so every connection it opens is a ``_DeadlineStream``."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self.backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.backend.connect_tcp(host, port, _time_left(timeout), local_address,
+                                                        socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
+        return self.backend.connect_unix_socket(path, timeout, socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        self.backend.sleep(seconds)
 
 
 class HostGate:
@@ -141,8 +214,11 @@ class Fetcher:
         self.retries = retries
         self.backoff = backoff
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        http = transport(settings.allow_private_addresses, limits)
+        # httpcore takes no per-request deadline, so the pool's backend is wrapped to enforce one
+        http._pool._network_backend = _DeadlineBackend(http._pool._network_backend)
         self.client = httpx.Client(
-            transport=transport(settings.allow_private_addresses, limits),
+            transport=http,
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.fetch_timeout),
             trust_env=False,
@@ -225,33 +301,33 @@ class Fetcher:
         if self.stop.is_set():
             raise Stopped()
         with self.gate(url).turn(self.stop):
+            _request.deadline, _request.stop = time.monotonic() + self.settings.fetch_timeout, self.stop
+            headers_in = False
             try:
                 with self.client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+                    headers_in = True
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
                         raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
                     body = bytearray()
-                    # httpx's timeout bounds each read; this bounds the whole body against a slow drip.
-                    deadline = time.monotonic() + self.settings.fetch_timeout
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > limit:
                             raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
-                        if self.stop.is_set():
-                            raise Stopped()
-                        if time.monotonic() > deadline:
-                            raise FetchError(f"body not complete after {self.settings.fetch_timeout:g}s",
-                                             transient=True)
                     return Response(str(response.url), response.status_code, response.headers, bytes(body), now_iso())
             except BlockedAddress as exc:
                 raise FetchError(str(exc)) from exc
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
                 raise FetchError(f"bad address {url[:200]!r}: {exc}") from exc
             except httpx.TimeoutException as exc:
-                raise FetchError(f"timed out after {self.settings.fetch_timeout:g}s ({type(exc).__name__})",
-                                 transient=True) from exc
+                waited = f"{self.settings.fetch_timeout:g}s"
+                reason = (f"body not complete after {waited}" if headers_in
+                          else f"timed out after {waited} ({type(exc).__name__})")
+                raise FetchError(reason, transient=True) from exc
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}"[:300], transient=True) from exc
+            finally:
+                _request.deadline, _request.stop = math.inf, None
 
     def robots_refusal(self, url: str) -> str | None:
         """Why robots.txt forbids fetching ``url`` now, or None when it allows it."""
@@ -306,6 +382,7 @@ class Fetcher:
 MAX_NEW_PAGES = 50  # article pages fetched per source per poll; the rest wait for the next round
 MAX_CHILD_SITEMAPS = 5
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/unknown", "unknown/unknown"}
 
 
 @dataclass
@@ -325,6 +402,7 @@ class Poll:
     transient: bool = False
     retry_after: float | None = None
     interrupted: bool = False  # stopped part-way: store what came, but do not count it as a poll
+    deferred: int = 0  # entry pages left for the next poll by the per-poll budget
 
 
 def is_http(url: str | None) -> bool:
@@ -347,12 +425,13 @@ def document_kind(response: Response) -> str:
 
 def poll_url(fetcher: Fetcher, url: str, *, etag: str | None = None, last_modified: str | None = None,
              ignore_robots: bool = False, is_known: Callable[[str], bool] | None = None,
-             max_new: int = MAX_NEW_PAGES) -> Poll:
+             max_new: int | None = MAX_NEW_PAGES) -> Poll:
     """Fetch a source (conditionally, when its validators are known) and turn it into pages.
 
     Feed entries that carry only a summary get their article page fetched; the entry's title, date
     and summary travel along as hints, so the extractor falls back to them when the page lacks them.
-    Entries whose address ``is_known`` are skipped before any request is made.
+    Entries whose address ``is_known`` are skipped before any request is made. At most ``max_new``
+    pages are fetched (None: all of them).
     """
     poll = Poll(url)
     try:
@@ -363,7 +442,7 @@ def poll_url(fetcher: Fetcher, url: str, *, etag: str | None = None, last_modifi
 
 
 def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | None, ignore_robots: bool,
-          is_known: Callable[[str], bool] | None, max_new: int) -> None:
+          is_known: Callable[[str], bool] | None, max_new: int | None) -> None:
     url = poll.url
     try:
         response = fetcher.get(url, etag=etag, last_modified=last_modified, ignore_robots=ignore_robots)
@@ -392,13 +471,21 @@ def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | N
         poll.kind = "page"
         page = html_page(response, hints={})
         poll.items.append(page if isinstance(page, Page) else Failure(url, "fetch", page))
+    if poll.deferred:
+        # An unchanged document would answer the next conditional GET with a 304, and the entries left
+        # over would never be reached; so the next poll asks for it whole.
+        poll.etag = poll.last_modified = None
 
 
 def html_page(response: Response, hints: dict, source: str | None = None) -> Page | str:
     """The fetched HTML as a page, or why it is not one. The header charset rides along as a hint for
     the decoder, and the raw bytes stay exactly as they arrived."""
-    if response.content_type not in HTML_TYPES and not response.content_type.startswith("text/"):
-        return f"not a web page ({response.content_type})"
+    kind = response.content_type
+    if kind in GENERIC_TYPES:  # a server that does not know the type says so; look inside, as for feeds
+        if sniff(response.body[:4096]) != "html":
+            return f"not a web page ({kind})"
+    elif kind not in HTML_TYPES and not kind.startswith("text/"):
+        return f"not a web page ({kind})"
     if not response.body.strip():
         return "empty response"
     if looks_binary(response.body):
@@ -426,7 +513,7 @@ class _Follower:
     """Fetches the pages a source's entries point to, within a per-poll budget."""
 
     def __init__(self, fetcher: Fetcher, poll: Poll, ignore_robots: bool, is_known: Callable[[str], bool],
-                 budget: int) -> None:
+                 budget: int | None) -> None:
         self.fetcher, self.poll, self.ignore_robots, self.is_known, self.budget = (
             fetcher, poll, ignore_robots, is_known, budget)
 
@@ -446,9 +533,11 @@ class _Follower:
         self.follow(link, entry.hints, entry.source, fallback=entry)
 
     def follow(self, link: str, hints: dict, source: str | None, fallback: Page | None = None) -> None:
-        if self.budget <= 0:
-            return  # not remembered, so the next poll picks it up
-        self.budget -= 1
+        if self.budget is not None:
+            if self.budget <= 0:
+                self.poll.deferred += 1  # not remembered, so the next poll picks it up
+                return
+            self.budget -= 1
         try:
             response = self.fetcher.get(link, ignore_robots=self.ignore_robots)
             page = html_page(response, hints, source)
@@ -470,20 +559,25 @@ class _Follower:
 def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
     poll = follower.poll
     poll.kind = "feed"
-    headers = {"content-location": response.url}
-    if response.charset:  # RFC 3023: the HTTP charset overrides the XML declaration
-        headers["content-type"] = response.headers["content-type"]
+    # The real Content-Type, so feedparser follows RFC 3023 (an HTTP charset overrides the XML declaration).
+    # Without one it would assume ISO-8859-1 and flag the feed; it was sniffed as XML, so it is read as XML.
+    headers = {"content-location": response.url,
+               "content-type": response.headers.get("content-type") or "application/xml"}
     parsed = feedparser.parse(body, response_headers=headers)
     poll.title = parsed.feed.get("title") or None
     if not parsed.entries:
         problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
         poll.error = f"feed has no entries{problem}"[:300]
         return
-    for number, entry in enumerate(parsed.entries, start=1):
-        follower.entry(feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched))
-    if parsed.get("bozo") and not any(isinstance(item, Page) for item in poll.items):
+    entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched)
+               for number, entry in enumerate(parsed.entries, start=1)]
+    # feedparser recovers from much (a wrong media type, a stray character): its flag matters only when
+    # no entry could be read, and then the feed's failure says it once instead of each entry's.
+    if parsed.get("bozo") and not any(isinstance(entry, Page) for entry in entries):
         poll.error = f"malformed feed: {parsed.bozo_exception}"[:300]
-        poll.items = []  # the feed's failure says it once; its unreadable entries would repeat it
+        return
+    for entry in entries:
+        follower.entry(entry)
 
 
 def _read_json_feed(follower: _Follower, response: Response, body: bytes) -> None:
@@ -525,7 +619,7 @@ def fetch_target(url: str, settings: Settings) -> Iterator[Page | Failure]:
     """The pages behind one http(s) URL given to ``newsdesk ingest``: a feed's entries (with their article
     pages), a sitemap's pages, or the page itself."""
     with Fetcher(settings) as fetcher:
-        poll = poll_url(fetcher, url)
+        poll = poll_url(fetcher, url, max_new=None)  # asked for by name: every entry, not a poll's share
     if poll.error:
         yield Failure(url, "fetch", poll.error)
     yield from poll.items

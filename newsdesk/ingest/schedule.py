@@ -124,7 +124,11 @@ def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, r
             continue
         handled.add(id(future))
         feed, poll = future.result()
-        outcome = store_poll(db, feed, poll, result.report, deduper, on_item, time_limit)
+        try:
+            outcome = store_poll(db, feed, poll, result.report, deduper, on_item, time_limit)
+        except Exception as exc:  # a bug or a hostile value in one source's poll fails that source, not the round
+            failed = Poll(poll.url, error=f"internal error: {type(exc).__name__}: {exc}"[:300])
+            outcome = store_poll(db, feed, failed, result.report, deduper, on_item, time_limit)
         result.outcomes.append(outcome)
         if on_source:
             on_source(outcome)
@@ -148,7 +152,7 @@ def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pi
         health = sources.record_poll(db, feed, poll, stored)
     return {"id": feed["id"], "url": feed["url"], "title": feed["title"] or poll.title, "kind": poll.kind,
             "stored": stored, "known": known, "duplicates": duplicates,
-            "failed": failed - (1 if poll.error else 0), **health}
+            "failed": failed - (1 if poll.error else 0), "deferred": poll.deferred, **health}
 
 
 def watch(db: sqlite3.Connection, settings: Settings, *, stop: threading.Event | None = None,

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -51,11 +51,23 @@ def parse_interval(text: str | int) -> int:
 
 
 def check_url(url: str) -> str:
+    """The URL in the one spelling a source is stored under: scheme and host lower-cased, no fragment (the
+    server never sees it), "/" for an empty path. The query is kept as it is: it may select the feed."""
     url = url.strip()
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
-    return url
+    userinfo, at, host = parts.netloc.rpartition("@")
+    return urlunsplit((parts.scheme.lower(), userinfo + at + host.lower(), parts.path or "/", parts.query, ""))
+
+
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str | None) -> str | None:
+    """``text`` without the characters XML 1.0 cannot hold (control characters, stray surrogates), which
+    a feed's title may carry and OPML export would otherwise fail on."""
+    return _XML_ILLEGAL.sub("", text) if text else text
 
 
 # ---- the source list ----
@@ -66,7 +78,7 @@ def add(db: sqlite3.Connection, url: str, title: str | None = None, interval: in
     with db:
         cursor = db.execute(
             "INSERT OR IGNORE INTO feeds (url, title, site_url, interval, ignore_robots) VALUES (?, ?, ?, ?, ?)",
-            (check_url(url), title, site_url, interval, int(ignore_robots)),
+            (check_url(url), xml_safe(title), site_url, interval, int(ignore_robots)),
         )
     return cursor.rowcount == 1
 
@@ -74,8 +86,17 @@ def add(db: sqlite3.Connection, url: str, title: str | None = None, interval: in
 def remove(db: sqlite3.Connection, url_or_id: str) -> bool:
     """Forget a source and its remembered entries; the articles it brought stay in the store."""
     with db:
-        cursor = db.execute("DELETE FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?", (url_or_id, url_or_id))
+        cursor = db.execute("DELETE FROM feeds WHERE url IN (?, ?) OR CAST(id AS TEXT) = ?",
+                            (url_or_id, stored_url(url_or_id), url_or_id))
     return cursor.rowcount > 0
+
+
+def stored_url(url_or_id: str) -> str:
+    """What a source given on the command line is stored under (an id or a bad URL stays as it is)."""
+    try:
+        return check_url(url_or_id)
+    except ValueError:
+        return url_or_id
 
 
 def listing(db: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -119,10 +140,11 @@ def is_known_link(db: sqlite3.Connection, link: str) -> bool:
 
 
 def backoff_seconds(interval: int, failures: int, retry_after: float | None = None) -> int:
-    """Wait after the n-th consecutive failure: the interval doubled per failure, capped at a day, never
-    sooner than the server's Retry-After, with jitter so failed sources do not retry in lockstep."""
+    """Wait after the n-th consecutive failure: the interval doubled per failure, with jitter so failed
+    sources do not retry in lockstep, never sooner than the server's Retry-After, and never over a day
+    (however far off a server's Retry-After is: a date beyond the calendar would stop every round)."""
     wait = min(interval * 2 ** min(failures, 10), MAX_BACKOFF) * random.uniform(0.9, 1.1)
-    return int(max(wait, retry_after or 0))
+    return int(min(max(wait, retry_after or 0), MAX_BACKOFF))
 
 
 def record_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll, stored: int) -> dict[str, Any]:
@@ -149,7 +171,7 @@ def record_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll, stored: int) ->
         "UPDATE feeds SET failures = 0, last_success = ?, last_poll = ?, next_due = ?, etag = ?, last_modified = ?, "
         "kind = COALESCE(?, kind), title = COALESCE(title, ?), items_total = items_total + ? WHERE id = ?",
         (iso(moment), iso(moment), iso(moment + timedelta(seconds=wait)), poll.etag, poll.last_modified,
-         poll.kind, poll.title, stored, feed["id"]))
+         poll.kind, xml_safe(poll.title), stored, feed["id"]))
     return {"ok": True, "not_modified": poll.not_modified, "new": stored, "next_in": wait}
 
 
@@ -193,11 +215,12 @@ def export_opml(db: sqlite3.Connection, title: str = "newsdesk sources") -> byte
     etree.SubElement(head, "dateCreated").text = now_utc().strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = etree.SubElement(root, "body")
     for row in db.execute("SELECT url, title, site_url, kind FROM feeds ORDER BY id"):
-        attrs = {"text": row["title"] or row["url"], "type": "rss", "xmlUrl": row["url"]}
-        if row["title"]:
-            attrs["title"] = row["title"]
+        title = xml_safe(row["title"])  # stores written before titles were cleaned may still hold such characters
+        attrs = {"text": title or row["url"], "type": "rss", "xmlUrl": row["url"]}
+        if title:
+            attrs["title"] = title
         if row["site_url"]:
-            attrs["htmlUrl"] = row["site_url"]
+            attrs["htmlUrl"] = xml_safe(row["site_url"])
         etree.SubElement(body, "outline", attrs)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
