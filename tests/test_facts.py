@@ -365,6 +365,8 @@ def test_numbers_that_count_no_people_are_no_tolls() -> None:
         ("Smokers became aware of the robbery when two of the gang were seen fleeing the scene.", []),
         ("Two teenagers, a boy of nineteen and a girl of thirteen, are among the dead.", [("killed", 2)]),
         ("The air strike killed 11 members of one family in Idlib province, the Observatory said.", [("killed", 11)]),
+        ("One cat was killed in the fire, and two people were injured, police said.", [("injured", 2)]),
+        ("The flood killed 200 sheep and three farmers, officials said.", [("killed", 3)]),
     ]
     for text, expected in cases:
         assert [(f.category, f.low) for f in _figures_of(text)] == expected, text

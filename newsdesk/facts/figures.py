@@ -68,7 +68,9 @@ _NOT_COUNT_BEFORE = re.compile(r"(?:\$|€|£|US\$|aged|age|No\.|number|route|fl
 _NOT_PEOPLE = re.compile(r"(?:strike|raid|attack|assault|bombing|bomb|blast|explosion|explosive|shelling|shooting|clash|crash|"
                          r"collision|earthquake|quake|flood|storm|fire|blaze|riot|protest|rape|kidnapping|robbery|robberie|charge|"
                          r"count|law|time|gram|missile|rocket|shell|vehicle|car|plane|aircraft|helicopter|house|home|building|"
-                         r"device|incident)(?:e?s)?", re.I)
+                         r"device|incident|"
+                         # animals: a casualty figure counts people ("one cat was killed" is no toll)
+                         r"cat|dog|animal|cow|cattle|sheep|goat|pig|horse|bird|chicken|livestock|pet|fish)(?:e?s)?", re.I)
 # named things a number belongs to: "Cessna 206", "Boeing 737", "Terminal 8"
 _NAME_ENTITIES = ("PRODUCT", "FAC", "LAW", "WORK_OF_ART")
 # a DATE entity that names no time: the model tags "Between 20 and 30 people" a date
