@@ -242,3 +242,35 @@ def test_feed_links_use_the_public_url_when_set(desk):
     with TestClient(create_app(str(desk[0]))) as local:
         assert "<link>http://testserver/" in local.get("/feed.rss").text  # unset: the request's own address
 
+
+
+def test_a_store_the_desk_may_not_write_is_read_as_it_is_or_refused_at_start(desk, tmp_path):
+    """A QA pass: a WAL store in a read-only folder answered 500 on every page, and so did an older-schema
+    store that could not be updated; the first is now read as it is, the second stops the server in one line."""
+    import shutil
+    import sqlite3
+    import subprocess
+
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    shutil.copy(desk[0], folder / "desk.db")
+    shutil.copy(desk[0], folder / "old.db")
+    with sqlite3.connect(folder / "old.db") as old:
+        old.execute("PRAGMA user_version = 5")
+    if subprocess.run(["chattr", "+i", str(folder / "old.db"), str(folder)], capture_output=True).returncode:
+        pytest.skip("chattr is not available here (it makes a file read-only even to root)")
+    try:
+        with TestClient(create_app(str(folder / "desk.db"))) as reader:
+            assert reader.get("/").status_code == 200 and reader.get("/stories/s-aleppo").status_code == 200
+        with pytest.raises(sqlite3.DatabaseError, match="written by an older newsdesk and cannot be updated here"):
+            create_app(str(folder / "old.db"))
+    finally:
+        subprocess.run(["chattr", "-i", str(folder), str(folder / "old.db")], capture_output=True)
+
+
+def test_front_page_and_feeds_match_site_and_language_in_any_case(client):
+    exact = client.get("/index.json", params={"site": "aljazeera.com", "all": "true"}).json()["stories"]
+    shouted = client.get("/index.json", params={"site": "ALJAZEERA.COM", "all": "true"}).json()["stories"]
+    assert exact and [s["id"] for s in shouted] == [s["id"] for s in exact]
+    assert client.get("/index.json", params={"language": "EN", "all": "true"}).json()["stories"]
+    assert "<item>" in client.get("/feed.rss", params={"site": "ALJAZEERA.COM", "all": "true"}).text

@@ -94,7 +94,7 @@ def find(
         # covers site (matches are joined to their rows by id), so the collation costs no index use.
         joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", site))
     if language:
-        joined.append(("a.language = ?", language))
+        joined.append(("a.language = ? COLLATE NOCASE", language))
     if since:
         joined.append(("coalesce(a.published, t.published) >= ?", since))
     if until:
@@ -274,7 +274,7 @@ def keep(
     item_site, item_language, published = meta
     if site and (item_site is None or nocase(item_site) != nocase(site)):
         return False
-    if language and item_language != language:
+    if language and (item_language is None or nocase(item_language) != nocase(language)):
         return False
     if since and (published is None or published < since):
         return False

@@ -277,7 +277,16 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     try:
         # Opening reads nothing; this first read makes a file that is not SQLite fail here, in words, and
         # not at whichever query a caller happens to run first.
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            if not readonly:
+                raise
+            # a WAL store in a folder we may not write (a read-only mount, a backup): its -shm file cannot be
+            # made, so it is read as a file that does not change
+            db.close()
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         db.close()
         if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:

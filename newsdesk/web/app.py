@@ -66,12 +66,15 @@ class StoreConnections:
         self._local = threading.local()
         self.meta = ItemMeta()  # shared by every thread's searches
         # Create or migrate the store once, so a fresh desk shows its empty state instead of an error and
-        # an older store gains the tables this code reads. A store we may not write is read as it is.
+        # an older store gains the tables this code reads. A store we may not write is read as it is, and one
+        # that cannot be read (an older schema we may not update) stops the server here, in one line, rather
+        # than failing every request.
         try:
             connect(path).close()
         except sqlite3.OperationalError:
             if not Path(path).exists():
                 raise
+        open_for_reading(path).close()
 
     def get(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

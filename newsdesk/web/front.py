@@ -28,7 +28,7 @@ def story_ids_matching(
         selects.append(
             (
                 """SELECT m.story_id FROM story_members m LEFT JOIN articles a ON a.id = m.item_id
-                           LEFT JOIN teasers t ON t.id = m.item_id WHERE coalesce(a.site, t.site) = ?""",
+                           LEFT JOIN teasers t ON t.id = m.item_id WHERE coalesce(a.site, t.site) = ? COLLATE NOCASE""",
                 site,
             )
         )
@@ -36,7 +36,7 @@ def story_ids_matching(
         selects.append(
             (
                 """SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.item_id
-                           WHERE a.language = ?""",
+                           WHERE a.language = ? COLLATE NOCASE""",
                 language,
             )
         )
