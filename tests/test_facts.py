@@ -424,3 +424,11 @@ def test_a_figures_place_the_dateline_and_the_victims_nationality() -> None:
     # a dateline does not move a story whose own place is elsewhere
     story = "Fighting in Mosul went on. Mosul's hospitals were full. The army said 12 soldiers were killed on Tuesday."
     assert [f.place for f in _figures_of(story, "WASHINGTON")] == ["Mosul"]
+
+
+def test_a_time_zone_is_no_organisation() -> None:
+    """The model tags "(UTC)" an organisation: it was the most-named one of the Wikinews sample (36 articles)."""
+    text = ("The earthquake struck at 2030 (UTC) on Sunday, the USGS said. Officials in Chile reported damage "
+            "at 11 a.m. EST, and the UTC offset of the region is UTC-4.")
+    names = {e.name for e in extract_facts(Article(page_hash="b" * 16, blocks=[Block("p", text)])).entities}
+    assert "USGS" in names and not names & {"UTC", "EST", "UTC-4", "(UTC)"}

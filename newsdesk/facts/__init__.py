@@ -78,7 +78,7 @@ def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Senten
     mentions = [
         (relabel(name, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, end, name)
         for ent in ents
-        if ent.label_ in KEPT_LABELS and not _lower_case_word(ent.text)
+        if ent.label_ in KEPT_LABELS and not _lower_case_word(ent.text) and not _TIME_ZONE.match(ent.text)
         for name, end in [widened(ent)]
     ]
     entities = add_short_references(text, normalise(mentions))
@@ -109,6 +109,11 @@ def _dateline_place(dateline: str | None, entities: list[Entity], places: list[P
     context = context_countries([e.name for e in entities if e.label in PLACE_LABELS | {"NORP"} for _ in e.mentions] + parts[1:2])
     place = resolve(name, context)
     return place if place.country else None
+
+
+# "2030 (UTC)", "11 a.m. EST": the model tags time zones as organisations (UTC was the sample's top one)
+_TIME_ZONE = re.compile(r"^\(?(?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST|EET|EEST|IST|JST|KST|AE[SD]T|AC[SD]T|AW[SD]T|"
+                        r"NZ[SD]T|SGT|HKT|MSK|WAT|EAT|CAT|PKT)(?:\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?$")
 
 
 def _lower_case_word(name: str) -> bool:
