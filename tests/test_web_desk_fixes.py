@@ -199,6 +199,8 @@ def test_head_answers_every_page_and_feed(client, desk):
         assert head.headers["content-type"] == get.headers["content-type"], path
         assert head.headers["content-length"] == str(len(get.content)), path
     assert client.head("/stories/s-nope").status_code == 404
+    # and a 405 says so: "Allow: GET" had left HEAD out
+    assert client.options("/index.json").headers["allow"] == "GET, HEAD"
 
 
 # 9. The front page says its window as people would.

@@ -120,7 +120,10 @@ def create_app(db_path: str, public_url: str = "") -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        headers = getattr(exc, "headers", None)  # e.g. Allow on a 405
+        headers = dict(getattr(exc, "headers", None) or {})  # e.g. Allow on a 405
+        allow = headers.get("Allow") or headers.get("allow")
+        if allow and "GET" in allow and "HEAD" not in allow:  # HeadAsGet answers HEAD wherever GET is
+            headers = {k: v for k, v in headers.items() if k.lower() != "allow"} | {"Allow": f"{allow}, HEAD"}
         if wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
         response = render(
