@@ -382,3 +382,29 @@ def test_sources_page_shows_health_and_escapes_titles(tmp_path):
         page = desk_client.get("/sources").text
         assert "HTTP 500 Internal Server Error" in page and "2 in a row" in page
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_front_page_says_how_many_undated_stories_its_window_leaves_out(tmp_path):
+    """A re-check found the sample's 500 undated Wikinews stories in no dated window (only in "all"), with
+    nothing on the page to say so; the window ends at the newest dated item, and they are stamped later."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    record = {"url": "https://wiki.example/1", "title": "Undated report",
+              "text": "A council in a small town voted on Tuesday to build a new library, officials said. " * 3}
+    (tmp_path / "undated.jsonl").write_text(json.dumps(record) + "\n")
+    path = tmp_path / "desk.db"
+    result = CliRunner().invoke(main, ["--db", str(path), "ingest", str(SEED), str(tmp_path / "undated.jsonl")])
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(str(path))) as desk_client:
+        front = desk_client.get("/index.json").json()
+        assert front["window"]["undated_after"] == 1
+        assert "Undated report" not in {s["headline"] for s in front["stories"]}
+        html = desk_client.get("/").text
+        assert '<a href="/?all=true">1 more story</a> with no date of their own' in html and "is not in this window" in html
+        everything = desk_client.get("/index.json", params={"all": "true"}).json()
+        assert "Undated report" in {s["headline"] for s in everything["stories"]}
+        assert "Every story in the store." in desk_client.get("/", params={"all": "true"}).text

@@ -40,6 +40,8 @@ class Window(Loose):
     days: float | None = None
     start: str | None = None
     end: str | None = None
+    undated_after: int = Field(0, description="stories after the window's end: none of their items has a date "
+                                              "of its own, so they are stamped with when newsdesk read them")
 
 
 class FrontPage(Loose):
