@@ -53,7 +53,11 @@ def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
     if data.get("story_id"):
         row = db.execute("SELECT id, headline FROM stories WHERE id = ?", (data["story_id"],)).fetchone()
         story = dict(row) if row else None
-    return data | {"article": article, "story": story}
+    # when it ran, as its story's timeline says it: its own date, else its page's capture, else (labelled)
+    # the date of the article it ran beside
+    seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (teaser_id,)).fetchone()
+    timing = {"time": seen["time"], "time_basis": seen["basis"]} if seen else {"time": None, "time_basis": None}
+    return data | {"article": article, "story": story} | timing
 
 
 @router.get(

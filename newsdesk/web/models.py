@@ -172,6 +172,8 @@ class TeaserPage(Loose):
     published: str | None = None
     story_id: str | None = None
     article: dict | None = None
+    time: str | None = Field(None, description="when it ran, as its story's timeline has it (see time_basis)")
+    time_basis: str | None = Field(None, description="published | captured | page | ingested (see Member)")
 
 
 class SearchHit(Loose):
