@@ -277,7 +277,8 @@ def test_a_story_says_when_a_time_is_not_the_items_own_date(ingested_desk):
         story_id = desk_client.get(f"/teasers/{teaser['item_id']}.json").json()["story"]["id"]
         members = desk_client.get(f"/stories/{story_id}.json").json()["members"]
         assert {(m["kind"], m["time_basis"]) for m in members} == {("teaser", "page")}
-        # the teaser's own page says the same (it had said "date unknown")
+        # the teaser's own page and its search hit say the same (they had said "date unknown")
+        assert teaser["time_basis"] == "page" and teaser["time"].startswith("2016-10-06")
         assert desk_client.get(f"/teasers/{teaser['item_id']}.json").json()["time_basis"] == "page"
         assert "that of the article it ran beside" in desk_client.get(f"/teasers/{teaser['item_id']}").text
         assert "no date of its own; that of the article it ran beside" in desk_client.get(f"/stories/{story_id}").text

@@ -185,6 +185,8 @@ class SearchHit(Loose):
     site: str | None = None
     published: str | None = None
     story_id: str | None = None
+    time: str | None = Field(None, description="for an undated teaser, when it ran, as its story's timeline has it")
+    time_basis: str | None = Field(None, description="captured | page (see Member)")
 
 
 class SearchPage(Loose):

@@ -27,6 +27,10 @@ def search_page(
         # Plain text for readers of the JSON, and escaped HTML with <mark> for pages and feeds.
         hit["title_html"], hit["snippet_html"] = highlight(hit["title_hl"]), highlight(hit["snippet"])
         hit["title_hl"], hit["snippet"] = unmark(hit["title_hl"]), unmark(hit["snippet"])
+        if not hit["published"]:  # an undated teaser ran when its story's timeline says, labelled as there
+            seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (hit["item_id"],)).fetchone()
+            if seen and seen["basis"] in ("captured", "page"):
+                hit["time"], hit["time_basis"] = seen["time"], seen["basis"]
     return {
         "query": q,
         "filters": filters,
