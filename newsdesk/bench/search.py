@@ -26,7 +26,7 @@ from pathlib import Path
 import click
 
 from newsdesk.records import Article, Block
-from newsdesk.store.search import fts_query
+from newsdesk.store.search import fts_query, until_bound
 from newsdesk.store.sqlite import connect
 
 SHARED = Path(os.environ.get("NEWSDESK_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
@@ -158,7 +158,7 @@ def reference_search(
         params.append(since)
     if until:
         where.append("coalesce(a.published, t.published) < ?")
-        params.append(until)
+        params.append(until_bound(until))
     if person:
         where.append("s.item_id IN (SELECT article_id FROM entities WHERE label = 'PERSON' AND name LIKE ?)")
         params.append(f"%{person}%")

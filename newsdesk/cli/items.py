@@ -44,7 +44,7 @@ class IsoTime(click.ParamType):
 @click.option("--site", help="Only items from this site (any case).")
 @click.option("--language", help="Only items in this language (ISO code, e.g. en).")
 @click.option("--since", type=IsoTime(), metavar="DATE", help="Published on or after DATE (YYYY-MM-DD[THH:MM[:SS]]).")
-@click.option("--until", type=IsoTime(), metavar="DATE", help="Published before DATE (YYYY-MM-DD[THH:MM[:SS]]).")
+@click.option("--until", type=IsoTime(), metavar="DATE", help="Published on or before DATE (a day), or before DATE (with a time) (YYYY-MM-DD[THH:MM[:SS]]).")
 @click.option("--kind", type=click.Choice(["article", "teaser"]), help="Only articles or only teasers.")
 @click.option("--limit", type=click.IntRange(1, MAX_ROWS), default=20, show_default=True, help="Hits to show.")
 @click.option("--offset", type=click.IntRange(0, MAX_ROWS), default=0, show_default=True,

@@ -82,6 +82,7 @@ def find(
     ``ranked_newest`` is set when the words match more than RANK_DEPTH items: only the newest that many
     are ranked (and counted, if filters apply), which keeps a search for "said" on a big desk fast.
     """
+    until = until_bound(until)
     match = fts_query(query)
     if match and site and re.search(r"\w", site):
         # The site is also an indexed FTS column: narrowing there first spares joining every match.
@@ -259,6 +260,12 @@ def nocase(text: str) -> str:
     """Text as SQLite's NOCASE collation compares it (ASCII letters folded, nothing else), so the in-memory
     filter keeps exactly what the SQL one does."""
     return text.translate(_ASCII_LOWER)
+
+
+def until_bound(until: str | None) -> str | None:
+    """The exclusive upper bound of ``until``: a bare day includes itself, as the front page's ``until`` does
+    ("until 6 Oct" keeps 6 Oct's items); a time is the first instant left out."""
+    return until + "\uffff" if until and len(until) == 10 else until
 
 
 def keep(

@@ -64,7 +64,7 @@ class SearchParams:
         until: str | None = Query(
             None,
             pattern=DAY_PATTERN,
-            description="Published before this day (YYYY-MM-DD).",
+            description="Published on or before this day (YYYY-MM-DD).",
             json_schema_extra={"format": "date"},
         ),
         kind: str | None = Query(None, pattern="^(article|teaser)$"),
