@@ -250,3 +250,62 @@ def test_a_rail_printed_right_after_the_last_paragraph_is_teasers_not_article():
     assert len(article.teasers) == 20
     assert not any("Hezbollah" in block.text for block in article.blocks)
     assert sum(block.kind == "p" for block in article.blocks) == 30
+
+
+def _wikinews_paragraphs(index: int) -> list[str]:
+    with WIKINEWS.open(encoding="utf-8") as fh:
+        return json.loads(fh.readlines()[index])["text"].split("\n")
+
+
+MENU = ["Home", "World", "Politics", "Sign in"]
+FOOTER = ["About us", "Contact us", "Privacy policy", "© 2010 The Daily Courier Ltd. All rights reserved."]
+
+
+@pytest.mark.parametrize("between, byline, second_date", [
+    (["Share", "Next story"], [], "June 2, 2010"),  # marked as the next story
+    (["Share"], ["By Ann Patel"], "June 2, 2010"),  # its own byline: an infinite-scroll page
+    (["Share"], [], "June 3, 2010"),  # another day, another subject
+])
+def test_a_second_article_on_the_page_is_a_teaser_not_more_body(between, byline, second_date):
+    """A QA pass's pages with a second full article below the first: its paragraphs had been glued into the
+    first article. It is kept as a teaser of its own (headline, first paragraph, date)."""
+    first, second = _wikinews_paragraphs(1), _wikinews_paragraphs(2)  # Jupiter's approach; a bus crash
+    lines = (MENU + ["Jupiter makes closest approach to Earth since 1963", "June 2, 2010"] + first + between
+             + ["Bus crash near Phoenix leaves several dead"] + byline + [second_date] + second + FOOTER)
+    article = extract_lines(lines, "0" * 16)
+    assert article.title == "Jupiter makes closest approach to Earth since 1963"
+    assert article.paragraphs == first and article.published == "2010-06-02"
+    (teaser,) = article.teasers
+    assert teaser.headline == "Bus crash near Phoenix leaves several dead"
+    assert teaser.standfirst == second[0] and teaser.published == f"2010-06-0{second_date[5]}"
+
+
+def test_a_live_blogs_dated_entries_stay_one_article():
+    """A live blog's entries have a second article's shape (heading, date line, text) but share its day and
+    its story's words: none of 20 such blogs built from Wikinews articles is split."""
+    split = 0
+    with WIKINEWS.open(encoding="utf-8") as fh:
+        stories = [json.loads(line)["text"].split("\n") for line in fh]
+    blogs = [paragraphs for paragraphs in stories if len(paragraphs) >= 5][:20]
+    for paragraphs in blogs:
+        lines = MENU + ["Live: the latest as it happens", "June 2, 2010"] + paragraphs[:2]
+        for n, paragraph in enumerate(paragraphs[2:]):
+            lines += [f"Update number {n + 1} from our reporters", f"June 2, 2010 1{n}:00", paragraph]
+        article = extract_lines(lines + FOOTER, "0" * 16)
+        split += bool(article.teasers) or "next_title" in segment(lines + FOOTER)
+    assert len(blogs) == 20 and split == 0
+
+
+def test_a_consent_wall_above_the_article_is_not_the_article():
+    """A consent notice read as article text had made the real story, headline, byline and date, look like
+    a second article; the story is the page's article."""
+    story = _wikinews_paragraphs(1)
+    lines = (["We value your privacy", "We and our 842 partners store and/or access information on a device, such "
+              "as cookies, and process personal data, such as unique identifiers and standard information.",
+              "With your permission we and our partners may use precise geolocation data and identification "
+              "through device scanning.", "I Accept", "Show Purposes"] + MENU
+             + ["Jupiter makes closest approach to Earth since 1963", "By Mark Leigh", "Thursday 6 May 2010"]
+             + story + FOOTER)
+    article = extract_lines(lines, "0" * 16)
+    assert article.title == "Jupiter makes closest approach to Earth since 1963"
+    assert article.paragraphs == story and article.byline == "By Mark Leigh" and article.published == "2010-05-06"

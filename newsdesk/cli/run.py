@@ -149,7 +149,8 @@ def extract(ctx: Context, paths: tuple[str, ...], as_json: bool) -> None:
 
 def extraction_json(path: str, result) -> dict:
     article = result.article
-    teasers = [{"headline": t.headline, "standfirst": t.standfirst, "url": t.url} for t in result.teasers]
+    teasers = [{"headline": t.headline, "standfirst": t.standfirst, "url": t.url, "published": t.published}
+               for t in result.teasers]
     if article is None:
         return {"path": path, "title": None, "byline": None, "published": None, "language": None, "body": "",
                 "paragraphs": [], "subheads": [], "captions": [], "teasers": teasers}

@@ -43,7 +43,7 @@ from newsdesk.extract.tree_model import TreeEnsemble
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "segmenter.npz"
 LABELS = ("title", "body", "subhead", "byline", "agency", "dateline", "caption",
-          "teaser_headline", "teaser_standfirst", "furniture")
+          "teaser_headline", "teaser_standfirst", "next_title", "next_body", "furniture")
 STAGE2_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
 STAGE2_RADII = (1, 2, 5, 10, 25)
 # Columns of the stage-1 matrix the second stage sees again: the line's own shape.
@@ -254,4 +254,70 @@ def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
     title = _title_index(lines, labels)
     if title is not None:
         labels[title] = "title"
+    starts = _later_articles(lines, labels)
+    if starts and not any(label in ("dateline", "byline") for label in labels[: starts[0]]):
+        # What came first had no head of its own (a consent wall, a promo) and the next text has one: that
+        # next text is the page's article.
+        labels[: starts[0]] = ["furniture" if label in ("body", "subhead", "title") else label
+                               for label in labels[: starts[0]]]
+        labels[starts.pop(0)] = "title"
+    for start in starts:
+        labels[start] = "next_title"
+        for k in range(start + 1, len(labels)):
+            if labels[k] == "next_title":
+                break
+            if labels[k] in ("body", "subhead"):
+                labels[k] = "next_body"
     return labels
+
+
+_NEXT_MARK = re.compile(r"^(?:next|read next|up next|next (?:story|article|up)|more (?:stories|news))\W*$", re.I)
+SAME_TOPIC = 0.35
+_META = ("byline", "agency")
+
+
+def _later_articles(lines: list[str], labels: list[str]) -> list[int]:
+    """Headline lines of further articles printed after the page's own (an infinite-scroll page, a
+    "Next story" block with its full text): a headline, maybe a byline, a date line and paragraphs, after
+    the article's body has begun. Without this the second article's paragraphs were read as more of the
+    first. A live blog's entries have the same shape, so a start also needs a sign that a new article
+    begins (a "Next story" mark above it, or its own byline), or else another day than the article above
+    and text that shares under ``SAME_TOPIC`` of its content words with it (two such pages 8% and 20%; the
+    one WCXB page where such a block interrupts its article 54%; entries of one story as a live blog
+    20-50%)."""
+    starts: list[int] = []
+    body_above, dated = 0, None
+    for j, label in enumerate(labels):
+        if label in ("body", "subhead"):
+            body_above += 1
+        if label != "dateline":
+            continue
+        day, dated = line_forms.date_line(lines[j]), dated or line_forms.date_line(lines[j])
+        if body_above < 2:
+            continue
+        # the next text line below the date line, and the headline above it (a byline may sit between)
+        after = next((k for k in range(j + 1, min(j + 4, len(labels))) if lines[k] and labels[k] not in _META), None)
+        headline = next((i for i in range(j - 1, max(-1, j - 4), -1) if lines[i] and labels[i] not in _META), None)
+        if after is None or labels[after] != "body" or headline is None:
+            continue
+        if labels[headline] not in ("furniture", "subhead") or not line_forms.headline_like(lines[headline]) \
+                or line_forms.meta_line(lines[headline]):
+            continue
+        marked = any(_NEXT_MARK.match(lines[m]) for m in range(max(0, headline - 3), headline)) \
+            or any(labels[m] == "byline" for m in range(headline + 1, j))
+        if not marked and (day == dated or _shared_words(lines, labels, starts[-1] if starts else 0, headline, after)
+                           >= SAME_TOPIC):
+            continue
+        starts.append(headline)
+        body_above, dated = 0, day
+    return starts
+
+
+def _shared_words(lines: list[str], labels: list[str], begin: int, headline: int, after: int) -> float:
+    """The share of the new text's content words, in its first three paragraphs, found in the article above
+    (a whole long text shares a smaller part of its words with anything, so only its opening is compared)."""
+    above = set().union(*(_content_words(lines[k]) for k in range(begin, headline)
+                          if labels[k] in ("body", "subhead")))
+    opening = [k for k in range(after, len(labels)) if labels[k] == "body"][:3]
+    below = set().union(*(_content_words(lines[k]) for k in opening))
+    return len(below & above) / len(below) if below else 1.0

@@ -23,12 +23,36 @@ def _caption(text: str) -> Caption:
     return Caption(text=described or text, credit=credit)
 
 
+_AS_ARTICLE = {"next_title": "title", "next_body": "body"}
+
+
 def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -> Article:
-    """Build the Article of a page given as lines."""
+    """Build the Article of a page given as lines. A further article printed after it (an infinite-scroll
+    page) is kept as a teaser of its own, its headline with its first paragraph, and none of its text
+    is glued into this article."""
     hints = hints or {}
     raw_lines = lines
     lines = [" ".join(line.split()) for line in lines]
     labels = segment(lines)
+    starts = [i for i, label in enumerate(labels) if label == "next_title"] + [len(lines)]
+    article = _gather(raw_lines[: starts[0]], lines[: starts[0]], labels[: starts[0]], page_hash)
+    for begin, end in zip(starts, starts[1:]):
+        own = [_AS_ARTICLE.get(label, label) for label in labels[begin:end]]
+        later = _gather(raw_lines[begin:end], lines[begin:end], own, page_hash)
+        if later.title and later.paragraphs:
+            article.teasers.append(Teaser(headline=later.title, standfirst=later.paragraphs[0],
+                                          page_hash=page_hash, published=later.published))
+        article.teasers += later.teasers
+    if article.title is None and hints.get("title"):
+        article.title = str(hints["title"])
+    if article.title is None:
+        article.title_source = "none"
+    article.published = article.published or hints.get("published")
+    return repair_article(article)
+
+
+def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash: str) -> Article:
+    """The Article that labelled lines make."""
     article = Article(page_hash=page_hash)
     pending_headline: str | None = None
     for i, (raw, text, label) in enumerate(zip(raw_lines, lines, labels)):
@@ -68,12 +92,7 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
         elif label == "teaser_standfirst" and pending_headline is not None:
             article.teasers.append(Teaser(headline=pending_headline, standfirst=text, page_hash=page_hash))
             pending_headline = None
-    if article.title is None and hints.get("title"):
-        article.title = str(hints["title"])
-    if article.title is None:
-        article.title_source = "none"
-    article.published = article.published or hints.get("published")
-    return repair_article(article)
+    return article
 
 
 def _agency_in(dateline: str) -> str | None:
