@@ -80,7 +80,8 @@ def not_ahead(published: str | None) -> str | None:
 def finish(article: Article, page: Page) -> None:
     """Fill what the page-kind extractors leave open, using feed/JSONL hints only as fallbacks."""
     hints = page.hints
-    article.url = article.url or page.url
+    # a saved page (a file, a JSONL record without "url") knows its address only from its canonical link
+    article.url = article.url or page.url or article.canonical_url
     if not article.title and hints.get("title"):
         article.title, article.title_source = hints["title"], "publisher"
     if not article.title:

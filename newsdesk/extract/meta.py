@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from dataclasses import dataclass
 from html import unescape
 from itertools import accumulate
@@ -43,6 +44,8 @@ _AUTHOR_META = (
     "dc.creator", "dcterms.creator", "byl", "citation_author", "twitter:creator:name", "creator",
 )
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+# A stamp with a time of day; midnight on the dot is how many CMSs write a bare day, so it says no time.
+_DECLARED_TIME = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d[T ](?!00:00(?::00)?(?:\.0+)?(?:Z|[+-]\d\d:?\d\d)?$)\d\d:\d\d")
 _BYLINE_XPATH = (
     "//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author' and not(.//*[@itemprop='name'])]"
     " | //a[@rel='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
@@ -444,7 +447,8 @@ def visible_date(headline: HtmlElement | None) -> tuple[str | None, bool]:
 
 def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str | None,
                headline: HtmlElement | None) -> str | None:
-    """The publication day: the date shown by the headline, else the declared one, else htmldate.
+    """The publication day, with the declared time of day when the page gives one for that day: the date
+    shown by the headline, else the declared one, else htmldate.
 
     The shown date is the one the publisher presents, so it wins over metadata, except when it is
     labelled as an update and the declared publication date is earlier: an update is not the
@@ -453,18 +457,33 @@ def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str
     last-modified stamp, lost more pages than they won.)
     """
     shown, is_update = visible_date(headline)
+    marked = [node.get("datetime") or node.get("content") or _text(node)
+              for node in tree.xpath("//*[@itemprop='datePublished']")]
+    stamps = [o.get("datePublished") for o in ld] + [meta.get(key) for key in _DATE_META] + marked
     declared = next((day for o in ld if (day := _iso(o.get("datePublished")))), None)
     declared = declared or next((day for key in _DATE_META if (day := _iso(meta.get(key)))), None)
     if (in_url := url_day(url)) and in_url in {shown, declared, _swap_day_month(shown)}:
-        return in_url
-    if shown and not (is_update and declared and declared < shown):
-        return shown
-    if declared:
-        return declared
-    for node in tree.xpath("//*[@itemprop='datePublished']"):
-        if day := _iso(node.get("datetime") or node.get("content") or _text(node)):
-            return day
+        day = in_url
+    elif shown and not (is_update and declared and declared < shown):
+        day = shown
+    else:
+        day = declared or next((found for stamp in marked if (found := _iso(stamp))), None)
+    if day:
+        return _timed(day, stamps)
     return _htmldate(tree, url) or _last_resort_date(tree)
+
+
+def _timed(day: str, stamps: list) -> str:
+    """The day with the time of day that the page declares for it ("2024-10-10T11:00:00Z"), if any. Stories
+    order their items by time, and a bare day sorts before every time of that day."""
+    for stamp in stamps:
+        if isinstance(stamp, str) and _iso(stamp) == day and _DECLARED_TIME.match(stamp.strip()):
+            try:
+                moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return day
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
