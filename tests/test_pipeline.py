@@ -137,6 +137,21 @@ def test_same_headline_from_a_sites_second_feed_in_a_later_run_is_a_duplicate(db
     assert len(rows) == 2 and rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["id"]
 
 
+def test_two_feeds_of_one_site_named_by_section_are_one_site(db, settings, tmp_path):
+    """A QA pass: feeds titled "Daily Globe - World" and "Daily Globe | Top stories" were two sites, so the
+    same headline in both stayed two teasers and counted as two sources of its story."""
+    for name, channel in (("world.rss", "Daily Globe - World"), ("top.rss", "Daily Globe | Top stories")):
+        (tmp_path / name).write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{channel}</title>'
+            "<item><title>Council approves new harbour bridge after long debate</title>"
+            f"<link>https://globe.example/{name}/a</link><description>The vote was 7 to 2.</description></item>"
+            "</channel></rss>")
+        ingest([str(tmp_path / name)], db, settings, enrich=False)
+    rows = db.execute("SELECT site, duplicate_of FROM teasers ORDER BY rowid").fetchall()
+    assert [row["site"] for row in rows] == ["Daily Globe", "Daily Globe"]
+    assert rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] is not None
+
+
 def test_copy_in_a_later_run_is_found_from_stored_signatures_without_reshingling(db, settings, tmp_path, monkeypatch):
     from newsdesk.dedup import Deduper
     from newsdesk.pipeline import load_deduper

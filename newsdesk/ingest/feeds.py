@@ -9,6 +9,7 @@ the fetcher may later fetch its link to get the article itself.
 from __future__ import annotations
 
 import json
+import re
 import time
 import zlib
 from collections.abc import Iterator
@@ -38,9 +39,20 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
         problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
         yield Failure(uri, "read", f"feed has no entries{problem}")
         return
-    source = parsed.feed.get("title") or None
+    source = site_name(parsed.feed.get("title") or "")
     for number, entry in enumerate(parsed.entries, start=1):
         yield entry_page(entry, f"{uri}#entry{number}", source, fetched)
+
+
+_SECTION = re.compile(r"\s*:\s+|\s+[-–—|>»]\s+")
+
+
+def site_name(feed_title: str) -> str | None:
+    """The site a feed's title names, without the section: "Daily Globe - World" and "Daily Globe | Top
+    stories" are two feeds of one site, "Daily Globe". As two sources they had counted a story's headline
+    twice and kept the same headline from both feeds as two teasers."""
+    name = _SECTION.split(" ".join(feed_title.split()), maxsplit=1)[0].strip()
+    return name or feed_title.strip() or None
 
 
 def _iso(struct: time.struct_time | None) -> str | None:

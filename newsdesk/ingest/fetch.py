@@ -569,7 +569,8 @@ def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
         problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
         poll.error = f"feed has no entries{problem}"[:300]
         return
-    entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched)
+    site = feeds.site_name(poll.title or "")
+    entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", site, response.fetched)
                for number, entry in enumerate(parsed.entries, start=1)]
     # feedparser recovers from much (a wrong media type, a stray character): its flag matters only when
     # no entry could be read, and then the feed's failure says it once instead of each entry's.
@@ -591,8 +592,9 @@ def _read_json_feed(follower: _Follower, response: Response, body: bytes) -> Non
     if not entries:
         poll.error = "feed has no entries"
         return
+    site = feeds.site_name(poll.title or "")
     for number, entry in enumerate(entries, start=1):
-        follower.entry(feeds.entry_page(entry, f"{response.url}#entry{number}", poll.title, response.fetched))
+        follower.entry(feeds.entry_page(entry, f"{response.url}#entry{number}", site, response.fetched))
 
 
 def _read_sitemap(follower: _Follower, url: str, body: bytes, depth: int = 0) -> None:
