@@ -182,6 +182,15 @@ def test_hints_fill_missing_title_and_date():
     assert article.published == "2020-01-02"
 
 
+def test_a_given_title_beats_a_line_guessed_to_be_the_title():
+    """A QA pass: a JSONL record's "title" lost to its text's second line, which the segmenter took for it."""
+    text = "\n".join([*MENU, "Flooding causes travel chaos", *_wikinews_paragraphs(2)]).encode()
+    guessed = extract_text(Page(uri="x", raw=text, kind="text"))
+    assert guessed.title == "Flooding causes travel chaos"
+    given = extract_text(Page(uri="x", raw=text, kind="text", hints={"title": "Chaos as  heavy rain brings floods"}))
+    assert given.title == "Chaos as heavy rain brings floods" and given.title_source == "publisher"
+
+
 def test_non_utf8_page_is_decoded():
     text = "Café owners say the new rules, announced on Monday by the council, will force them to close early."
     article = extract_text(Page(uri="x", raw=text.encode("latin-1"), kind="text"))

@@ -43,8 +43,9 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
             article.teasers.append(Teaser(headline=later.title, standfirst=later.paragraphs[0],
                                           page_hash=page_hash, published=later.published))
         article.teasers += later.teasers
-    if article.title is None and hints.get("title"):
-        article.title = str(hints["title"])
+    if hints.get("title"):
+        # the scraper's own record of the headline beats a guess at which line of its text is the headline
+        article.title = " ".join(str(hints["title"]).split())
     if article.title is None:
         article.title_source = "none"
     article.published = article.published or hints.get("published")
