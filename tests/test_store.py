@@ -128,3 +128,12 @@ def test_a_store_from_an_older_newsdesk_is_brought_up_to_date_by_its_first_reade
     assert reader.execute("PRAGMA user_version").fetchone()[0] == len(store_sqlite.MIGRATIONS)
     assert reader.execute("SELECT basis FROM story_times").fetchall() == []
     reader.close()
+
+
+def test_a_windows_start_is_written_as_its_end():
+    """A QA pass: the front page's JSON gave a window from "2024-10-07T15:00:00" to "2024-10-10T15:00:00Z"."""
+    from newsdesk.store.queries import window_start
+
+    assert window_start("2024-10-10T15:00:00Z", 3) == "2024-10-07T15:00:00Z"
+    assert window_start("2024-10-10T15:00:00", 0.5) == "2024-10-10T03:00:00"
+    assert window_start("2024-10-10", 1) == "2024-10-09T00:00:00"

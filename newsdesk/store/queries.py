@@ -56,6 +56,13 @@ def parse_time(value: str) -> datetime:
     return parsed.replace(tzinfo=None)
 
 
+def window_start(end: str, days: float) -> str:
+    """The time ``days`` before ``end``, for display, written as ``end`` is: in UTC ("Z") when it is. (Queries
+    compare with the zoneless form, which sorts before every stored form of the same instant.)"""
+    start = (parse_time(end) - timedelta(days=days)).isoformat()
+    return start + "Z" if end.strip().endswith("Z") else start
+
+
 def row_to_article(row: sqlite3.Row) -> Article:
     return Article(
         id=row["id"], page_hash=row["page_hash"], title=row["title"], title_source=row["title_source"],
