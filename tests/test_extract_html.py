@@ -309,3 +309,14 @@ def test_a_saved_page_takes_its_address_from_its_canonical_link():
     article = extract_page(Page(uri=str(HTML / "wcxb-4515.html"), raw=raw, kind="html")).article
     assert article.url == article.canonical_url == (
         "https://www.nsf.gov/science-matters/climate-change-problem-solvers-startups-solutions")
+
+
+def test_a_declared_language_the_text_contradicts_gives_way():
+    """A QA pass: a French page marked lang="en" (a common template default) had its facts read by the
+    English models ("ministre de l'Économie Michel Sapin" as one person). No WCXB page changes language."""
+    french = ("<p>Le gouvernement a annoncé mardi une hausse de cinq pour cent du budget de la défense pour "
+              "l'année prochaine, a indiqué le ministre lors d'une conférence de presse à Paris.</p>") * 4
+    page = f'<html lang="en"><head><title>Budget</title></head><body><h1>Le budget de la défense augmente</h1>{french}</body></html>'
+    assert extract_html(Page(uri="fr.html", raw=page.encode(), kind="html")).language == "fr"
+    short = '<html lang="en"><body><h1>Budget</h1><p>Le budget augmente de cinq pour cent.</p></body></html>'
+    assert extract_html(Page(uri="fr.html", raw=short.encode(), kind="html")).language == "en"  # too little to overrule

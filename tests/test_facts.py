@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.extract import in_english
 from newsdesk.facts import extract_facts, extract_facts_batch, facts_to_json, publication_date, reconcile_figures
 from newsdesk.facts.dates import find_dates
 from newsdesk.facts.entities import merge_story, normalise
@@ -157,6 +158,23 @@ def test_an_article_in_another_language_gets_no_facts_and_keeps_its_place_in_the
     assert [r.article_id for r in results] == [french.id, english.id, french.id, short.id]
     assert not results[0].entities and not results[2].places
     assert "Paris" in {p.name for p in results[1].places} and "Berlin" in {p.name for p in results[3].places}
+
+
+def test_short_texts_and_unspaced_scripts_in_another_language_get_no_english_facts() -> None:
+    """A QA pass: every text under 25 words counted as English, so a German brief gave the person "Dienstag"
+    and the place "Menschen", and a Chinese article (no spaces, so few "words") gave a sentence as a person."""
+    from newsdesk.extract import detect_language
+
+    german = "Am Dienstag sind in Berlin drei Menschen bei einem Unfall ums Leben gekommen, teilte die Polizei mit."
+    chinese = "国家统计局今天发布的数据显示，今年前三季度全国居民人均可支配收入实际增长百分之五点二。山田太郎说，这是好消息。"
+    russian = "МКАД в Москве закрыли из-за аварии."
+    for text in (german, chinese, russian):
+        article = Article(page_hash="d" * 16, blocks=[Block("p", text)], language=detect_language(text))
+        assert article.language in ("de", "zh", "ru") and not in_english(article), text
+        assert not next(extract_facts_batch([article])).entities
+    # short English stays English, whatever a few words are guessed to be
+    for text, guess in (("Obama meets Merkel in Berlin", "af"), ("Ebola outbreak spreads to Lagos", "pcm")):
+        assert in_english(Article(page_hash="e" * 16, blocks=[Block("p", text)], language=guess))
 
 
 def test_words_the_model_mistakes_for_names_are_no_entities() -> None:

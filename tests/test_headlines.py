@@ -296,6 +296,18 @@ def test_a_subject_described_then_named_is_called_by_its_shorter_name():
     assert compress(sentence, HEADLINE_WORDS, _salience(sentence)).startswith("UK's biggest brewer")
 
 
+def test_sentences_end_before_capitals_of_any_script_and_at_chinese_full_stops():
+    """A QA pass: a sentence ended only before A-Z, so Russian, Greek and accented French openings ran on, and
+    a Chinese article was one sentence (its standfirst was the whole body)."""
+    assert split_sentences("Стороны начали переговоры. Стороны договорились.") == [
+        "Стороны начали переговоры.", "Стороны договорились."]
+    assert split_sentences("Le trafic est perturbé. À Paris, les métros sont arrêtés.")[1].startswith("À Paris")
+    assert split_sentences("Η Βουλή ψήφισε. Ο πρωθυπουργός μίλησε.") == ["Η Βουλή ψήφισε.", "Ο πρωθυπουργός μίλησε."]
+    assert split_sentences("国家统计局发布数据。居民收入增长了。") == ["国家统计局发布数据。", "居民收入增长了。"]
+    assert split_sentences("Mr. Smith met U.S. officials on Jan. 19 in Washington.") == [
+        "Mr. Smith met U.S. officials on Jan. 19 in Washington."]
+
+
 def test_an_article_in_another_language_gets_its_lead_cut_not_compressed():
     """The English parse compressed a French lead into "Le gouvernement français mardi une hausse 5 %"."""
     text = ("Le gouvernement français a annoncé mardi une hausse de 5 % du budget de la défense pour l'année "

@@ -40,6 +40,7 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 MIN_LANGID_CHARS = 40
+CHECKED_LANGID_CHARS = 400
 MIN_BODY_CHARS = 20  # below this the "body" is a menu label or a stray link, not an article
 # Elements that separate words: trafilatura's block tags, and their HTML cousins inside captions.
 _SPACED = {"lb", "item", "p", "head", "cell", "row", "list", "quote", "graphic", "br", "div", "li", "td", "span"}
@@ -122,11 +123,13 @@ def _captions(tree: HtmlElement) -> list[Caption]:
 
 
 def _language(declared: str | None, text: str) -> str | None:
-    if declared and re.fullmatch(r"[a-z]{2,3}", declared):
+    """The text's language. A page's declared one is a template's default as often as not (a French page
+    marked ``lang="en"`` had its facts read by the English models), so over ``CHECKED_LANGID_CHARS`` of text
+    the text's own language wins; on less, a guess is less sure than the declaration (~0.5 ms a page)."""
+    declared = declared if declared and re.fullmatch(r"[a-z]{2,3}", declared) else None
+    if len(text) < (CHECKED_LANGID_CHARS if declared else MIN_LANGID_CHARS):
         return declared
-    if len(text) < MIN_LANGID_CHARS:
-        return None
-    lang, _ = py3langid.classify(text[:5000])
+    lang, _ = py3langid.classify(text[:1000] if declared else text[:5000])
     return lang
 
 

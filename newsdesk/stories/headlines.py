@@ -69,7 +69,11 @@ _NEVER_FINAL = {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt
 _STARTERS = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "at", "this",
              "that", "these", "those", "there", "his", "her", "their", "its", "our", "officials", "police", "mr",
              "mrs", "ms", "dr", "however", "meanwhile", "after", "before", "when", "while", "as", "if", "for"}
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A sentence opens on a capital of any cased script or on a letter of a caseless one (Hebrew, Arabic); a
+# Chinese or Japanese full stop ends one with no space after it. (Before, only A-Z counted, so Cyrillic,
+# Greek and accented openings, and all of Chinese, ran on as one sentence.)
+_OPENING = "A-Z0-9À-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩЀ-Я\u0590-\u08ff"
+_BOUNDARY = re.compile(rf"([.!?…]+)([\"'”’)\]»]*)\s+(?=[\"'“‘(\[«]?[{_OPENING}])|[。！？]+[”」』）]*")
 _LAST_WORD = re.compile(r"(\S+)$")
 
 
