@@ -450,3 +450,20 @@ def test_a_time_zone_is_no_organisation() -> None:
             "at 11 a.m. EST, and the UTC offset of the region is UTC-4.")
     names = {e.name for e in extract_facts(Article(page_hash="b" * 16, blocks=[Block("p", text)])).entities}
     assert "USGS" in names and not names & {"UTC", "EST", "UTC-4", "(UTC)"}
+
+
+def test_one_number_in_two_places_is_two_figures_dated_by_the_event_not_the_telling() -> None:
+    """A monitor's QA pass: "three killed in Idlib ... three also killed in Hama" kept only Idlib's, and a
+    figure took the dateline's day or the day a statement was made instead of the day of the deaths."""
+    syria = Article(page_hash="y" * 16, published="2024-03-06T10:00:00Z", blocks=[Block("p", text) for text in (
+        "BEIRUT, March 6 (Wire) - Air strikes killed three people in Idlib on Tuesday, the Syrian Observatory for "
+        "Human Rights said.", "Three people were also killed in Hama on Monday, the monitor said.")])
+    figures = [(f.low, f.place, f.time) for f in extract_facts(syria).figures]
+    assert figures == [(3, "Idlib", "2024-03-05"), (3, "Hama", "2024-03-04")]
+    dam = Article(page_hash="k" * 16, published="2024-03-08T10:00:00Z", blocks=[Block("p", (
+        "KYIV, March 8 (Wire) - At least 30 people are missing after a dam collapsed near Kherson on Thursday, "
+        "regional governor Oleksandr Prokudin said."))])
+    assert [(f.low, f.time) for f in extract_facts(dam).figures] == [(30, "2024-03-07")]
+    flood = Article(page_hash="l" * 16, published="2023-09-12", blocks=[Block("p", (
+        "Floods killed at least 150 people in Derna on Sunday, officials said on Monday."))])
+    assert [(f.low, f.time) for f in extract_facts(flood).figures] == [(150, "2023-09-10")]

@@ -398,6 +398,7 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
     dominant = _fallback_place(places, text, dateline)
     resolved_dates = [d for d in dates if d.value]
     figures: list[Figure] = []
+    stated: set[int] = set()  # figures whose place their own sentence (or its neighbour) names
     wanted = [index for index, sent in enumerate(sentences) if may_hold_figure(sent.text)]
     parse([sentences[index] for index in wanted])
     for index in wanted:
@@ -411,14 +412,32 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
         # then a country the event happened "in" over one naming the victims: "two U.S. service members were wounded in Iraq"
         located = [(s, n) for s, n in candidates if _is_local(text, s, place_ends[s])]
         sent_dates = [(d.start, time_of(d)) for d in resolved_dates if sent.start <= d.start < sent.end]
+        # the day the story was filed or a statement made is not the day of the deaths, when the sentence
+        # names another: "KYIV, March 8 - ... after a dam collapsed on Thursday", "... on Sunday, police said on Monday"
+        sent_dates = [(start, day) for start, day in sent_dates if not _telling_date(text, sent, start)] or sent_dates
         for figure in found:
             # each figure its own source: "Salinas said the blast killed two, although Reyes said only three died"
             number = sent.tree.char_span(figure.start - sent.start, figure.end - sent.start, alignment_mode="expand")[-1]
             figure.attributed_to = _canonical(_attribution(sentences, index, [number], entities), entities)
             figure.place = _nearest(local or located or candidates, figure.start) or dominant
             figure.time = _nearest(sent_dates, figure.start)
+            if candidates:
+                stated.add(id(figure))
         figures.extend(found)
-    return _dedupe(figures)
+    return _dedupe(figures, stated)
+
+
+_TELLING = re.compile(r"\b(?:said|says|told|reported|announced|added|confirmed|stated|reports)\s+(?:on\s+|late\s+|early\s+)?$",
+                      re.I)
+_DATELINE = re.compile(r"^[A-Z][\w .'’-]*(?:,[^–—\n]{0,40}?)?(?:\s*\([^)]{1,40}\))?\s*(?:-{1,2}|[–—])\s")
+
+
+def _telling_date(text: str, sent: Sentence, start: int) -> bool:
+    """Whether the date at ``start`` dates the telling, not the event: a dateline's or a reporting verb's."""
+    if _TELLING.search(text[max(sent.start, start - 30): start]):
+        return True
+    dateline = _DATELINE.match(text[sent.start: sent.end])
+    return bool(dateline) and start < sent.start + dateline.end()
 
 
 def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
@@ -556,13 +575,17 @@ def _richness(figure: Figure) -> int:
     return sum(v is not None for v in fields) + len(figure.subgroups)
 
 
-def _dedupe(figures: list[Figure]) -> list[Figure]:
+def _dedupe(figures: list[Figure], stated: set[int]) -> list[Figure]:
     """A repeated figure ("Strike kills 19 civilians" over the body's sentence, "the death toll is
-    eight" after "killing eight people") is one figure: the fuller statement is kept."""
+    eight" after "killing eight people") is one figure: the fuller statement is kept. The same number
+    in two places the text names ("three killed in Idlib ... three also killed in Hama"), or on two
+    days, is two figures; one of them had been dropped."""
     kept: list[Figure] = []
     for figure in figures:
         twin = next((k for k in kept if k.category == figure.category and (k.low, k.high) == (figure.low, figure.high)
-                     and (k.victims is None or figure.victims is None or k.victims == figure.victims)), None)
+                     and (k.victims is None or figure.victims is None or k.victims == figure.victims)
+                     and not (id(k) in stated and id(figure) in stated and k.place != figure.place)
+                     and not (k.time and figure.time and k.time != figure.time)), None)
         if twin is None:
             kept.append(figure)
         elif _richness(figure) > _richness(twin):
