@@ -38,6 +38,8 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
     if as_json:
         emit_json(result)
     else:
+        if result.get("note"):
+            click.echo(f"note: {item_id}: {result['note']}", err=True)
         print_facts(result)
 
 
@@ -80,6 +82,9 @@ def _facts_of_file(ctx: Context, path: str, as_json: bool, extract_facts, facts_
 
 
 def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, reconcile_figures) -> dict:
+    """The facts of an article or story; ``skipped`` and ``note`` say which articles had none read because
+    they are not in English, since empty lists alone look like an article that names nobody."""
+    from newsdesk.extract import in_english
     from newsdesk.store.queries import row_to_article
 
     db = ctx.connect(readonly=True)
@@ -101,7 +106,20 @@ def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, rec
             merged[key] += [dict(entry, article_id=article.id) for entry in data.get(key, [])]
     if item_id.startswith("s"):
         merged["reconciled_figures"] = reconcile_figures(per_article)
+    skipped = [article for article, _ in per_article if not in_english(article)]
+    if skipped:
+        merged["skipped"] = [{"article_id": article.id, "language": article.language} for article in skipped]
+        merged["note"] = english_only_note(skipped, len(per_article), item_id.startswith("s"))
     return merged
+
+
+def english_only_note(skipped: list, articles: int, story: bool) -> str:
+    """Why articles have no facts, in the words ``facts --file`` uses for a page."""
+    languages = ", ".join(sorted({f"'{article.language}'" for article in skipped}))
+    if not story:
+        return f"facts are read from English text only; this article is in {languages}"
+    return (f"facts are read from English text only; {len(skipped)} of its {articles} articles "
+            f"{'is' if len(skipped) == 1 else 'are'} in {languages}")
 
 
 def print_facts(result: dict) -> None:

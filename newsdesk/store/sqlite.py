@@ -258,8 +258,24 @@ def m006_time_basis(db: sqlite3.Connection) -> None:
     )
 
 
+def m007_search_scripts(db: sqlite3.Connection) -> None:
+    """Re-store the search text of items in Chinese, Japanese, Korean or Greek as ``search.indexed`` now
+    spells it, so that their words are found (see ``newsdesk.store.search``). The tokenizer is unchanged
+    and rows keep their rowids, so only those rows are rewritten and ``search_rows`` stays right."""
+    from newsdesk.store.search import indexed
+
+    # gathered first: rewriting an FTS5 table while a read of it is open is not safe
+    changed = []
+    for rowid, *texts in db.execute("SELECT rowid, title, body, site FROM search"):
+        respelt = [indexed(text or "") for text in texts]
+        if respelt != [text or "" for text in texts]:
+            changed.append((*respelt, rowid))
+    db.executemany("UPDATE search SET title = ?, body = ?, site = ? WHERE rowid = ?", changed)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
+    m007_search_scripts,
 ]
 
 

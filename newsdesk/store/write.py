@@ -13,6 +13,7 @@ import zlib
 from dataclasses import asdict
 
 from newsdesk.records import Article, Facts, Page, Source, Teaser
+from newsdesk.store.search import indexed
 
 
 def known_status(db: sqlite3.Connection, page_hash: str) -> str | None:
@@ -80,13 +81,14 @@ def save_source(db: sqlite3.Connection, source: Source) -> None:
 
 
 def index_item(db: sqlite3.Connection, item_id: str, kind: str, title: str, body: str, site: str | None) -> None:
-    """(Re)index one item for full-text search, replacing its previous entry."""
+    """(Re)index one item for full-text search, replacing its previous entry. The text is stored as
+    ``search.indexed`` spells it, so Chinese and Japanese words and unaccented Greek find it."""
     old = db.execute("SELECT row FROM search_rows WHERE item_id = ?", (item_id,)).fetchone()
     if old:
         db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
     row = db.execute(
         "INSERT INTO search (item_id, kind, title, body, site) VALUES (?, ?, ?, ?, ?)",
-        (item_id, kind, title, body, site or ""),
+        (item_id, kind, indexed(title), indexed(body), indexed(site or "")),
     ).lastrowid
     db.execute("INSERT OR REPLACE INTO search_rows (item_id, row) VALUES (?, ?)", (item_id, row))
 

@@ -12,6 +12,8 @@ import sqlite3
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 
+from newsdesk.extract import in_english
+from newsdesk.records import Article, Block
 from newsdesk.store import queries
 from newsdesk.web.models import NOT_FOUND, ArticlePage, TeaserPage
 from newsdesk.web.render import render, store
@@ -35,6 +37,9 @@ def article_page(db: sqlite3.Connection, article_id: str) -> dict:
     data["places"] = [
         r[0] for r in db.execute("SELECT DISTINCT name FROM places WHERE article_id = ? ORDER BY name", (canonical,))
     ]
+    # The facts step reads English only: say so, or an article without names reads as one that names nobody.
+    if not in_english(Article(data["page_hash"], [Block("p", data["text"])], language=data["language"])):
+        data["facts_note"] = f"Facts are read from English text only; this article is in '{data['language']}'."
     data.pop("text", None)  # the blocks carry it, with their structure
     return data
 
@@ -46,7 +51,7 @@ def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
     article = None
     if data.get("article_id"):
         row = db.execute(
-            "SELECT id, headline, site, published FROM articles WHERE id = ?", (data["article_id"],)
+            "SELECT id, headline, site, published, language FROM articles WHERE id = ?", (data["article_id"],)
         ).fetchone()
         article = dict(row) if row else None
     story = None

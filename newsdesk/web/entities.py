@@ -34,7 +34,7 @@ def _appearances(db: sqlite3.Connection, table: str, name: str) -> list[dict]:
     return [
         dict(r)
         for r in db.execute(
-            f"""SELECT DISTINCT a.id AS article_id, a.headline, a.site, a.published, a.story_id
+            f"""SELECT DISTINCT a.id AS article_id, a.headline, a.site, a.published, a.story_id, a.language
             FROM {table} x JOIN articles a ON a.id = x.article_id WHERE x.name = ? COLLATE NOCASE
             AND {TAGGED[table]} ORDER BY a.published DESC, a.id""",
             (name,),

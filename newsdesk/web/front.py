@@ -5,7 +5,6 @@ archive shows that archive's stories, not an empty "today"."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -80,6 +79,21 @@ def story_sites(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, list[
     return sites
 
 
+def story_languages(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, str]:
+    """The language of each story whose articles all share one (its headline is one of theirs); a story
+    with articles in several languages, or of unknown ones, or of teasers only, has none."""
+    if not story_ids:
+        return {}
+    marks = ",".join("?" * len(story_ids))
+    rows = db.execute(
+        f"""SELECT m.story_id, min(a.language) FROM story_members m JOIN articles a ON a.id = m.item_id
+            WHERE m.story_id IN ({marks}) GROUP BY m.story_id
+            HAVING count(DISTINCT a.language) = 1 AND count(a.language) = count(*)""",
+        story_ids,
+    )
+    return dict(rows.fetchall())
+
+
 def latest_articles(db: sqlite3.Connection, limit: int = PER_PAGE) -> list[dict]:
     """The newest canonical articles: what the front page shows while no story has been grouped yet."""
     rows = db.execute(
@@ -117,7 +131,7 @@ def front_page(
     page: int = 1,
 ) -> dict:
     end = until or queries.newest_dated(db) or queries.newest_time(db)
-    start = (queries.parse_time(end) - timedelta(days=days)).isoformat() if end and days is not None else None
+    start = queries.window_start(end, days) if end and days is not None else None
     matching = story_ids_matching(db, site, language, place, person)
     ranked = queries.stories(db, days=days, limit=10**9, until=end)
     if until:
@@ -127,12 +141,13 @@ def front_page(
     offset = (page - 1) * PER_PAGE
     shown = ranked[offset : offset + PER_PAGE]
     sites = story_sites(db, [s["id"] for s in shown])
+    languages = story_languages(db, [s["id"] for s in shown])
     # The window ends at the newest dated item, so stories with no date of their own, stamped with the
     # time newsdesk read them, fall after it: say how many, rather than let a sample's 500 articles vanish.
     undated = db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen > ?",
                          (end + "\uffff",)).fetchone()[0] if end and days is not None and not until else 0
     return {
-        "stories": [s | {"sites": sites.get(s["id"], [])} for s in shown],
+        "stories": [s | {"sites": sites.get(s["id"], []), "language": languages.get(s["id"])} for s in shown],
         "window": {"days": days, "start": start, "end": end, "undated_after": undated},
         "filters": {"site": site, "language": language, "place": place, "person": person, "until": until},
         "page": page,

@@ -25,6 +25,7 @@ class StorySummary(Loose):
     sources: int
     rank: float | None = None
     sites: list[str] = []
+    language: str | None = Field(None, description="the language of its articles, when they all share one")
 
 
 class ArticleSummary(Loose):
@@ -71,6 +72,7 @@ class Member(Loose):
     time_basis: str | None = Field(None, description="published | captured (its page's capture) | page (the date of "
                                    "the article it was seen beside) | ingested (no date known; when newsdesk read it)")
     sources: list[Source] = []
+    language: str | None = Field(None, description="an article's language (a teaser's is not known)")
 
 
 class NamedFact(Loose):
@@ -124,6 +126,7 @@ class StoryPage(Loose):
     members: list[Member]
     facts: StoryFacts
     coverage: list[TimeBucket]
+    language: str | None = Field(None, description="the language of its articles, when they all share one")
 
 
 class Block(Loose):
@@ -161,6 +164,8 @@ class ArticlePage(Loose):
     teasers: list[Teaser]
     story: dict | None = None
     untitled: bool
+    facts_note: str | None = Field(None, description="why the article has no people or places: facts are read "
+                                   "from English text only")
 
 
 class TeaserPage(Loose):
@@ -184,6 +189,7 @@ class SearchHit(Loose):
     snippet: str | None = None
     site: str | None = None
     published: str | None = None
+    language: str | None = None
     story_id: str | None = None
     time: str | None = Field(None, description="for an undated teaser, when it ran, as its story's timeline has it")
     time_basis: str | None = Field(None, description="captured | page (see Member)")
@@ -206,6 +212,7 @@ class Appearance(Loose):
     site: str | None = None
     published: str | None = None
     story_id: str | None = None
+    language: str | None = None
 
 
 class EntityPage(Loose):

@@ -3,10 +3,15 @@
 Autoescape is on for every template, and no filter marks web text safe except ``highlight``, which
 escapes the text first and only then turns the search markers into ``<mark>``. Links taken from web
 text pass through ``safe_url``, so a ``javascript:`` link is shown as text, never followed.
+
+The desk's own words are English (``<html lang="en">``); every element that holds text from the web
+carries ``dir="auto"``, so an Arabic or Hebrew headline runs right to left, and the language of its
+article when known (``lang_attr``), so CJK text gets fonts of its own language and screen readers a voice.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -55,6 +60,18 @@ def iso_day(value: str | None, name: str) -> str | None:
 def highlight(text: str | None) -> Markup:
     escaped = str(escape(text or ""))
     return Markup(escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>"))
+
+
+# a BCP 47 tag as py3langid or a page's <html lang> gives it ("zh", "pt-BR"); nothing that could leave the attribute
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def lang_attr(language: str | None) -> Markup:
+    """`` lang="…"`` for an element holding text in ``language``; nothing when the language is unknown or
+    is not a well-formed tag (it was read from the page)."""
+    if not language or not LANGUAGE_TAG.fullmatch(language):
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
 
 
 def unmark(text: str | None) -> str:
@@ -120,6 +137,7 @@ def _environment() -> Environment:
         label_name=label_name,
         unmark=unmark,
         item_href=item_href,
+        lang_attr=lang_attr,
     )
     env.globals.update(item_href=item_href)
     return env

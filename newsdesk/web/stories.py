@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from newsdesk.store import queries
 from newsdesk.web.charts import bar_chart, coverage, place_map
 from newsdesk.web.facts import story_facts
+from newsdesk.web.front import story_languages
 from newsdesk.web.models import NOT_FOUND, StoryPage
 from newsdesk.web.render import render, store
 
@@ -24,12 +25,21 @@ def story_page(db: sqlite3.Connection, story_id: str) -> dict:
         raise HTTPException(404, f"No story with id {story_id}.")
     rows = {row["item_id"]: row for row in
             db.execute("SELECT item_id, time, basis FROM story_times WHERE story_id = ?", (story_id,))}
+    languages = dict(db.execute(
+        "SELECT m.item_id, a.language FROM story_members m JOIN articles a ON a.id = m.item_id WHERE m.story_id = ?",
+        (story_id,),
+    ).fetchall())
     for member in data["members"]:
         # When it ran: its own date, else when its page was captured, else (a teaser) the date of the
         # article it was seen beside, else when newsdesk read it; ``time_basis`` says which.
         row = rows.get(member["id"])
         member["time"], member["time_basis"] = (row["time"], row["basis"]) if row else (None, None)
-    return data | {"facts": story_facts(db, story_id), "coverage": coverage([r["time"] for r in rows.values()])}
+        member["language"] = languages.get(member["id"])
+    return data | {
+        "facts": story_facts(db, story_id),
+        "coverage": coverage([r["time"] for r in rows.values()]),
+        "language": story_languages(db, [story_id]).get(story_id),
+    }
 
 
 @router.get(
