@@ -318,3 +318,17 @@ def test_a_consent_wall_above_the_article_is_not_the_article():
     article = extract_lines(lines, "0" * 16)
     assert article.title == "Jupiter makes closest approach to Earth since 1963"
     assert article.paragraphs == story and article.byline == "By Mark Leigh" and article.published == "2010-05-06"
+
+
+def test_a_wire_dateline_with_a_date_is_the_dateline():
+    """A monitor's QA pass: "KHARTOUM, June 7, 2023 (AFP) -" and "DERNA, Libya, Sept 11 (Reuters) -" were read
+    as body text, so the article had no dateline, no agency and, with no other date, no day."""
+    story = _wikinews_paragraphs(2)
+    for opening, dateline, agency, published in (
+            ("KHARTOUM, June 7, 2023 (AFP) - ", "KHARTOUM, June 7, 2023 (AFP)", "AFP", "2023-06-07"),
+            ("DERNA, Libya, Sept 11 (Reuters) - ", "DERNA, Libya, Sept 11 (Reuters)", "Reuters", None),
+            ("KABUL, Oct. 8 (Xinhua) -- ", "KABUL, Oct. 8 (Xinhua)", "Xinhua", None)):
+        article = extract_lines([opening + story[0], *story[1:]], "0" * 16)
+        assert (article.dateline, article.agency, article.published) == (dateline, agency, published)
+        assert article.paragraphs[0] == story[0]
+    assert line_forms.place_dateline("The man - who was 40 - died in hospital.") is None

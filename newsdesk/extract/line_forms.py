@@ -114,9 +114,12 @@ _PLACE = rf"{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,3}}"
 # "Pichilemu, Chile  A power outage ...": a scrape that lost the dash after the dateline keeps a double
 # space, or the dateline alone on its line ("Morwell, Victoria")
 _GLUED_DATELINE = re.compile(rf"^(?P<dateline>{_PLACE}, {_PLACE})(?:\s{{2,}}(?P<rest>[A-Z\"“].*)|\s*)$", re.S)
-# the wire's "WASHINGTON (Reuters) - The ...", "ALEPPO, Syria — ..."
+# the wire's "WASHINGTON (Reuters) - The ...", "ALEPPO, Syria — ...", "DERNA, Libya, Sept 11 (Reuters) - ...",
+# "KHARTOUM, June 7, 2023 (AFP) - ..."
+_WIRE_DAY = rf"(?i:{_MONTH}) \d{{1,2}}(?:, (?:19|20)\d\d)?"
 _WIRE_DATELINE = re.compile(
-    rf"^(?P<dateline>[A-Z][A-Z.'’ -]{{2,30}}?(?:, {_PLACE})?(?: \([^()]{{2,30}}\))?)\s+[-–—]{{1,2}}\s+(?P<rest>[A-Z\"“].*)$", re.S)
+    rf"^(?P<dateline>[A-Z][A-Z.'’ -]{{2,30}}?(?:, {_PLACE})?(?:, {_WIRE_DAY})?(?: \([^()]{{2,30}}\))?)\s+[-–—]{{1,2}}\s+"
+    rf"(?P<rest>[A-Z\"“].*)$", re.S)
 
 
 def place_dateline(text: str) -> tuple[str, str] | None:

@@ -48,7 +48,7 @@ def extract_lines(lines: list[str], page_hash: str, hints: dict | None = None) -
         article.title = " ".join(str(hints["title"]).split())
     if article.title is None:
         article.title_source = "none"
-    article.published = article.published or hints.get("published")
+    article.published = article.published or hints.get("published") or line_forms.parse_date(article.dateline or "")
     return repair_article(article)
 
 
