@@ -467,3 +467,11 @@ def test_one_number_in_two_places_is_two_figures_dated_by_the_event_not_the_tell
     flood = Article(page_hash="l" * 16, published="2023-09-12", blocks=[Block("p", (
         "Floods killed at least 150 people in Derna on Sunday, officials said on Monday."))])
     assert [(f.low, f.time) for f in extract_facts(flood).figures] == [(150, "2023-09-10")]
+
+
+def test_a_time_word_is_no_source() -> None:
+    """A monitor's QA pass: "Yesterday, 12 people were reported missing ..., residents said" credited "Yesterday"."""
+    for text, source in (("Yesterday, 12 people were reported missing after the storm, residents said.", "residents"),
+                         ("Today, three people were reported missing in the floods, the sheriff said.", "the sheriff")):
+        figures = extract_facts(Article(page_hash="y" * 16, published="2024-03-06", blocks=[Block("p", text)])).figures
+        assert [f.attributed_to for f in figures] == [source]

@@ -250,7 +250,9 @@ def _source_before(verb: Token) -> str | None:
     """The source of a reporting verb the parse left without a subject: nouns it hung on the verb
     ("Local media reports that"), or a name just before it ("the officer in Kabul, Norah Niland, said")."""
     doc = verb.doc
-    nouns = [c for c in verb.lefts if c.dep_ in ("compound", "npadvmod", "dep") and pos(c) in ("NOUN", "PROPN")]
+    # "Yesterday, 12 people were reported missing": a time word hung on the verb is no source
+    nouns = [c for c in verb.lefts if c.dep_ in ("compound", "npadvmod", "dep") and pos(c) in ("NOUN", "PROPN")
+             and c.ent_type_ not in ("DATE", "TIME")]
     if nouns:
         return doc[nouns[-1].left_edge.i: nouns[-1].right_edge.i + 1].text
     end = verb.i - 1
