@@ -320,3 +320,15 @@ def test_a_declared_language_the_text_contradicts_gives_way():
     assert extract_html(Page(uri="fr.html", raw=page.encode(), kind="html")).language == "fr"
     short = '<html lang="en"><body><h1>Budget</h1><p>Le budget augmente de cinq pour cent.</p></body></html>'
     assert extract_html(Page(uri="fr.html", raw=short.encode(), kind="html")).language == "en"  # too little to overrule
+
+
+def test_a_date_or_byline_line_under_the_headline_is_not_the_first_paragraph():
+    """A QA pass: "October 6, 2016" printed under the headline stayed the body's first paragraph, and so became
+    the standfirst of untitled pages. Body F1 on WCXB is unchanged (0.936)."""
+    story = ("<p>Heavy rain closed schools across the county on Thursday, as rivers burst their banks in three towns "
+             "and hundreds of homes were flooded.</p><p>The Environment Agency said more rain was expected over the "
+             "weekend, and urged residents to stay away from flood water.</p>")
+    for under in ("<p>October 6, 2016</p>", "<p>By Jane Smith</p><p>Updated: 2 hours ago</p>", "<p>4 min read</p>"):
+        page = f"<html><body><article><h1>Floods close schools</h1>{under}{story}</article></body></html>"
+        article = extract_html(Page(uri="x.html", raw=page.encode(), kind="html"))
+        assert article.paragraphs[0].startswith("Heavy rain closed schools"), under

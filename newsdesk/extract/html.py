@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
 from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
 from newsdesk.records import Article, Block, Caption, Page
@@ -99,6 +100,10 @@ def _prune(blocks: list[Block], title: str | None) -> list[Block]:
         if i < 3 and folded_title and folded.startswith(folded_title) and len(folded) < len(folded_title) + 30:
             continue
         if len(block.text) < 300 and _BOILERPLATE.match(block.text):
+            continue
+        # a date, byline or reading-time line under the headline is about the story, not of it (it had
+        # become the standfirst of untitled pages: "October 6, 2016")
+        if len(kept) < 2 and line_forms.meta_line(block.text):
             continue
         kept.append(block)
     return kept
