@@ -332,3 +332,19 @@ def test_a_date_or_byline_line_under_the_headline_is_not_the_first_paragraph():
         page = f"<html><body><article><h1>Floods close schools</h1>{under}{story}</article></body></html>"
         article = extract_html(Page(uri="x.html", raw=page.encode(), kind="html"))
         assert article.paragraphs[0].startswith("Heavy rain closed schools"), under
+
+
+def test_numeric_and_written_dates_are_read_in_the_pages_language():
+    """A QA pass: "Publié le 06/10/2016" on a French page was read as 10 June (US order), and "6 de octubre de
+    2016", "6 de outubro de 2016" and "6 ottobre 2016" were not read at all."""
+    def shown(lang: str, line: str) -> str | None:
+        return _page_meta(f"<h1>Un titre assez long pour ici</h1><p>{line}</p>",
+                          ).published if not lang else extract_meta(lxml.html.fromstring(
+                              f'<html lang="{lang}"><body><h1>Un titre assez long pour ici</h1><p>{line}</p></body></html>'
+                          )).published
+
+    for lang, line in (("fr", "Publié le 06/10/2016 à 14h32"), ("en-GB", "06/10/2016"), ("es", "6 de octubre de 2016"),
+                       ("pt", "6 de outubro de 2016"), ("it", "6 ottobre 2016"), ("vi", "6/10/2016")):
+        assert shown(lang, line) == "2016-10-06", (lang, line)
+    assert shown("en", "06/10/2016") == shown("", "06/10/2016") == "2016-06-10"  # US order when nothing says otherwise
+    assert shown("en", "6 mai 2016") is None  # an English page's "mai" is no month

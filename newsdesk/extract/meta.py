@@ -351,6 +351,25 @@ _TEXT_DATES = (
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b"), ("m", "d", "y")),  # US order unless impossible
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b"), ("d", "m", "y")),  # European order
 )
+# Month names of the languages written in Latin script that the desk meets most, for pages in them only (an
+# English page's "mai" or "mars" is no month). Cyrillic, Arabic and CJK dates are left to htmldate.
+_FOREIGN_MONTHS = {
+    **dict.fromkeys(("janvier", "enero", "janeiro", "januar", "jänner", "gennaio", "januari"), 1),
+    **dict.fromkeys(("février", "fevrier", "febrero", "fevereiro", "februar", "febbraio", "februari"), 2),
+    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart"), 3),
+    **dict.fromkeys(("avril", "abril", "april", "aprile"), 4),
+    **dict.fromkeys(("mai", "mayo", "maio", "maggio", "mei"), 5),
+    **dict.fromkeys(("juin", "junio", "junho", "juni", "giugno"), 6),
+    **dict.fromkeys(("juillet", "julio", "julho", "juli", "luglio"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "setiembre", "setembro", "september", "settembre"), 9),
+    **dict.fromkeys(("octobre", "octubre", "outubro", "oktober", "ottobre"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "novembro", "november"), 11),
+    **dict.fromkeys(("décembre", "decembre", "diciembre", "dezembro", "dezember", "dicembre"), 12),
+}
+_FOREIGN_DATE = re.compile(
+    rf"\b(\d{{1,2}})\.?(?:er|º|°)?\s+(?:de\s+)?({'|'.join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))})"
+    rf"\s+(?:de\s+|del\s+)?((?:19|20)\d\d)\b", re.I)
 # How far around the headline a visible date still belongs to it (characters of page text).
 _DATE_WINDOW_AFTER, _DATE_WINDOW_BEFORE = 500, 200
 _RUNNING_TEXT = 150  # a text node this long is story text, not a byline or dateline
@@ -359,13 +378,23 @@ _UPDATED_LABEL = re.compile(r"updated|modified|revised|edited", re.I)
 _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "option"}
 
 
-def text_dates(text: str) -> list[tuple[int, str]]:
-    """Full calendar dates written in ``text`` ("Dec 18, 2025", "18 December 2025", "2025-12-18"), by position."""
+def text_dates(text: str, language: str | None = None) -> list[tuple[int, str]]:
+    """Full calendar dates written in ``text`` ("Dec 18, 2025", "18 December 2025", "2025-12-18"), by position.
+
+    ``language`` is the page's declared one ("fr", "en-GB"): a numeric date is read day first on pages in
+    other languages than English and in British English and its neighbours ("06/10/2016" on a French page had
+    been 10 June, four months off), and month names of the page's language count."""
     found: list[tuple[int, str]] = []
-    for pattern, order in _TEXT_DATES:
+    patterns = list(_TEXT_DATES)
+    if _day_first(language):
+        patterns[3] = (patterns[3][0], ("d", "m", "y"))
+        patterns.append((_FOREIGN_DATE, ("d", "m", "y")))
+    for pattern, order in patterns:
         for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups()))
-            month = _MONTHS[parts["m"][:3].lower()] if parts["m"][:1].isalpha() else int(parts["m"])
+            name = parts["m"].lower()
+            month = (_FOREIGN_MONTHS[name] if name in _FOREIGN_MONTHS else _MONTHS[name[:3]]) if name[:1].isalpha() \
+                else int(parts["m"])
             day = int(parts["d"])
             if month > 12 and day <= 12:
                 month, day = day, month
@@ -375,10 +404,20 @@ def text_dates(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def parse_text_date(text: str) -> str | None:
+def parse_text_date(text: str, language: str | None = None) -> str | None:
     """The first full calendar date written in ``text``."""
-    found = text_dates(text)
+    found = text_dates(text, language)
     return found[0][1] if found else None
+
+
+_DAY_FIRST_ENGLISH = {"gb", "uk", "ie", "au", "nz", "in", "za", "ng", "ke", "pk", "sg", "my", "hk"}
+
+
+def _day_first(language: str | None) -> bool:
+    if not language:
+        return False
+    primary, _, region = language.lower().replace("_", "-").partition("-")
+    return primary != "en" or region[:2] in _DAY_FIRST_ENGLISH
 
 
 def _visible_texts(nodes: list) -> list[tuple[str, HtmlElement | None]]:
@@ -405,12 +444,13 @@ def _marked_as_update(holder: HtmlElement | None) -> bool:
     return False
 
 
-def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 0) -> tuple[str, bool] | None:
+def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 0,
+                language: str | None = None) -> tuple[str, bool] | None:
     """The first date in the joined pieces (or their last ``last_chars`` characters), and whether
     a label just before it or the markup holding it says it is an update."""
     window = " ".join(text for text, _ in pieces)
     start = max(0, len(window) - last_chars) if last_chars else 0
-    found = text_dates(window[start:])
+    found = text_dates(window[start:], language)
     if not found:
         return None
     position, day = found[0][0] + start, found[0][1]
@@ -421,7 +461,7 @@ def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 
     return day, _marked_as_update(holder)
 
 
-def visible_date(headline: HtmlElement | None) -> tuple[str | None, bool]:
+def visible_date(headline: HtmlElement | None, language: str | None = None) -> tuple[str | None, bool]:
     """The date printed next to the headline (in the byline or dateline), and whether it is
     labelled as an update ("Updated on ...", or markup saying so).
 
@@ -441,12 +481,12 @@ def visible_date(headline: HtmlElement | None) -> tuple[str | None, bool]:
         after.append((text, holder))
         length += len(text)
     before = _visible_texts(headline.xpath("preceding::text()[position() <= 30]"))
-    found = _first_date(after) or _first_date(before, _DATE_WINDOW_BEFORE)
+    found = _first_date(after, language=language) or _first_date(before, _DATE_WINDOW_BEFORE, language)
     return found if found else (None, False)
 
 
 def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str | None,
-               headline: HtmlElement | None) -> str | None:
+               headline: HtmlElement | None, language: str | None = None) -> str | None:
     """The publication day, with the declared time of day when the page gives one for that day: the date
     shown by the headline, else the declared one, else htmldate.
 
@@ -456,7 +496,7 @@ def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str
     tried, such as reading a shown date equal to the declared modification date as a
     last-modified stamp, lost more pages than they won.)
     """
-    shown, is_update = visible_date(headline)
+    shown, is_update = visible_date(headline, language)
     marked = [node.get("datetime") or node.get("content") or _text(node)
               for node in tree.xpath("//*[@itemprop='datePublished']")]
     stamps = [o.get("datePublished") for o in ld] + [meta.get(key) for key in _DATE_META] + marked
@@ -470,7 +510,7 @@ def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str
         day = declared or next((found for stamp in marked if (found := _iso(stamp))), None)
     if day:
         return _timed(day, stamps)
-    return _htmldate(tree, url) or _last_resort_date(tree)
+    return _htmldate(tree, url) or _last_resort_date(tree, language)
 
 
 def _timed(day: str, stamps: list) -> str:
@@ -494,7 +534,7 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
         return None
 
 
-def _last_resort_date(tree: HtmlElement) -> str | None:
+def _last_resort_date(tree: HtmlElement, language: str | None = None) -> str | None:
     """The first full date written anywhere in the page's visible text ("Posted on ...").
 
     Run only when nothing declared, shown or marked up gave a date. htmldate's extensive search did
@@ -507,7 +547,7 @@ def _last_resort_date(tree: HtmlElement) -> str | None:
     """
     text = " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
                                " or ancestor::template or ancestor::svg)]"))
-    return parse_text_date(" ".join(text.split()))
+    return parse_text_date(" ".join(text.split()), language)
 
 
 _URL_DAY = re.compile(rf"/(?P<year>(?:19|20)\d\d)/(?P<month>\d\d?|{_MONTH})/(?P<day>\d\d?)(?:/|$)", re.I)
@@ -550,15 +590,16 @@ def extract_meta(tree: HtmlElement, url: str | None = None) -> Meta:
     sites = _site_names(meta, ld_site, url)
     title, source = _headline(tree, meta, ld_headline, sites)
     title = _plain_headline(title, sites)
+    lang = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language")
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or meta.get("og:url")
     if canonical:
         canonical = urljoin(url or "", canonical.strip())
-    lang = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language")
     return Meta(
         title=title,
         title_source=source,
         byline=_byline(meta, ld_authors),
-        published=_published(tree, meta, articles + pages, url, headline_node(tree, title)),
+        published=_published(tree, meta, articles + pages, url, headline_node(tree, title),
+                             lang.strip() if lang else None),
         site=sites[0] if sites else None,
         language=lang.strip().split("-")[0].split("_")[0].lower() if lang and lang.strip() else None,
         canonical_url=canonical or None,
