@@ -65,6 +65,8 @@ _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:article|recipe|story|text|words|written|posted|reviewed|published|edited)\s+)?by"
     r"|author|this\s+(?:post|article|story)\s+(?:was|is)\s+written\s+by|read\s+more\s+(?:about|from|by))"
     r"(?:[:\s]+|$)", re.I)
+# "by" in the languages the desk meets most ("Par Marie Dupont", "Por José García", "بقلم أحمد محمد")
+_FOREIGN_BY = re.compile(r"^(?:par|por|von|door|av|przez|автор:?|بقلم)\s+", re.I)
 _MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
                r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _BYLINE_TAIL = re.compile(
@@ -122,6 +124,9 @@ def _byline_name(text: str) -> str:
     """One author value without its labels, the date or update note after it, and a job title glued
     on without punctuation (title case or not: "Harry Rabinowitz Tech Reporter")."""
     name = _BY_PREFIX.sub("", text.strip(' "\'')).strip(' "\'')
+    foreign = _FOREIGN_BY.match(name)
+    if foreign and len(name[foreign.end():].split()) >= 2:  # "Von Miller" may be a name; "Von Anna Weber" is not
+        name = name[foreign.end():]
     name = _BYLINE_TAIL.sub("", name).strip(" :-|,;")
     head = name.split(",")[0]
     if len(head.split()) >= 3:  # two words of name at least before a role is taken off
