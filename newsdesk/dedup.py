@@ -65,6 +65,14 @@ MIN_TITLE_WORDS = 4
 _HASH_SCHEME = MinHash(num_perm=2).scheme
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): there
+# ``\w+`` takes a whole clause for one word, and a Chinese wire story gives a dozen shingles, too few
+# to reach ``min_tokens``, let alone to estimate anything. Each of their characters is a token instead,
+# so a shingle is a run of characters (a Chinese word is one to three of them).
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+             "\U00020000-\U0003134f")
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_UNSPACED_WORD = re.compile(f"(?=\\w)[{_UNSPACED}]|[^\\W{_UNSPACED}]+", re.UNICODE)
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 # " - Site Name" / " | Site" tails that feeds add to a headline: the same story on two feeds of one
 # site often differs only there.
@@ -131,7 +139,8 @@ def normalise_text(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalise_text(text))
+    text = normalise_text(text)
+    return (_UNSPACED_WORD if _HAS_UNSPACED.search(text) else _WORD).findall(text)
 
 
 def shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:

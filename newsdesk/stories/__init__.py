@@ -27,11 +27,11 @@ def _pending_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
     leaves the article's date as the best knowledge of when the teaser ran."""
     return db.execute(
         """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
-                  coalesce(canonical_url, url) AS url, coalesce(published, ingested) AS time
+                  coalesce(canonical_url, url) AS url, coalesce(published, ingested) AS time, language
            FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
            UNION ALL
            SELECT t.id, 'teaser', t.headline, t.standfirst, t.site, t.url,
-                  coalesce(t.published, p.fetched, a.published, p.ingested)
+                  coalesce(t.published, p.fetched, a.published, p.ingested), NULL
            FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN articles a ON a.id = t.article_id
            WHERE t.story_id IS NULL AND t.duplicate_of IS NULL
            ORDER BY time, id"""
@@ -52,7 +52,7 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
     kinds = {item["id"]: item["kind"] for item in pending}
     assignment = grouper.group(
         GroupItem(id=item["id"], headline=item["headline"], text=item["text"] or "", published=item["time"],
-                  site=item["site"], url=item["url"])
+                  site=item["site"], url=item["url"], language=item["language"])
         for item in pending
     )
     with db:

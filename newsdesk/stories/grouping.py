@@ -114,6 +114,7 @@ class GroupItem:
     published: str | None = None  # ISO 8601; None when unknown
     site: str | None = None
     url: str | None = None  # its slug's words help a headline-only item
+    language: str | None = None  # ISO 639-1 of an article's text; None: guessed where the guess is sure
 
 
 def parse_time(value: str | None) -> float | None:
@@ -234,7 +235,7 @@ class StoryGrouper:
         p = self.params
         rows = [
             raw_features(i.headline, i.text, p["name_boost"], p["headline_weight"], p["body_name_boost"], bool(p["body_bigrams"]),
-                         None if len(i.text or "") >= LONG_TEXT_CHARS else i.url, p["url_weight"])
+                         None if len(i.text or "") >= LONG_TEXT_CHARS else i.url, p["url_weight"], i.language)
             for i in items
         ]
         self.df.add(rows)
