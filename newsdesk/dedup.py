@@ -130,7 +130,19 @@ def same_facts(one: Facts, other: Facts | None) -> bool:
     def within(lead: frozenset[str], wide: frozenset[str]) -> bool:
         return len(lead) < 2 or len(lead & wide) >= SAME_FACTS * len(lead)  # too few facts tell nothing apart
 
+    if _figures(one.lead) - _figures(other.wide) and _figures(other.lead) - _figures(one.wide):
+        # each lead has a number the other lacks: an update ("killed at least 120" -> "more than 2,000"), which
+        # a monitor must see, not a copy (a copy cut at the top lacks the original's numbers, not the reverse)
+        return False
     return within(one.lead, other.wide) or within(other.lead, one.wide)
+
+
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _figures(words: frozenset[str]) -> set[str]:
+    """The plain numbers among a text's facts ("2,000", not "itv1's" or "7's", which quote styles respell)."""
+    return {word.replace(",", "") for word in words if _NUMBER.fullmatch(word)}
 
 
 def normalise_text(text: str) -> str:

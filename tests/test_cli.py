@@ -63,6 +63,29 @@ def test_facts_of_a_page_in_another_language_say_why_there_are_none(run, tmp_pat
     assert record["language"] == "fr" and record["entities"] == [] and record["places"] == []
 
 
+def test_a_storys_facts_show_its_tolls_across_reports(run, tmp_path):
+    """A monitor's QA pass: `facts sID` printed each article's figures but not the story's reconciled tolls
+    that its help promises (only --json had them)."""
+    more = ("Rescuers searched for survivors in collapsed villages west of the city of Herat as aftershocks shook "
+            "the region. The magnitude 6.3 quake struck near the border with Iran, the US Geological Survey said. "
+            "Hospitals in Herat were overwhelmed with injured villagers, and aid agencies sent tents, food and "
+            "medical teams to the worst-hit districts of Zinda Jan and Ghoryan.")
+    reports = tmp_path / "quake.jsonl"
+    reports.write_text("\n".join(json.dumps(r) for r in (
+        {"url": "https://wire.example/quake-1", "published": "2023-10-08T06:00:00Z", "title": "Herat quake kills 120",
+         "text": "An earthquake killed at least 120 people in Herat province on Saturday, officials said. " + more},
+        {"url": "https://wire.example/quake-2", "published": "2023-10-09T06:00:00Z",
+         "title": "Herat quake toll rises to 2,000",
+         "text": "The earthquake killed more than 2,000 people in Herat province on Saturday, officials said on "
+                 "Sunday. " + more},
+    )) + "\n", encoding="utf-8")
+    assert run("ingest", str(reports)).exit_code == 0
+    (story,) = json_lines(run("stories", "--all", "--json").stdout)
+    output = run("facts", story["id"]).stdout
+    tolls = output[output.index("tolls across the story"):]
+    assert "killed more than 2,000" in tolls and "2 report(s)" in tolls
+
+
 def test_extract_reports_bad_files_and_goes_on(run, tmp_path):
     (tmp_path / "junk.html").write_bytes(bytes(range(256)) * 40)
     result = run("extract", str(tmp_path / "junk.html"), str(FIXTURES / "warc/ccnews-sample.warc.gz"), "--json")

@@ -130,3 +130,21 @@ def test_reports_from_one_template_about_different_places_stay_apart():
     assert len(deduper) == len(towns)
     copy = [p.format(up="KONYA", town="Konya", m="6.5", dead="15") for p in template[:-1]] + ["Read more: quakes"]
     assert deduper.find(article("konya-copy", copy, title="Quake hits Konya", site="syndicator.net")) == "konya"
+
+
+def test_an_update_with_a_new_toll_is_no_copy():
+    """A monitor's QA pass: the same wire story rewritten with the toll raised ("at least 120" -> "more than
+    2,000") was merged into the first version, so the new figure never reached the story's facts. A copy whose
+    quotes were restyled ("Tuesday’s 15") or whose top paragraph was cut still collapses."""
+    rest = ["Rescuers searched for survivors in collapsed villages west of the city of Herat as aftershocks shook "
+            "the region on Sunday, and the magnitude 6.3 quake was felt across the border in Iran.",
+            "Hospitals in Herat were overwhelmed with injured villagers, and aid agencies sent tents, food and "
+            "medical teams to the worst-hit districts of Zinda Jan and Ghoryan, the UN said."]
+    first = article("first", ["An earthquake killed at least 120 people in Herat province on Saturday, officials "
+                              "said, in the deadliest quake to hit Afghanistan's west in years.", *rest])
+    deduper = Deduper.from_articles([first])
+    update = ["The earthquake killed more than 2,000 people in Herat province on Saturday, officials said on "
+              "Sunday, in the deadliest quake to hit Afghanistan's west in years.", *rest]
+    assert deduper.find(article("update", update)) is None
+    restyled = [first.paragraphs[0].replace("Afghanistan's", "Afghanistan’s"), *rest, "Read more: quakes"]
+    assert deduper.find(article("copy", restyled, site="syndicator.net")) == "first"

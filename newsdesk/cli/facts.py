@@ -145,6 +145,21 @@ def print_facts(result: dict) -> None:
             if fig.get("attributed_to"):
                 click.echo(f"      according to {fig['attributed_to']}")
             click.echo(f"      “{shorten(fig['sentence'], 110)}”")
+    if result.get("reconciled_figures"):
+        click.secho("tolls across the story (latest report; the highest when it differs)", bold=True)
+        for group in result["reconciled_figures"]:
+            latest, highest = group["latest"], group["highest"]
+            where = " | ".join(str(p) for p in (group.get("place"), group.get("time")) if p)
+            click.echo(f"  {group['category']} {latest['text']}" + (f" | {where}" if where else "")
+                       + f"  ({_reported(latest)}; {len(group['history'])} report(s))")
+            if highest is not latest and highest["text"] != latest["text"]:
+                click.echo(f"      highest: {highest['text']} ({_reported(highest)})")
+
+
+def _reported(row: dict) -> str:
+    """Who reported a figure, where and when: "Syrian Observatory, in aljazeera.com of 2016-10-06"."""
+    said = row.get("attributed_to") or "unattributed"
+    return f"{said}, in {row.get('site') or 'an article'} of {(row.get('published') or 'an unknown day')[:10]}"
 
 
 COMMANDS = [facts]

@@ -49,7 +49,7 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
     figure_rows = db.execute(
         f"""SELECT f.category, f.text, f.low, f.high, f.record, f.article_id, a.site FROM figures f
             JOIN articles a ON a.id = f.article_id WHERE f.article_id IN ({members})
-            ORDER BY f.category, f.high DESC""",
+            ORDER BY f.category, coalesce(f.high, f.low) DESC""",
         (story_id,),
     ).fetchall()
     figures = []
