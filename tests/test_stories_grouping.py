@@ -6,6 +6,7 @@ import json
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,22 @@ def test_a_day_arriving_in_runs_ends_in_the_stories_of_the_day_at_once() -> None
     gold = {item.id: dataset.gold[item.id] for item in day}
     assert len(items) > 1000 and bcubed(in_runs, at_once)["f1"] >= 0.95  # measured 0.98; 0.43 attaching each run
     assert bcubed(in_runs, gold)["f1"] >= bcubed(at_once, gold)["f1"] - 0.01
+
+
+@pytest.mark.slow
+def test_days_grouped_in_runs_with_a_saved_state_between_end_as_the_days_at_once() -> None:
+    """A desk saves the grouper after every run. The saved word counts had left out words seen once, which
+    raised their weight after every save, so the same news cut into runs differently gave other stories (a QA
+    pass saw a day-2 item join its story in one store and not in another; the first four UCI days agreed at
+    B-cubed 0.994). With every count saved they agree exactly."""
+    dataset = load_uci(_data(UCI_PATH), limit=6000)
+    items = sorted(dataset.items, key=lambda item: item.published)
+    at_once = StoryGrouper().group(items)
+    grouper, in_runs = StoryGrouper(), {}
+    for _, day in groupby(items, key=lambda item: item.published[:10]):
+        in_runs.update(grouper.group(list(day)))
+        grouper = StoryGrouper.from_state(json.loads(json.dumps(grouper.to_state())))
+    assert bcubed(in_runs, at_once)["f1"] == 1.0
 
 
 @pytest.mark.slow

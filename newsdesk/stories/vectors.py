@@ -213,15 +213,17 @@ class DocumentFrequencies:
         return np.log((self.documents + 1.0) / (self.counts[features] + 1.0)) + 1.0
 
     def to_state(self) -> dict:
-        """Only features seen more than once: most hashed features are one-off words and bigrams, and
-        treating a one-off as unseen moves its IDF by just log 2, while it shrinks the state ~5x."""
-        kept = np.flatnonzero(self.counts >= 1.5)
+        """Every feature seen, one-offs included. Dropping the one-offs (most hashed features) had shrunk
+        the state, but it raised their IDF by log 2 after every save, so how a stream was cut into runs
+        changed its stories: the first four UCI days grouped day by day agreed with the same days grouped
+        at once at B-cubed 0.994; with every count kept, 1.0 (the whole state grows by about a third)."""
+        kept = np.flatnonzero(self.counts > 0)
         return {
             "half_life_hours": self.half_life_hours,
-            "documents": round(self.documents, 3),
+            "documents": round(self.documents, 6),
             "clock": self.clock,
             "features": kept.tolist(),
-            "counts": np.round(self.counts[kept], 3).tolist(),
+            "counts": np.round(self.counts[kept], 5).tolist(),
         }
 
     @classmethod
