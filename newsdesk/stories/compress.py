@@ -175,6 +175,10 @@ def _needed(child) -> bool:
     # "at least 37 people" (a number's hedge, and the "at" of "at least", go wherever the number goes)
     return (child.dep_ in _BOUND or child.lower_ in _NEGATIONS or negates(child)
             or (child.dep_ in ("aux", "auxpass") and _has_modal(child.head))
+            # an adjective the parser hung on the verb is its complement: "tested [positive] for", "came [close]"
+            or (child.dep_ == "advmod" and child.tag_ == "JJ" and child.head.pos_ == "VERB")
+            # "have [thus far] been unsuccessful", never "efforts been unsuccessful"
+            or (child.dep_ == "aux" and child.lemma_ == "have" and child.head.lemma_ == "be" and child.head.tag_ == "VBN")
             or (child.dep_ in ("cc", "conj") and _in_subject(child.head))  # "Daily and Sunday Telegraph"
             or (child.dep_ == "compound" and child.pos_ == child.head.pos_)
             or (child.dep_ == "agent" and child.head.dep_ == "acl")  # "spill [caused by the sinking]"

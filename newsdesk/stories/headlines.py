@@ -304,6 +304,9 @@ def _core(sentence: str, article_text: str = "") -> tuple[object, list]:
         if preposition is not None and preposition.pos_ == "ADP" and doc[preposition.i - 1].text == "," \
                 and not any(c.dep_ == "pobj" for c in preposition.children):
             drop |= _subtree(second) | {preposition.i}
+        elif preposition is not None and preposition.text == "," and second.ent_type_ == "GPE" \
+                and doc[preposition.i - 1].ent_type_ == "GPE":
+            drop |= _subtree(second)  # the country of a place before it: "students in Ilocos Sur, Philippines"
     for token in doc:
         if token.i not in keep or token.i in drop or token.i in named:
             continue
@@ -440,6 +443,8 @@ def _role_words(doc) -> set[int]:
         # "Northern Ireland man James McIlroy" goes whole: the place describes the person, where in
         # "US President" or "England captain" it is part of a title, which stays
         described = any(head.lower_ in _PERSON_NOUNS for head in heads)
+        if role and is_known_place(" ".join(t.text for t in role)):
+            continue  # no title but the place a thing is named after: "Staten Island Ferry", tagged a person
         if not any((t.ent_type_ and not described) or t.dep_ in ("poss", "case") for t in role):
             drop |= {t.i for t in role}
     return drop
