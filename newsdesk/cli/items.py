@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import nullcontext
-from dataclasses import fields
 from datetime import datetime
-from itertools import chain
+from itertools import islice
 
 import click
 
@@ -182,40 +181,39 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
                    "(entities, places with coordinates, resolved dates, casualty figures), a row per fact.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (required for parquet).")
-@click.option("--include-duplicates", is_flag=True, help="Also export the copies merged into another article or teaser.")
+@click.option("--include-duplicates", is_flag=True,
+              help="Also export the copies merged into another article or teaser, each with that one in "
+                   "duplicate_of and its story_id (articles and teasers only: stories and facts are of "
+                   "canonical items alone).")
 @pass_ctx
 def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool) -> None:
     """Export the store for analysis: every article (with headline, standfirst, story id, metadata and
-    text) by default, or teasers, stories, or the facts of every article."""
+    text) by default, or teasers, stories, or the facts of every article. The columns of each table are
+    listed in the README ("Export columns"), the same in every format and for every store."""
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
+    if include_duplicates and table not in queries.DUPLICATES_EXPORTED:
+        raise click.UsageError(f"--include-duplicates applies to --table "
+                               f"{' and '.join(queries.DUPLICATES_EXPORTED)} only, not {table}")
+    if table == "figures":
+        try:
+            import newsdesk.facts  # noqa: F401 - figures are qualified and reconciled by the facts modules
+        except ImportError as exc:
+            raise click.ClickException(f"exporting figures needs the 'facts' extra: pip install 'newsdesk[facts]' "
+                                       f"({exc})") from exc
     db = ctx.connect(readonly=True)
-    rows = queries.export(db, table, include_duplicates=include_duplicates)
-    first = next(rows, None)
-    # An empty export still needs its CSV header and Parquet schema, or tools that read it find no columns
-    # to select; with no row to take them from, they come from the tables.
-    columns = list(first) if first is not None else empty_export_columns(db, table)
-    rows = chain([first] if first is not None else [], rows)  # streamed: a big store need not fit in memory
+    columns = queries.EXPORT_COLUMNS[table]
+    rows = queries.export(db, table, include_duplicates=include_duplicates)  # streamed: a big store need not fit
     try:
         if fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            if first is None:  # no values to type the columns by: null columns, which concatenate with typed ones
-                data = pa.schema([(column, pa.null()) for column in columns]).empty_table()
-            else:
-                data = pa.Table.from_pylist(list(rows))
-            # An open file, not the path: when a write fails pyarrow deletes the path it was given, and for
-            # `-o /dev/full` run as root that is the device itself.
-            with open(output, "wb") as fh:
-                pq.write_table(data, fh)
+            write_parquet(rows, columns, output)
             return
         with open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout) as stream:
             if fmt == "jsonl":
                 for row in rows:
                     stream.write(json.dumps(row, ensure_ascii=False) + "\n")
                 return
-            writer = csv.DictWriter(stream, fieldnames=columns)
+            writer = csv.DictWriter(stream, fieldnames=[name for name, _ in columns])
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
@@ -226,26 +224,23 @@ def export(ctx: Context, table: str, fmt: str, output: str | None, include_dupli
         raise cannot_write(output, exc) from exc
 
 
-def empty_export_columns(db: sqlite3.Connection, table: str) -> list[str]:
-    """The columns ``queries.export`` gives each row of ``table``, in order, for an export with no rows: the
-    exported tables' own columns, as changed by the export functions (kept in step by a test)."""
-    from newsdesk.records import Figure
+PARQUET_BATCH = 5000  # rows held in memory at a time
 
-    def columns_of(name: str) -> list[str]:
-        return [r["name"] for r in db.execute(f"PRAGMA table_info({name})")]
 
-    if table == "articles":
-        return [c for c in columns_of("articles") if c not in ("blocks", "captions")] + ["subheads", "captions"]
-    if table == "teasers":
-        return ["id", "headline", "standfirst", "url", "published", "site", "page_url", "page_fetched",
-                "article_id", "duplicate_of", "story_id"]
-    if table == "stories":
-        return columns_of("stories") + ["members"]
-    facts = {"entities": ["label", "name", "mentions"],
-             "places": ["name", "country", "lat", "lon", "geonameid", "mentions"],
-             "dates": ["text", "value", "relation", "start", "end"],
-             "figures": [f.name for f in fields(Figure)]}
-    return ["article_id", "story_id", "published", *facts[table]]
+def write_parquet(rows: Iterator[dict], columns: tuple[tuple[str, str], ...], output: str) -> None:
+    """Write ``rows`` in batches under the schema of ``columns`` (``queries.EXPORT_COLUMNS``), the same for
+    every store and even with no rows, so that the exports of two stores concatenate."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "list<str>": pa.list_(pa.string())}
+    schema = pa.schema([(name, types[kind]) for name, kind in columns])
+    # An open file, not the path: when a write fails pyarrow deletes the path it was given, and for
+    # `-o /dev/full` run as root that is the device itself.
+    with open(output, "wb") as fh, pq.ParquetWriter(fh, schema) as writer:
+        while batch := list(islice(rows, PARQUET_BATCH)):
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
 
 
 @click.command()

@@ -34,13 +34,14 @@ def _size(row: dict[str, Any]) -> float:
     return max(v for v in (row["low"], row["high"], 0.0) if v is not None)
 
 
-def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, Any]]:
-    """Per event and category: ``latest``, ``highest`` and the full ``history`` (oldest first)."""
+def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, Any]]:
+    """The figures of a story's articles in groups of one category and event, each with its ``reports`` as
+    (article, figure) pairs, oldest first: what ``reconcile_figures`` reports on, and what the figures
+    export marks on every figure, so that both count the same tolls."""
     groups: list[dict[str, Any]] = []
     ordered = sorted(per_article, key=lambda pair: pair[0].published or "")
     for article, facts in ordered:
         for figure in facts.figures:
-            row = _figure_row(article, figure)
             group = next(
                 (g for g in groups
                  if g["category"] == figure.category
@@ -52,14 +53,19 @@ def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str
             )
             if group is None:
                 group = {"category": figure.category, "event": figure.event, "place": figure.place,
-                         "time_key": _time_key(figure.time), "victims": figure.victims, "history": []}
+                         "time_key": _time_key(figure.time), "victims": figure.victims, "reports": []}
                 groups.append(group)
             for key, value in (("event", figure.event), ("place", figure.place), ("time_key", _time_key(figure.time)), ("victims", figure.victims)):
                 group[key] = group[key] or value
-            group["history"].append(row)
+            group["reports"].append((article, figure))
+    return groups
+
+
+def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, Any]]:
+    """Per event and category: ``latest``, ``highest`` and the full ``history`` (oldest first)."""
     result = []
-    for group in groups:
-        history = group.pop("history")
+    for group in group_figures(per_article):
+        history = [_figure_row(article, figure) for article, figure in group.pop("reports")]
         group["time"] = group.pop("time_key")
         group["latest"] = history[-1]
         group["highest"] = max(history, key=_size)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
 
-from newsdesk.records import Article, Block, Caption
+from newsdesk.records import Article, Block, Caption, Facts, Figure, content_hash, from_dict
 
 ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
 
@@ -204,43 +206,93 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
     return dict(row) | {"members": members, "time_basis": time_basis(db, story_id)}
 
 
+# Each export's columns in order, with their types: the Parquet schema comes from here and not from the rows,
+# as a column with no value in one store would be typed null there and the exports of two stores would not
+# concatenate; an empty CSV takes its header from here too. Types: str, int, float, bool, list<str>.
+_FACT_KEYS = (("article_id", "str"), ("story_id", "str"), ("published", "str"))
+EXPORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (
+        ("id", "str"), ("page_hash", "str"), ("duplicate_of", "str"), ("title", "str"), ("title_source", "str"),
+        ("headline", "str"), ("headline_sentence", "int"), ("standfirst", "str"), ("standfirst_sentence", "int"),
+        ("byline", "str"), ("agency", "str"), ("published", "str"), ("dateline", "str"), ("language", "str"),
+        ("site", "str"), ("url", "str"), ("canonical_url", "str"), ("body_hash", "str"), ("text", "str"),
+        ("words", "int"), ("story_id", "str"), ("ingested", "str"), ("subheads", "list<str>"),
+        ("captions", "list<str>"),
+    ),
+    "teasers": (
+        ("id", "str"), ("headline", "str"), ("standfirst", "str"), ("url", "str"), ("published", "str"),
+        ("site", "str"), ("page_url", "str"), ("page_fetched", "str"), ("article_id", "str"),
+        ("duplicate_of", "str"), ("story_id", "str"),
+    ),
+    "stories": (
+        ("id", "str"), ("headline", "str"), ("standfirst", "str"), ("first_seen", "str"), ("last_seen", "str"),
+        ("time_basis", "str"), ("size", "int"), ("sources", "int"), ("updated", "str"), ("members", "list<str>"),
+    ),
+    "entities": (*_FACT_KEYS, ("label", "str"), ("name", "str"), ("mentions", "int")),
+    "places": (*_FACT_KEYS, ("name", "str"), ("country", "str"), ("lat", "float"), ("lon", "float"),
+               ("geonameid", "int"), ("mentions", "int")),
+    "dates": (*_FACT_KEYS, ("text", "str"), ("value", "str"), ("relation", "str"), ("start", "int"), ("end", "int")),
+    "figures": (
+        ("figure_id", "str"), *_FACT_KEYS, ("category", "str"), ("text", "str"), ("qualifier", "str"),
+        ("low", "float"), ("high", "float"), ("victims", "str"), ("subgroups", "list<str>"), ("event", "str"),
+        ("place", "str"), ("time", "str"), ("attributed_to", "str"), ("sentence", "str"), ("start", "int"),
+        ("end", "int"), ("toll_group", "str"), ("latest_in_group", "bool"),
+    ),
+}
+EXPORTS = tuple(EXPORT_COLUMNS)
+DUPLICATES_EXPORTED = ("articles", "teasers")  # facts and stories are only ever of canonical items
+
+
+def _columns(table: str, values: dict) -> dict:
+    """``values`` as one row of ``table``: its columns, in their order."""
+    return {name: values.get(name) for name, _ in EXPORT_COLUMNS[table]}
+
+
 def export_articles(db: sqlite3.Connection, include_duplicates: bool = False) -> Iterator[dict]:
-    where = "" if include_duplicates else "WHERE duplicate_of IS NULL"
-    for row in db.execute(f"SELECT * FROM articles {where} ORDER BY published, id"):
-        data = {k: row[k] for k in row.keys() if k not in ("blocks", "captions")}
-        data["subheads"] = [b["text"] for b in json.loads(row["blocks"]) if b["kind"] == "h"]
-        data["captions"] = [c["text"] for c in json.loads(row["captions"])]
-        yield data
+    """Articles with their metadata, text and story. A duplicate is no story's member: it is given the story
+    of the article it was merged into (its ``duplicate_of``), so copies count with the story they ran in."""
+    where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL"
+    for row in db.execute(
+        f"""SELECT a.*, coalesce(c.story_id, a.story_id) AS in_story FROM articles a
+            LEFT JOIN articles c ON c.id = a.duplicate_of {where} ORDER BY a.published, a.id"""
+    ):
+        yield _columns("articles", dict(row) | {
+            "story_id": row["in_story"],
+            "subheads": [b["text"] for b in json.loads(row["blocks"]) if b["kind"] == "h"],
+            "captions": [c["text"] for c in json.loads(row["captions"])],
+        })
 
 
 def export_teasers(db: sqlite3.Connection, include_duplicates: bool = False) -> Iterator[dict]:
-    """Teasers with the page they were seen on (its address and capture time) and their story."""
+    """Teasers with the page they were seen on (its address and capture time) and their story; a duplicate
+    has the story of the teaser it was merged into, as articles do."""
     where = "" if include_duplicates else "WHERE t.duplicate_of IS NULL"
     for row in db.execute(
         f"""SELECT t.id, t.headline, t.standfirst, t.url, t.published, t.site, p.url AS page_url,
-                   p.fetched AS page_fetched, t.article_id, t.duplicate_of, t.story_id
-            FROM teasers t JOIN pages p ON p.hash = t.page_hash {where} ORDER BY p.ingested, t.rowid"""
+                   p.fetched AS page_fetched, t.article_id, t.duplicate_of,
+                   coalesce(c.story_id, t.story_id) AS story_id
+            FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN teasers c ON c.id = t.duplicate_of
+            {where} ORDER BY p.ingested, t.rowid"""
     ):
-        yield dict(row)
+        yield _columns("teasers", dict(row))
 
 
 def export_stories(db: sqlite3.Connection) -> Iterator[dict]:
-    """Stories with their member ids (articles "a…", teasers "t…"), most central first."""
+    """Stories with their member ids (articles "a…", teasers "t…"), most central first, and what their
+    times rest on (``time_basis``): a story of undated items is otherwise dated by the ingest clock."""
     for row in db.execute("SELECT * FROM stories WHERE size > 0 ORDER BY first_seen, id"):
         members = [r[0] for r in db.execute(
             "SELECT item_id FROM story_members WHERE story_id = ? ORDER BY score DESC, item_id", (row["id"],))]
-        yield {k: row[k] for k in row.keys()} | {"members": members}
+        yield _columns("stories", dict(row) | {"members": members, "time_basis": time_basis(db, row["id"])})
 
 
 def export_facts(db: sqlite3.Connection, table: str) -> Iterator[dict]:
-    """One row per entity, place, date or figure of a canonical article, with the article's story and date,
-    the mention count where a fact has several mentions, and a figure's who / where / when / according to
-    whom flattened into columns: the long table researchers load into pandas or R."""
+    """One row per entity, place or date of a canonical article, with the article's story and date and the
+    mention count where a fact has several mentions: the long table researchers load into pandas or R."""
     columns = {
         "entities": "f.label, f.name, f.mentions",
         "places": "f.name, f.country, f.lat, f.lon, f.geonameid, f.mentions",
         "dates": "f.text, f.value, f.relation, f.start, f.end",
-        "figures": "f.record",
     }[table]
     for row in db.execute(
         f"""SELECT f.article_id, a.story_id, a.published, {columns} FROM {table} f JOIN articles a ON a.id = f.article_id
@@ -249,12 +301,43 @@ def export_facts(db: sqlite3.Connection, table: str) -> Iterator[dict]:
         data = dict(row)
         if "mentions" in data:
             data["mentions"] = len(json.loads(data["mentions"]))
-        if "record" in data:
-            data |= json.loads(data.pop("record"))
-        yield data
+        yield _columns(table, data)
 
 
-EXPORTS = ("articles", "teasers", "stories", "entities", "places", "dates", "figures")
+def export_figures(db: sqlite3.Connection) -> Iterator[dict]:
+    """One row per casualty figure of a canonical article, its who / where / when / according to whom
+    flattened into columns, with its ``qualifier`` and its place among the story's tolls: the figures of one
+    event and category across the story's articles are one ``toll_group`` (as ``newsdesk facts sID``
+    reconciles them) whose newest report is ``latest_in_group``, so that summing those rows counts each toll
+    once, at its latest figure. Rows come a story at a time (an article in none is a story of its own)."""
+    from newsdesk.facts.quantities import parse_quantity
+    from newsdesk.facts.reconcile import group_figures
+
+    rows = db.execute(
+        """SELECT f.article_id, a.story_id, a.published, a.site, f.record FROM figures f
+           JOIN articles a ON a.id = f.article_id WHERE a.duplicate_of IS NULL
+           ORDER BY coalesce(a.story_id, a.id), a.published, a.id, f.rowid""")
+    for story_key, story_rows in groupby(rows, key=lambda row: row["story_id"] or row["article_id"]):
+        found = [(row, from_dict(Figure, json.loads(row["record"]))) for row in story_rows]
+        per_article: dict[str, tuple[Article, Facts]] = {}
+        for row, figure in found:
+            article_id = row["article_id"]
+            # the grouping reads no more of an article than its id, site and date
+            reported = Article(page_hash="", id=article_id, site=row["site"], published=row["published"])
+            per_article.setdefault(article_id, (reported, Facts(article_id)))[1].figures.append(figure)
+        groups = {}  # id(figure): (its group, whether it is the group's latest report)
+        for number, group in enumerate(group_figures(list(per_article.values())), 1):
+            latest = group["reports"][-1][1]
+            groups |= {id(figure): (f"{story_key}:{number}", figure is latest) for _, figure in group["reports"]}
+        for row, figure in found:
+            toll_group, latest_in_group = groups[id(figure)]
+            # its article and span identify a figure: the id holds across exports, and re-extractions finding it again
+            span = f"{row['article_id']}\n{figure.category}\n{figure.start}\n{figure.end}"
+            yield _columns("figures", dict(row) | asdict(figure) | {
+                "figure_id": "f" + content_hash(span.encode())[:15],
+                "qualifier": (parse_quantity(figure.text) or (None, None, None))[2],
+                "toll_group": toll_group, "latest_in_group": latest_in_group,
+            })
 
 
 def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False) -> Iterator[dict]:
@@ -264,6 +347,8 @@ def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False)
         return export_teasers(db, include_duplicates)
     if table == "stories":
         return export_stories(db)
+    if table == "figures":
+        return export_figures(db)
     return export_facts(db, table)
 
 
