@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -218,6 +218,8 @@ class Deduper:
         self._by_body: dict[str, str] = {}
         self._by_title: dict[str, str] = {}
         self._canonical: dict[str, str] = {}
+        # the store's answer for an exact copy of an article older than the index holds (see ``find``)
+        self.stored_original: Callable[[str], str | None] | None = None
         self.sources: dict[str, list[Source]] = {}
 
     @classmethod
@@ -274,6 +276,10 @@ class Deduper:
             return self._by_url[url]
         if article.text.strip() and article.body_hash in self._by_body:
             return self._by_body[article.body_hash]
+        if article.text.strip() and self.stored_original and (original := self.stored_original(article.body_hash)):
+            # the index holds only the newest week of the store; an archive spanning more (a resumed or
+            # repeated ingest of a crawl) would otherwise keep an exact copy of an older article as new
+            return original
         signature = signature or self.signature(article.text)
         if signature is None:
             return self.find_title(article.title or "", article.site) if article.title else None

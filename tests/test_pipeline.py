@@ -152,6 +152,21 @@ def test_two_feeds_of_one_site_named_by_section_are_one_site(db, settings, tmp_p
     assert rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] is not None
 
 
+def test_an_exact_copy_of_an_article_older_than_the_index_is_still_a_copy(db, settings, tmp_path):
+    """A QA pass resuming a killed ingest of a crawl spanning weeks: the copy index holds the store's newest
+    week, so exact copies of older articles came out as new originals (132 of them)."""
+    body = ("The council approved the new harbour bridge on Tuesday after a debate that lasted four hours, and "
+            "work is due to start in the spring. The bridge will carry two lanes of traffic and a cycle path.")
+    for name, url, published in (("old.jsonl", "https://town.example/bridge", "2024-01-02T10:00:00Z"),
+                                 ("new.jsonl", "https://town.example/other", "2024-03-01T10:00:00Z"),
+                                 ("copy.jsonl", "https://town.example/bridge?utm_source=feed2", "2024-01-02T10:00:00Z")):
+        text = body if name != "new.jsonl" else "A different story about the spring fair, which opens next week."
+        (tmp_path / name).write_text(json.dumps({"url": url, "published": published, "text": text}) + "\n")
+        ingest([str(tmp_path / name)], db, settings, enrich=False)
+    rows = db.execute("SELECT url, duplicate_of FROM articles ORDER BY rowid").fetchall()
+    assert [row["duplicate_of"] is None for row in rows] == [True, True, False]
+
+
 def test_copy_in_a_later_run_is_found_from_stored_signatures_without_reshingling(db, settings, tmp_path, monkeypatch):
     from newsdesk.dedup import Deduper
     from newsdesk.pipeline import load_deduper
