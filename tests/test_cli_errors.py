@@ -198,3 +198,26 @@ def test_an_empty_export_keeps_its_columns(run, tmp_path):
         assert result.exit_code == 0
         read = pq.read_table(out)
         assert read.num_rows == 0 and read.column_names == columns, table
+
+
+def test_a_store_that_cannot_be_written_is_one_line_and_keeps_what_was_stored(run, monkeypatch):
+    """A QA pass: a full disk, a store remounted read-only and a second writer holding the store each ended an
+    ingest with a traceback. Now one line says what happened and that the pages stored before are kept."""
+    import sqlite3
+
+    import newsdesk.pipeline as pipeline
+
+    real, calls = pipeline.store_extracted, []
+
+    def fill_up(db, item, report):
+        calls.append(item)
+        if len(calls) > 1:
+            raise sqlite3.OperationalError("database or disk is full")
+        real(db, item, report)
+
+    monkeypatch.setattr(pipeline, "store_extracted", fill_up)
+    result = run("ingest", "--no-enrich", str(FEED))
+    assert result.exit_code == 1 and not isinstance(result.exception, sqlite3.OperationalError)
+    assert "the store could not be written (database or disk is full)" in result.output
+    monkeypatch.setattr(pipeline, "store_extracted", real)
+    assert json.loads(run("stats", "--json").output)["pages"] == 1

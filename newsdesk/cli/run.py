@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -89,6 +90,12 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
         bar.close()
         click.echo("interrupted: every page stored so far is kept; run the same command again to resume", err=True)
         sys.exit(130)
+    except sqlite3.OperationalError as exc:
+        # a full disk, a store made read-only, another writer holding the store past the wait: each page is
+        # written in its own transaction, so what was stored before stays; say so in one line
+        bar.close()
+        raise click.ClickException(f"the store could not be written ({exc}): every page stored before this is "
+                                   f"kept; fix that and run the same command again to resume") from exc
     bar.close()
     summary = report.as_dict()
     if as_json:

@@ -328,7 +328,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous=NORMAL")
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA busy_timeout=120000")  # a second ingest waits out the other's story step
     if not readonly:
         migrate(db)
     return db
