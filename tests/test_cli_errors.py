@@ -221,3 +221,8 @@ def test_a_store_that_cannot_be_written_is_one_line_and_keeps_what_was_stored(ru
     assert "the store could not be written (database or disk is full)" in result.output
     monkeypatch.setattr(pipeline, "store_extracted", real)
     assert json.loads(run("stats", "--json").output)["pages"] == 1
+
+
+def test_a_store_path_that_is_a_directory_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(tmp_path), "stats"])
+    assert result.exit_code == 1 and "is a directory" in result.output

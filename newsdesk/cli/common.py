@@ -34,6 +34,8 @@ class Context:
     def connect(self, readonly: bool = False) -> sqlite3.Connection:
         from newsdesk.store.sqlite import connect
 
+        if os.path.isdir(self.settings.db):  # SQLite says only "unable to open database file"
+            raise click.ClickException(f"the store {self.settings.db} is a directory; give --db a file path")
         try:
             return connect(self.settings.db, readonly=readonly)
         except (FileNotFoundError, sqlite3.DatabaseError) as exc:
