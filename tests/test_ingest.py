@@ -75,7 +75,38 @@ def test_warc_yields_html_responses_and_passes_over_other_records(settings):
         "https://www.bssnews.net/district/343604",
     ]
     assert all(p.kind == "html" and p.fetched == "2025-12-20T10:00:00Z" for p in pages)
-    assert sorted(f.reason for f in others) == ["not HTML (image/png)", "not HTML (text/plain)"]
+    assert sorted(f.reason for f in others if "request" not in f.reason) == [
+        "not HTML (image/png)", "not HTML (text/plain)"]
+    assert all(f.skipped for f in others)
+
+
+def _warc_record(kind: str, url: str, block: bytes) -> bytes:
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2025-12-20T10:00:00Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:{abs(hash((kind, url))):032x}>\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+def _http(status: str, body: bytes) -> bytes:
+    return (f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+
+
+def test_warc_redirects_error_pages_and_revisits_are_passed_over_and_counted(settings, tmp_path):
+    """A QA pass over a crawl: 300 redirects failed as pages without text (exit code 1 on every re-run), 100
+    identical 404 pages were stored as an article, and 600 revisit and request records were in no count."""
+    page = b"<html><body><h1>Council approves bridge</h1>" + b"<p>The council approved the bridge today.</p>" * 20
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(b"".join((
+        _warc_record("response", "https://town.example/bridge", _http("200 OK", page + b"</body></html>")),
+        _warc_record("response", "https://town.example/old", _http("301 Moved Permanently", b"<html>Moved</html>")),
+        _warc_record("response", "https://town.example/gone", _http("404 Not Found", b"<html><h1>Not found</h1></html>")),
+        _warc_record("revisit", "https://town.example/bridge", b"HTTP/1.1 200 OK\r\n\r\n"),
+    )))
+    pages, others = pages_and_failures([warc], settings)
+    assert [p.url for p in pages] == ["https://town.example/bridge"]
+    assert sorted(f.reason for f in others) == ["HTTP 301 response", "HTTP 404 response",
+                                                "a WARC revisit record, not a response"]
     assert all(f.skipped for f in others)
 
 

@@ -109,7 +109,7 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
                 f"read {report.read} page(s) of {report.items} item(s): stored {report.stored}, "
                 f"skipped {report.known} already known, "
                 f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
-                f"passed over (not HTML), failed {report.failed}"
+                f"passed over (no article page: not HTML, a redirect or error page, a request), failed {report.failed}"
                 f"  → {ctx.settings.db}"
             )
         for reason, count in summary["failure_reasons"].items():

@@ -1,8 +1,8 @@
 """Web archives (WARC / WARC.gz, as in Common Crawl's CC-NEWS), read with fastwarc.
 
 fastwarc is the fastest WARC parser for Python and tolerant of the small format errors real crawls
-contain. Only HTTP response records carrying HTML become pages; other records (requests, metadata,
-images, PDFs) are counted as skipped with their reason rather than silently vanishing.
+contain. Only HTTP 2xx response records carrying HTML become pages; other records (requests, revisits, metadata,
+redirects, error pages, images, PDFs) are counted as skipped with their reason rather than silently vanishing.
 """
 
 from __future__ import annotations
@@ -24,9 +24,14 @@ def read(path: Path, settings: Settings) -> Iterator[Page | Failure]:
     try:
         with path.open("rb") as stream:
             records = ArchiveIterator(
-                stream, record_types=WarcRecordType.response, parse_http=True, auto_decode="all", fsspec_args=False
+                stream, record_types=WarcRecordType.any_type, parse_http=True, auto_decode="all", fsspec_args=False
             )
             for record in records:
+                kind = (record.headers.get("WARC-Type") or "").lower()
+                if kind != "response":  # a request, a revisit (its content is in an earlier record), metadata
+                    yield Failure(f"{uri}#{record.headers.get('WARC-Target-URI') or record.record_id}", "read",
+                                  f"a WARC {kind or 'untyped'} record, not a response", skipped=True)
+                    continue
                 item = _page(record, uri, settings)
                 if isinstance(item, Page):
                     pages += 1
@@ -43,6 +48,9 @@ def _page(record, uri: str, settings: Settings) -> Page | Failure:
     where = f"{uri}#{target or record.record_id}"
     if not record.is_http_parsed:  # a response record always holds one: this record is cut off or broken
         return Failure(where, "read", "cut-off or malformed record: no HTTP response in it")
+    status = record.http_headers.status_code
+    if status and not 200 <= status < 300:  # a redirect, a "not found" page: the crawl's, not an article
+        return Failure(where, "read", f"HTTP {status} response", skipped=True)
     content_type = (record.http_content_type or "").lower()
     if not any(t in content_type for t in HTML_TYPES):
         return Failure(where, "read", f"not HTML ({content_type or 'no content type'})", skipped=True)
