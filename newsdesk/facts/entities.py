@@ -68,12 +68,17 @@ def same_entity(short: str, full: str, label: str) -> bool:
 _LOCATIVE = re.compile(r"(?:\b(?:in|into|near|outside|from)|\b(?:village|town|city|district|neighbourhood|neighborhood|province|suburb) of)\s*(?:\([^)]*\)\s*)?$", re.I)
 
 
+# "in" alone does not make a place of an organisation ("invested in Apple"); "the town of Bayda" does
+_PLACE_OF = re.compile(r"\b(?:village|town|city|district|neighbourhood|neighborhood|province|suburb) of\s*$", re.I)
+
+
 def relabel(text: str, label: str, before: str = "") -> str:
     """Correct the model's commonest confusions: a known place tagged as a person or nationality,
-    and an unknown name after a locative ("into Bustan al-Basha", "the village of X") tagged PERSON."""
+    and an unknown name after a locative ("into Bustan al-Basha", "the village of X") tagged PERSON, or
+    after "the town of" tagged ORG ("the town of Bayda")."""
     if label in ("NORP", "PERSON", "ORG") and text.strip().lower() not in DEMONYMS and is_known_place(clean_name(text, "GPE")):
         return "GPE"
-    if label == "PERSON" and _LOCATIVE.search(before):
+    if (label == "PERSON" and _LOCATIVE.search(before)) or (label == "ORG" and _PLACE_OF.search(before)):
         return "LOC"
     if label == "NORP" and _GROUP_NAME.search(text):
         return "ORG"  # "Islamic State", "al-Nusra Front": a group, not a nationality

@@ -548,11 +548,12 @@ def _is_country(place: Place) -> bool:
 def _dominant(places: list[Place], text: str) -> str | None:
     """The place an article's events happen in, for figures whose sentence names none.
 
-    Towns beat countries, and mentions after "in/near/at" count double: capitals used as
-    governments ("Moscow said", "Washington announced") are frequent but are not where people died.
+    Towns beat countries, and mentions after "in/near/at" or named as a unit ("Herat province") count
+    double: capitals used as governments ("Moscow said", "Washington announced") are frequent but are not
+    where people died. On a tie the place named first, the lede's, wins over a district named further down.
     """
     def weight(place: Place) -> int:
-        return sum(2 if _LOCATIVE_BEFORE.search(text[max(0, s - 25):s]) else 1 for s, _, _ in place.mentions)
+        return sum(2 if _is_local(text, s, e) else 1 for s, e, _ in place.mentions)
 
     local = [p for p in places if len(p.mentions) >= 2 and not _is_country(p)]
     pool = local or places

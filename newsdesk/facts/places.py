@@ -39,6 +39,7 @@ CONTEXT_BOOST = 4.0  # in log-population units: a country the story mentions bea
 # reason to doubt that "London" is London
 HUGE_GAP = 20
 WORLD_CITY = 1_000_000
+HOME_GAP = 5
 
 # Adjectives of nationality the NER model tags NORP; they point at a country for disambiguation.
 DEMONYMS = {
@@ -262,7 +263,30 @@ def context_countries(names: list[str]) -> Counter[str]:
         towns = [c.population for c in gazetteer()[key] if c.kind == "city" and fold(c.name) == key]
         if region.population >= HUGE_GAP * max(towns, default=0):
             counts[region.country or ""] += 1
+    # once a city, however often named: a misread person ("Kennedy", a locality of Bogota) must not swamp the rest
+    for name in set(names):
+        city = _known_city(fold(name))
+        if city is not None:
+            counts[city.country or ""] += 1
     return counts
+
+
+# A city this big under its own name tells the story's country ("Tbilisi", "Temuco"), when it has no rival
+# namesake abroad: "Tripoli" (Libya, Lebanon) says nothing, and nor do the small towns called after others.
+CONTEXT_CITY = 100_000
+
+
+@lru_cache(maxsize=4096)
+def _known_city(key: str) -> Candidate | None:
+    candidates = gazetteer().get(key, ())
+    if any(c.kind != "city" for c in candidates):
+        return None
+    named = [c for c in candidates if fold(c.name) == key]
+    best = max(named, key=lambda c: c.population, default=None)
+    if best is None or best.population < CONTEXT_CITY:
+        return None
+    rivals = [c for c in candidates if c.country != best.country and c.population * HUGE_GAP >= best.population]
+    return None if rivals else best
 
 
 @lru_cache(maxsize=4096)
@@ -298,9 +322,31 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
 
     big_city = max((c for c in candidates if c.kind == "city" and c.population >= 500_000), key=lambda c: c.population, default=None)
     far_city = big_city is not None and not context.get(big_city.country or "", 0)
+    evoked = {c.country for c in candidates if context.get(c.country or "", 0)}
+    top = max((n for k, n in context.items() if "." not in k), default=0)
+    namesakes = [c.country for c in candidates if c.kind == "country"]
+
+    def division_meant(cand: Candidate) -> bool:
+        # a division abroad is not what a story about another country means ("Al Bayda" in a Libyan story is
+        # the town, not the Yemeni governorate); one sharing a country's name is meant in a story mainly about
+        # its own country, not in one that names the other's capital ("Georgia's capital Tbilisi") or is about
+        # other countries (sites "in Georgia" on a list with Brazil's and Ecuador's)
+        if evoked and cand.country not in evoked:
+            return False
+        if not namesakes or not top:
+            return True
+        return context.get(cand.country or "", 0) == top and not any(context.get(n or "", 0) for n in namesakes)
+
     regions = [c for c in candidates if c.kind in ("continent", "country")
-               or (c.kind in ("state", "region") and (big_city is None or (far_city and context.get(c.country or "", 0))))]
-    pool = [c for c in candidates if in_named_state(c)] or regions or [c for c in candidates if c.kind == "city"] or candidates
+               or (c.kind in ("state", "region") and division_meant(c)
+                   and (big_city is None or (far_city and context.get(c.country or "", 0))))]
+    named_state = [c for c in candidates if in_named_state(c)]
+    # a state the story names once, in passing, does not lift its town over a namesake at home HOME_GAP times
+    # bigger: "Newark" beside "Chatsworth, California" is Newark, New Jersey; "Washington" is not the New
+    # Jersey township when the story names that state once
+    named_state = [c for c in named_state if context[f"{c.country}.{c.admin1}"] > 1 or not any(
+        o.kind == "city" and o.country == c.country and o.population >= HOME_GAP * c.population for o in candidates)]
+    pool = named_state or regions or [c for c in candidates if c.kind == "city"] or candidates
     top = max(c.population for c in pool)
     if top >= WORLD_CITY:
         pool = [c for c in pool if c.population * HUGE_GAP >= top]
@@ -364,9 +410,20 @@ def _best(key: str, context: Counter[str]) -> Candidate | None:
         return None
     candidates = _named_so(candidates, key[: suffix.start()] if stripped else key, context)
     best = choose(candidates, context) if candidates else None
-    if best is None or (stripped and _outside_named_states(best, context)):
+    if best is None or (stripped and _outside_named_states(best, context)) or _stray(best, context):
         return None
     return best
+
+
+# A town smaller than this, in a country a story about others never evokes, is a namesake of some place
+# the gazetteer lacks: the airport "Heathrow" in a story about British Airways and Iberia (not Heathrow,
+# Florida), "Avalon, California" (not New Zealand's), the "Hudson" river in New York.
+STRAY_POPULATION = 250_000
+
+
+def _stray(cand: Candidate, context: Counter[str]) -> bool:
+    return cand.kind == "city" and cand.population < STRAY_POPULATION and not context.get(cand.country or "", 0) \
+        and any(count and "." not in code for code, count in context.items())
 
 
 

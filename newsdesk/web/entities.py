@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from newsdesk.web.charts import bar_chart, coverage, place_map
-from newsdesk.web.facts import merge_places, named_facts
+from newsdesk.web.facts import merge_places, named_facts, place_groups
 from newsdesk.web.models import NOT_FOUND, EntityIndex, EntityPage
 from newsdesk.web.render import render, store
 
@@ -75,17 +76,27 @@ def entity_page(db: sqlite3.Connection, name: str) -> dict:
     }
 
 
-def place_page(db: sqlite3.Connection, name: str) -> dict:
+def place_page(db: sqlite3.Connection, name: str, country: str | None = None, geonameid: int | None = None) -> dict:
+    """The page of one place of that name: the one ``country`` or ``geonameid`` picks, else the most-named.
+    Names are shared ("Paris", France and Texas; "Tripoli", Libya and Lebanon), so the page lists the others
+    under ``variants``, each with the URL of its own page, and counts only its own place's articles."""
     rows = db.execute(
-        """SELECT p.name, p.country, p.lat, p.lon, p.article_id, a.site FROM places p
+        """SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
            JOIN articles a ON a.id = p.article_id WHERE p.name = ? COLLATE NOCASE""",
         (name,),
     ).fetchall()
     if not rows:
         raise HTTPException(404, f"No place named {name!r} in the store.")
-    place = merge_places(rows)[0]
-    appearances = _appearances(db, "places", name)
-    ids = [a["article_id"] for a in appearances]
+    groups = place_groups(rows)
+    variants = [place | {"url": _place_url(place)} for place, _ in groups]
+    chosen = [(variant, members) for variant, (_, members) in zip(variants, groups)
+              if (country is None or (variant["country"] or "").lower() == country.lower())
+              and (geonameid is None or variant["geonameid"] == geonameid)]
+    if not chosen:
+        raise HTTPException(404, f"No place named {name!r} in {country or geonameid!r} in the store.")
+    place, members = chosen[0]
+    ids = sorted({row["article_id"] for row in members})
+    appearances = _articles(db, ids)
     return {
         "name": place["name"],
         "kind": "place",
@@ -94,11 +105,36 @@ def place_page(db: sqlite3.Connection, name: str) -> dict:
         "country": place["country"],
         "lat": place["lat"],
         "lon": place["lon"],
+        "geonameid": place["geonameid"],
         "appearances": appearances[:APPEARANCES],
         "coverage": coverage([a["published"] for a in appearances]),
         "related": _cooccurring_entities(db, ids, None),
         "places": [place],
+        "variants": variants if len(variants) > 1 else [],
+        "json_url": (_place_url(place, ".json") if len(variants) > 1
+                     else f"/places/{quote(place['name'], safe='')}.json"),
     }
+
+
+def _place_url(place: dict, suffix: str = "") -> str:
+    """The page of one place among its namesakes: the country tells most apart, the gazetteer's id the rest
+    (Washington, D.C. and the New Jersey township are both in the US)."""
+    query = {"country": place["country"]} if place["country"] else {}
+    if place["geonameid"] is not None:
+        query["geonameid"] = place["geonameid"]
+    return f"/places/{quote(place['name'], safe='')}{suffix}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _articles(db: sqlite3.Connection, ids: list[str]) -> list[dict]:
+    rows = []
+    for chunk in _chunks(ids):
+        rows += db.execute(
+            f"""SELECT a.id AS article_id, a.headline, a.site, a.published, a.story_id, a.language FROM articles a
+                WHERE a.id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        ).fetchall()
+    found = sorted((dict(r) for r in rows), key=lambda a: a["article_id"])
+    return sorted(found, key=lambda a: a["published"] or "", reverse=True)  # newest first, undated last
 
 
 def _chunks(ids: list[str], size: int = 500):
@@ -124,7 +160,7 @@ def _cooccurring_places(db: sqlite3.Connection, ids: list[str], limit: int = 30)
     rows = []
     for chunk in _chunks(ids):
         rows += db.execute(
-            f"""SELECT p.name, p.country, p.lat, p.lon, p.article_id, a.site FROM places p
+            f"""SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
                 JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({",".join("?" * len(chunk))})""",
             chunk,
         ).fetchall()
@@ -162,6 +198,9 @@ def _sites(db: sqlite3.Connection, table: str, name: str) -> list[str]:
 
 
 LIMIT = Query(200, ge=1, le=2000)
+# Which of the places called so (Paris, France or Paris, Texas); without them, the most-named one.
+COUNTRY = Query(None, description="ISO country code of the place, among namesakes", max_length=8)
+GEONAMEID = Query(None, description="GeoNames id of the place, among namesakes in one country")
 
 
 @router.get(
@@ -235,8 +274,9 @@ def entity_html(request: Request, name: str = NAME, db: sqlite3.Connection = Dep
 @router.get(
     "/api/places/{name:path}", response_model=EntityPage, responses=NOT_FOUND, tags=["entities"], summary="One place"
 )
-def place_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> dict:
-    return place_page(db, name)
+def place_json(name: str = NAME, country: str | None = COUNTRY, geonameid: int | None = GEONAMEID,
+               db: sqlite3.Connection = Depends(store)) -> dict:
+    return place_page(db, name, country, geonameid)
 
 
 @router.get(
@@ -246,8 +286,9 @@ def place_json(name: str = NAME, db: sqlite3.Connection = Depends(store)) -> dic
     tags=["entities"],
     summary="One place (HTML)",
 )
-def place_html(request: Request, name: str = NAME, db: sqlite3.Connection = Depends(store)):
-    data = place_page(db, name)
+def place_html(request: Request, name: str = NAME, country: str | None = COUNTRY, geonameid: int | None = GEONAMEID,
+               db: sqlite3.Connection = Depends(store)):
+    data = place_page(db, name, country, geonameid)
     return render(
         request, "entity.html", {"entity": data, "chart": bar_chart(data["coverage"]), "map": place_map(data["places"])}
     )

@@ -41,7 +41,7 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
         if row["label"] in LABEL_GROUPS:
             groups[LABEL_GROUPS[row["label"]]].append(row)
     place_rows = db.execute(
-        f"""SELECT p.name, p.country, p.lat, p.lon, p.article_id, a.site FROM places p
+        f"""SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
             JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({members})""",
         (story_id,),
     ).fetchall()
@@ -74,11 +74,36 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
     }
 
 
+def place_key(row) -> tuple:
+    """What makes two rows one place: the gazetteer's id, else the name in its country. Names alone are not
+    enough: "Paris" is in France and in Texas, "Tripoli" in Libya and in Lebanon."""
+    if row["geonameid"] is not None:
+        return ("geonameid", row["geonameid"])
+    return ("name", row["name"].lower(), row["country"])
+
+
 def merge_places(rows: list[sqlite3.Row]) -> list[dict]:
-    places = named_facts(rows, ("name",))
-    coords: dict[str, dict] = {}
-    # located rows first; a place the gazetteer lacks may still know its country ("Thalthana", Syria)
-    for row in sorted(rows, key=lambda row: (row["lat"] is None, row["country"] is None)):
-        if row["name"] not in coords and row["country"] is not None:
-            coords[row["name"]] = {"country": row["country"], "lat": row["lat"], "lon": row["lon"]}
-    return [p | coords.get(p["name"], {"country": None, "lat": None, "lon": None}) for p in places]
+    """One entry a place (see ``place_key``), most-named first."""
+    return [place for place, _ in place_groups(rows)]
+
+
+def place_groups(rows: list[sqlite3.Row]) -> list[tuple[dict, list[sqlite3.Row]]]:
+    """Each place of ``rows`` with the rows that name it, most-named first. A place the gazetteer lacks may
+    still know its country ("Thalthana", Syria), and keeps it without coordinates."""
+    grouped: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        grouped[place_key(row)].append(row)
+    # a row that knows neither id nor country says nothing against the place of that name the others know
+    for key in [k for k in grouped if k[0] == "name" and k[2] is None]:
+        known = [k for k in grouped if k != key and grouped[k][0]["name"].lower() == key[1]]
+        if known:
+            grouped[max(known, key=lambda k: len(grouped[k]))].extend(grouped.pop(key))
+    places = []
+    for members in grouped.values():
+        # a located row first: an unlocated one of the same name and country adds articles, not the pin
+        first = min(members, key=lambda row: (row["lat"] is None, row["country"] is None))
+        place = {"name": first["name"], "country": first["country"], "lat": first["lat"], "lon": first["lon"],
+                 "geonameid": first["geonameid"], "articles": len({row["article_id"] for row in members}),
+                 "sites": sorted({row["site"] for row in members if row["site"]})}
+        places.append((place, members))
+    return sorted(places, key=lambda p: (-p[0]["articles"], p[0]["name"], p[0]["country"] or ""))
