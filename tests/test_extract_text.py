@@ -332,3 +332,10 @@ def test_a_wire_dateline_with_a_date_is_the_dateline():
         assert (article.dateline, article.agency, article.published) == (dateline, agency, published)
         assert article.paragraphs[0] == story[0]
     assert line_forms.place_dateline("The man - who was 40 - died in hospital.") is None
+
+
+def test_a_text_file_far_longer_than_any_news_page_fails_alone_and_fast():
+    """A QA pass: a million-line text file took 3.7 GB and a minute before the page time limit stopped it."""
+    raw = "".join(f"Line {i} of text\n" for i in range(50_000)).encode()
+    with pytest.raises(ValueError, match="50,000 lines of text"):
+        extract_text(Page(uri="big.txt", raw=raw, kind="text"))
