@@ -9,8 +9,12 @@ boundary or be written as JSON.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+# How far a long store-level step has got: (step name, items done, items in all).
+Progress = Callable[[str, int, int], None]
 
 
 def content_hash(data: bytes) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from newsdesk.extract import Extraction
 from newsdesk.pipeline import (Extracted, Report, dedup, enrich_store, extract_pages, load_deduper, store,
                                store_extracted)
-from newsdesk.records import Article, Failure, Page
+from newsdesk.records import Article, Failure, Page, Progress
 from newsdesk.settings import Settings
 from newsdesk.store import write
 from newsdesk.stories import refresh_story
@@ -46,6 +46,7 @@ def reextract(
     settings: Settings,
     on_item: Callable[[Failure | None], None] | None = None,
     enrich: bool = True,
+    on_step: Progress | None = None,
 ) -> Report:
     """Extract every stored page again and bring the store up to date with the result."""
     report = Report()
@@ -62,7 +63,7 @@ def reextract(
             if on_item:
                 on_item(outcome)
     if enrich:
-        enrich_store(db, settings, report)
+        enrich_store(db, settings, report, on_step)
     return report
 
 

@@ -18,6 +18,11 @@ workers_option = click.option(
     help="Processes extracting pages in parallel (setting `workers`, default 1); the result is the same.")
 
 
+def _close(*bars: tqdm) -> None:
+    for progress in bars:
+        progress.close()
+
+
 @click.command()
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option("--no-enrich", is_flag=True, help="Only store pages; skip stories, headlines and facts.")
@@ -42,7 +47,8 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     ctx.overrides["workers"] = workers
     db = ctx.connect()
     _run_with_progress(ctx, "ingest", quiet, as_json,
-                       lambda on_item: run_ingest(targets, db, ctx.settings, on_item=on_item, enrich=not no_enrich))
+                       lambda on_item, on_step: run_ingest(targets, db, ctx.settings, on_item=on_item,
+                                                           enrich=not no_enrich, on_step=on_step))
 
 
 @click.command()
@@ -65,14 +71,24 @@ def reextract(ctx: Context, no_enrich: bool, quiet: bool, workers: int | None, a
     db = ctx.connect()
     total = db.execute("SELECT count(*) FROM pages WHERE raw IS NOT NULL").fetchone()[0]
     _run_with_progress(ctx, "reextract", quiet, as_json,
-                       lambda on_item: run_reextract(db, ctx.settings, on_item=on_item, enrich=not no_enrich),
+                       lambda on_item, on_step: run_reextract(db, ctx.settings, on_item=on_item,
+                                                              enrich=not no_enrich, on_step=on_step),
                        total=total)
 
 
 def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run, total: int | None = None) -> None:
-    """Run a page job with a progress bar and one line per failure, then print its summary and exit."""
-    bar = tqdm(desc=name, unit="page", total=total, disable=quiet or as_json or not sys.stderr.isatty(),
-               file=sys.stderr)
+    """Run a page job with a progress bar and one line per failure, then print its summary and exit. The
+    store-level steps after the pages (headlines, facts) get a bar each: on a big archive they are most of
+    the run."""
+    hidden = quiet or as_json or not sys.stderr.isatty()
+    bar = tqdm(desc=name, unit="page", total=total, disable=hidden, file=sys.stderr)
+    steps: dict[str, tqdm] = {}
+
+    def on_step(step: str, done: int, all_items: int) -> None:
+        if step not in steps:
+            bar.close()
+            steps[step] = tqdm(desc=step, unit="item", total=all_items, disable=hidden, file=sys.stderr)
+        steps[step].update(done - steps[step].n)
 
     def on_item(outcome: Failure | None) -> None:
         bar.update(1)
@@ -82,21 +98,20 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
     from newsdesk.pipeline import WorkerDied
 
     try:
-        report = run(on_item)
+        report = run(on_item, on_step)
     except WorkerDied as exc:
-        bar.close()
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
-        bar.close()
+        _close(bar, *steps.values())
         click.echo("interrupted: every page stored so far is kept; run the same command again to resume", err=True)
         sys.exit(130)
     except sqlite3.OperationalError as exc:
         # a full disk, a store made read-only, another writer holding the store past the wait: each page is
         # written in its own transaction, so what was stored before stays; say so in one line
-        bar.close()
         raise click.ClickException(f"the store could not be written ({exc}): every page stored before this is "
                                    f"kept; fix that and run the same command again to resume") from exc
-    bar.close()
+    finally:
+        _close(bar, *steps.values())
     summary = report.as_dict()
     if as_json:
         emit_json(summary | {"db": ctx.settings.db})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
+from newsdesk.records import Progress
 from newsdesk.store.queries import row_to_article
 from newsdesk.store.write import save_facts
 
@@ -18,7 +19,7 @@ FACTS_VERSION = 4  # 2: parse per sentence, sources the parse missed, places nam
 BATCH = 64
 
 
-def update_facts(db: sqlite3.Connection) -> Counter:
+def update_facts(db: sqlite3.Connection, on_step: Progress | None = None) -> Counter:
     from newsdesk.extract import in_english
     from newsdesk.facts import extract_facts_batch
 
@@ -36,4 +37,6 @@ def update_facts(db: sqlite3.Connection) -> Counter:
                 save_facts(db, facts, FACTS_VERSION)
                 counts["articles" if in_english(article) else "skipped, not in English"] += 1
                 counts["figures"] += len(facts.figures)
+        if on_step:
+            on_step("facts", min(start + BATCH, len(rows)), len(rows))
     return counts

@@ -14,6 +14,7 @@ import json
 import sqlite3
 from collections import Counter
 
+from newsdesk.records import Progress
 from newsdesk.settings import Settings
 from newsdesk.store.queries import row_to_article
 
@@ -105,34 +106,52 @@ def refresh_story(db: sqlite3.Connection, story_id: str) -> None:
     )
 
 
-def update_headlines(db: sqlite3.Connection) -> Counter:
+HEADLINE_BATCH = 64  # items written per transaction: another ingest or the desk waits for one batch, not the step
+
+
+def update_headlines(db: sqlite3.Connection, on_step: Progress | None = None) -> Counter:
     """Give every article without a headline or standfirst one, then every story without one."""
     from newsdesk.stories.headlines import story_headline, write_headline, write_standfirst
+    from newsdesk.store.write import index_item
 
     counts: Counter = Counter()
-    with db:
-        for row in db.execute("SELECT * FROM articles WHERE headline IS NULL OR standfirst IS NULL").fetchall():
-            article = row_to_article(row)
-            headline = write_headline(article)
-            standfirst = (write_standfirst(article) if not row["standfirst"] else None)
-            db.execute(
-                """UPDATE articles SET headline = ?, headline_sentence = ?, standfirst = ?, standfirst_sentence = ?
-                   WHERE id = ?""",
-                (headline.text, headline.sentence_index, standfirst.text if standfirst else row["standfirst"],
-                 standfirst.sentence_index if standfirst else row["standfirst_sentence"], row["id"]),
-            )
-            if row["duplicate_of"] is None:
-                from newsdesk.store.write import index_item
-
-                index_item(db, row["id"], "article", headline.text, row["text"], row["site"])
-            counts["articles"] += 1
-        for (story_id,) in db.execute("SELECT id FROM stories WHERE headline IS NULL AND size > 0").fetchall():
-            members = db.execute(
-                """SELECT coalesce(a.headline, t.headline, '') AS headline, coalesce(a.text, t.standfirst, '') AS text
-                   FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
-                   WHERE m.story_id = ? ORDER BY m.item_id""", (story_id,)).fetchall()
-            headline, standfirst = story_headline([(m["headline"], m["text"]) for m in members])
-            db.execute("UPDATE stories SET headline = ?, standfirst = ? WHERE id = ?",
-                       (headline.text, standfirst.text, story_id))
-            counts["stories"] += 1
+    rows = db.execute("SELECT * FROM articles WHERE headline IS NULL OR standfirst IS NULL").fetchall()
+    stories = db.execute("SELECT id FROM stories WHERE headline IS NULL AND size > 0").fetchall()
+    total = len(rows) + len(stories)
+    for start in range(0, len(rows), HEADLINE_BATCH):
+        with db:
+            for row in rows[start: start + HEADLINE_BATCH]:
+                _write_article_headline(db, row, write_headline, write_standfirst, index_item)
+                counts["articles"] += 1
+        if on_step:
+            on_step("headlines", counts["articles"], total)
+    for start in range(0, len(stories), HEADLINE_BATCH):
+        with db:
+            for (story_id,) in stories[start: start + HEADLINE_BATCH]:
+                members = db.execute(
+                    """SELECT coalesce(a.headline, t.headline, '') AS headline, coalesce(a.text, t.standfirst, '') AS text
+                       FROM story_members m LEFT JOIN articles a ON a.id = m.item_id
+                       LEFT JOIN teasers t ON t.id = m.item_id WHERE m.story_id = ? ORDER BY m.item_id""",
+                    (story_id,)).fetchall()
+                headline, standfirst = story_headline([(m["headline"], m["text"]) for m in members])
+                db.execute("UPDATE stories SET headline = ?, standfirst = ? WHERE id = ?",
+                           (headline.text, standfirst.text, story_id))
+                counts["stories"] += 1
+        if on_step:
+            on_step("headlines", counts["articles"] + counts["stories"], total)
     return counts
+
+
+def _write_article_headline(db: sqlite3.Connection, row: sqlite3.Row, write_headline, write_standfirst,
+                            index_item) -> None:
+    article = row_to_article(row)
+    headline = write_headline(article)
+    standfirst = (write_standfirst(article) if not row["standfirst"] else None)
+    db.execute(
+        """UPDATE articles SET headline = ?, headline_sentence = ?, standfirst = ?, standfirst_sentence = ?
+           WHERE id = ?""",
+        (headline.text, headline.sentence_index, standfirst.text if standfirst else row["standfirst"],
+         standfirst.sentence_index if standfirst else row["standfirst_sentence"], row["id"]),
+    )
+    if row["duplicate_of"] is None:
+        index_item(db, row["id"], "article", headline.text, row["text"], row["site"])
