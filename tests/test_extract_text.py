@@ -339,3 +339,19 @@ def test_a_text_file_far_longer_than_any_news_page_fails_alone_and_fast():
     raw = "".join(f"Line {i} of text\n" for i in range(50_000)).encode()
     with pytest.raises(ValueError, match="50,000 lines of text"):
         extract_text(Page(uri="big.txt", raw=raw, kind="text"))
+
+
+def test_date_lines_and_bylines_in_other_languages_are_never_the_title():
+    """A QA pass over scraped French, German and Arabic pages: the date line ("Publié le 6 octobre 2016 à 14h32",
+    "6. Oktober 2016, 15:04 Uhr", "6 أكتوبر 2016") was taken for the headline and the page had no date; then the
+    byline ("Par Marie Dupont"). No WCXB page's labelling changes."""
+    story = _wikinews_paragraphs(2)
+    for headline, byline, date_line in (("Syrie : l'armée annonce une réduction des frappes sur Alep", "Par Marie Dupont",
+                                         "Publié le 6 octobre 2016 à 14h32"),
+                                        ("Bundesregierung beschließt Klimaschutzpaket", "Von Hans Müller",
+                                         "6. Oktober 2016, 15:04 Uhr"),
+                                        ("الجيش السوري يعلن تقليص الغارات على حلب", "بقلم أحمد محمد", "6 أكتوبر 2016"),
+                                        ("Власти закрыли МКАД", "Автор: Иван Петров", "6 октября 2016, 18:45")):
+        article = extract_lines(MENU + [headline, byline, date_line] + story + FOOTER, "0" * 16)
+        assert (article.title, article.byline, article.published) == (headline, byline, "2016-10-06"), headline
+    assert not line_forms.byline("Von der Leyen backs plan") and not line_forms.byline("Par for the course")

@@ -16,15 +16,39 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
+# Month names of the languages the desk meets most (Russian in the genitive a date uses). A page's dates read them
+# only on pages in those languages (an English page's "mai" or "mars" is no month); a date line of a scraped text
+# page is a date whatever its language ("Publié le 6 octobre 2016", never the page's headline).
+FOREIGN_MONTHS = {
+    **dict.fromkeys(("janvier", "enero", "janeiro", "januar", "jänner", "gennaio", "januari", "января", "يناير"), 1),
+    **dict.fromkeys(("février", "fevrier", "febrero", "fevereiro", "februar", "febbraio", "februari", "февраля", "فبراير"), 2),
+    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart", "марта", "مارس"), 3),
+    **dict.fromkeys(("avril", "abril", "april", "aprile", "апреля", "أبريل", "ابريل"), 4),
+    **dict.fromkeys(("mai", "mayo", "maio", "maggio", "mei", "мая", "مايو"), 5),
+    **dict.fromkeys(("juin", "junio", "junho", "juni", "giugno", "июня", "يونيو"), 6),
+    **dict.fromkeys(("juillet", "julio", "julho", "juli", "luglio", "июля", "يوليو"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus", "августа", "أغسطس"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "setiembre", "setembro", "september", "settembre", "сентября", "سبتمبر"), 9),
+    **dict.fromkeys(("octobre", "octubre", "outubro", "oktober", "ottobre", "октября", "أكتوبر"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "novembro", "november", "ноября", "نوفمبر"), 11),
+    **dict.fromkeys(("décembre", "decembre", "diciembre", "dezembro", "dezember", "dicembre", "декабря", "ديسمبر"), 12),
+}
+_FOREIGN_MONTH = "|".join(sorted(map(re.escape, FOREIGN_MONTHS), key=len, reverse=True))
+
 _DATE_FORMS = [
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # Oct 06 2016, October 6, 2016
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 6 October 2016
     re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})(?:\b|(?=T\d))"),  # 2016-10-06, 2016-10-06T14:05
+    # "6 octobre 2016", "6. Oktober 2016", "6 de octubre de 2016", "6 октября 2016", "6 أكتوبر 2016"
+    re.compile(rf"\b{_DAY}\.?(?:er|º)?\s+(?:de\s+)?(?P<fmonth>{_FOREIGN_MONTH})\s+(?:de\s+|del\s+)?{_YEAR}\b", re.I),
 ]
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 # What may surround a date on a date line: weekday, time, time zone, "Published"/"Updated".
 _DATE_LINE_RESIDUE = re.compile(
     rf"^(?:{_WEEKDAY}|published|updated|posted|last|modified|on|at|date|time|am|pm|a\.m\.|p\.m\.|gmt|utc|"
+    # the same in the languages of FOREIGN_MONTHS: "Publié le ... à 14h32", "... 15:04 Uhr", "Publicado el"
+    r"publié|publiée|mis|jour|le|à|veröffentlicht|aktualisiert|um|uhr|publicado|actualizado|el|a|las|pubblicato|"
+    r"aggiornato|il|alle|ore|\d{1,2}h\d{2}|"
     r"[a-z]{2,4}t|\d{1,2}[:.]\d{2}(?::\d{2})?|t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?|"
     r"[\s,|:•·\-–—/()])*$",
     re.I,
@@ -46,6 +70,8 @@ _AGENCY_CREDIT = re.compile(
 )
 _NAMED_CREDIT = re.compile(r"(?:^|\s|\()(?P<credit>(?:Photo|Picture|Image|Credit|Foto)s?(?:\s+credit)?\s*:\s*[^()]{2,60})\)?$", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by|posted by|story by)\s+\S", re.I)
+# "by" in other languages, followed by a name only ("Par Marie Dupont", not "Von der Leyen backs plan")
+_FOREIGN_BYLINE = re.compile(r"^(?:(?i:par|por|von|door|av|przez|автор:?)\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]+\s*){2,4}|بقلم\s+\S.*)$")
 # "Larry Elliott, economics editor", "Rahul Mehta | rahul.mehta@example.com", "Staff writer": a name with
 # its job or address, or the job alone
 _ROLE = r"(?:editor|correspondent|reporter|writer|journalist|columnist|contributor|producer|analyst)s?"
@@ -73,7 +99,8 @@ def parse_date(text: str) -> str | None:
         if not match:
             continue
         parts = match.groupdict()
-        month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS[parts["month"][:3].lower()]
+        month = (int(parts["mnum"]) if parts.get("mnum") else FOREIGN_MONTHS[parts["fmonth"].lower()]
+                 if parts.get("fmonth") else _MONTHS[parts["month"][:3].lower()])
         try:
             return date(int(parts["year"]), month, int(parts["day"])).isoformat()
         except ValueError:
@@ -134,7 +161,7 @@ def place_dateline(text: str) -> tuple[str, str] | None:
 def byline(text: str) -> bool:
     if len(_WORDS.findall(text)) > 14 or _TERMINAL.search(text):
         return False
-    return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text))
+    return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text) or _FOREIGN_BYLINE.match(text))
 
 
 def meta_line(text: str) -> bool:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +23,8 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo, normalize_authors
+
+from newsdesk.extract.line_forms import FOREIGN_MONTHS
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -356,24 +358,8 @@ _TEXT_DATES = (
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b"), ("m", "d", "y")),  # US order unless impossible
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b"), ("d", "m", "y")),  # European order
 )
-# Month names of the languages written in Latin script that the desk meets most, for pages in them only (an
-# English page's "mai" or "mars" is no month). Cyrillic, Arabic and CJK dates are left to htmldate.
-_FOREIGN_MONTHS = {
-    **dict.fromkeys(("janvier", "enero", "janeiro", "januar", "jänner", "gennaio", "januari"), 1),
-    **dict.fromkeys(("février", "fevrier", "febrero", "fevereiro", "februar", "febbraio", "februari"), 2),
-    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart"), 3),
-    **dict.fromkeys(("avril", "abril", "april", "aprile"), 4),
-    **dict.fromkeys(("mai", "mayo", "maio", "maggio", "mei"), 5),
-    **dict.fromkeys(("juin", "junio", "junho", "juni", "giugno"), 6),
-    **dict.fromkeys(("juillet", "julio", "julho", "juli", "luglio"), 7),
-    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus"), 8),
-    **dict.fromkeys(("septembre", "septiembre", "setiembre", "setembro", "september", "settembre"), 9),
-    **dict.fromkeys(("octobre", "octubre", "outubro", "oktober", "ottobre"), 10),
-    **dict.fromkeys(("novembre", "noviembre", "novembro", "november"), 11),
-    **dict.fromkeys(("décembre", "decembre", "diciembre", "dezembro", "dezember", "dicembre"), 12),
-}
 _FOREIGN_DATE = re.compile(
-    rf"\b(\d{{1,2}})\.?(?:er|º|°)?\s+(?:de\s+)?({'|'.join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))})"
+    rf"\b(\d{{1,2}})\.?(?:er|º|°)?\s+(?:de\s+)?({'|'.join(sorted(FOREIGN_MONTHS, key=len, reverse=True))})"
     rf"\s+(?:de\s+|del\s+)?((?:19|20)\d\d)\b", re.I)
 # How far around the headline a visible date still belongs to it (characters of page text).
 _DATE_WINDOW_AFTER, _DATE_WINDOW_BEFORE = 500, 200
@@ -398,7 +384,7 @@ def text_dates(text: str, language: str | None = None) -> list[tuple[int, str]]:
         for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups()))
             name = parts["m"].lower()
-            month = (_FOREIGN_MONTHS[name] if name in _FOREIGN_MONTHS else _MONTHS[name[:3]]) if name[:1].isalpha() \
+            month = (FOREIGN_MONTHS[name] if name in FOREIGN_MONTHS else _MONTHS[name[:3]]) if name[:1].isalpha() \
                 else int(parts["m"])
             day = int(parts["d"])
             if month > 12 and day <= 12:
