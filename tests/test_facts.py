@@ -475,3 +475,12 @@ def test_a_time_word_is_no_source() -> None:
                          ("Today, three people were reported missing in the floods, the sheriff said.", "the sheriff")):
         figures = extract_facts(Article(page_hash="y" * 16, published="2024-03-06", blocks=[Block("p", text)])).figures
         assert [f.attributed_to for f in figures] == [source]
+
+
+def test_a_photo_credit_is_no_name_and_a_cut_bracket_is_no_part_of_one() -> None:
+    """A desk QA pass: "AP Photo/Bob Galbraith" was a person of 6 articles, and the model's span "National
+    Hurricane Center (NHC" kept its open bracket."""
+    text = ("Forecasters at the National Hurricane Center (NHC) said the storm would strengthen. "
+            "A man walks past debris in Kingston. (AP Photo/Bob Galbraith) Officials said two people died.")
+    names = {e.name for e in extract_facts(Article(page_hash="h" * 16, blocks=[Block("p", text)])).entities}
+    assert "National Hurricane Center" in names and not any("Photo" in n or "(" in n for n in names)

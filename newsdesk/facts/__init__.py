@@ -79,6 +79,7 @@ def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Senten
         (relabel(name, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, end, name)
         for ent in ents
         if ent.label_ in KEPT_LABELS and not _lower_case_word(ent.text) and not _TIME_ZONE.match(ent.text)
+        and not _PHOTO_CREDIT.search(ent.text)
         for name, end in [widened(ent)]
     ]
     entities = add_short_references(text, normalise(mentions))
@@ -114,6 +115,10 @@ def _dateline_place(dateline: str | None, entities: list[Entity], places: list[P
 # "2030 (UTC)", "11 a.m. EST": the model tags time zones as organisations (UTC was the sample's top one)
 _TIME_ZONE = re.compile(r"^\(?(?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST|EET|EEST|IST|JST|KST|AE[SD]T|AC[SD]T|AW[SD]T|"
                         r"NZ[SD]T|SGT|HKT|MSK|WAT|EAT|CAT|PKT)(?:\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?$")
+
+
+# "(AP Photo/Bob Galbraith)" left in a story's text: a picture's credit, not a name it reports
+_PHOTO_CREDIT = re.compile(r"\b(?:photo|photos|images|pictures)\s*/", re.I)
 
 
 def _lower_case_word(name: str) -> bool:

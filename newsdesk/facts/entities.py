@@ -35,6 +35,7 @@ def clean_name(text: str, label: str) -> str:
     """The surface form minus titles, possessives and a leading article."""
     name = re.sub(r"[’']s$", "", text.strip())
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"\s*\([^)]*$", "", name)  # a bracket the model's span cut: "National Hurricane Center (NHC"
     if label == "PERSON":
         name = TITLES.sub("", name)
     return " ".join(name.split()) or text.strip()
