@@ -64,6 +64,7 @@ class Teaser:
     page_hash: str = ""
     published: str | None = None
     id: str = ""
+    language: str | None = None  # ISO 639-1: its feed's, its page's article's, or a sure guess; None when unknown
 
     def __post_init__(self) -> None:
         if not self.id:

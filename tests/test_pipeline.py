@@ -438,3 +438,20 @@ def test_the_store_level_steps_say_how_far_they_have_got(db, settings):
     for step in steps:
         last = [(done, total) for name, done, total in heard if name == step][-1]
         assert last[0] == last[1] > 0
+
+
+def test_teasers_carry_their_feeds_or_pages_language_and_search_by_language_keeps_them(db, settings, tmp_path):
+    """A QA pass: `search Alep --language fr` dropped a French feed's items, which had no language."""
+    from newsdesk.store.search import find
+
+    feed = tmp_path / "monde.rss"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Le Quotidien - Monde</title>'
+                    "<language>fr-FR</language><item><title>Alep : 19 morts dans des frappes</title>"
+                    "<link>https://quotidien.example/alep</link><description>Au moins 19 civils ont été tués "
+                    "mercredi.</description></item></channel></rss>", encoding="utf-8")
+    ingest([str(feed), str(SEED)], db, settings, enrich=False)
+    languages = {row["headline"]: row["language"] for row in db.execute("SELECT headline, language FROM teasers")}
+    assert languages["Alep : 19 morts dans des frappes"] == "fr"
+    assert {language for headline, language in languages.items() if not headline.startswith("Alep")} == {"en"}
+    hits = find(db, "Alep", language="fr")["hits"]
+    assert [hit["kind"] for hit in hits] == ["teaser"]

@@ -137,3 +137,13 @@ def test_a_windows_start_is_written_as_its_end():
     assert window_start("2024-10-10T15:00:00Z", 3) == "2024-10-07T15:00:00Z"
     assert window_start("2024-10-10T15:00:00", 0.5) == "2024-10-10T03:00:00"
     assert window_start("2024-10-10", 1) == "2024-10-09T00:00:00"
+
+
+def test_a_store_without_teaser_languages_gets_the_column(settings):
+    db = connect(settings.db)
+    with db:
+        db.executescript("ALTER TABLE teasers DROP COLUMN language; PRAGMA user_version = 7;")
+    db.close()
+    reader = connect(settings.db, readonly=True)
+    assert "language" in {row[1] for row in reader.execute("PRAGMA table_info(teasers)")}
+    reader.close()

@@ -50,13 +50,31 @@ def feed_teaser(page: Page) -> Teaser:
     hints = page.hints
     summary = as_text(hints.get("summary") or "")
     headline = repaired(as_text(hints.get("title") or "") or summary[:120]) or ""
+    standfirst = (repaired(summary) or "") if hints.get("title") else ""
     return Teaser(
         headline=headline,
-        standfirst=(repaired(summary) or "") if hints.get("title") else "",
+        standfirst=standfirst,
         url=page.url,
         page_hash=page.hash,
         published=not_ahead(hints.get("published")),
+        language=language_code(hints.get("language")) or sure_language(f"{headline}. {standfirst}"),
     )
+
+
+def language_code(value: object) -> str | None:
+    """"en-US", "fr_FR", "de" -> "en", "fr", "de"; anything else -> None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if 2 <= len(code) <= 3 and code.isalpha() else None
+
+
+def sure_language(text: str) -> str | None:
+    """The language of a short text (a headline and its standfirst) when the guess is sure of it, else None."""
+    if len(text.split()) < 3 and not non_latin(text):
+        return None
+    code, probability = _normalised_identifier().classify(text[:1000])
+    return code if probability >= SURE_LANGUAGE else None
 
 
 def as_text(markup: str) -> str:
@@ -94,6 +112,10 @@ def finish(article: Article, page: Page) -> None:
         article.language = detect_language(article.text)
     for teaser in article.teasers:
         teaser.page_hash = teaser.page_hash or page.hash
+        # a rail of teasers is in its page's language; where the page's article is too short to tell, a sure
+        # guess from the teaser itself
+        teaser.language = teaser.language or (article.language if len(article.text) >= 200 else None) \
+            or sure_language(f"{teaser.headline}. {teaser.standfirst}")
 
 
 def site_of(url: str | None) -> str | None:

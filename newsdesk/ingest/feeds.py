@@ -41,7 +41,7 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
         return
     source = site_name(parsed.feed.get("title") or "")
     for number, entry in enumerate(parsed.entries, start=1):
-        yield entry_page(entry, f"{uri}#entry{number}", source, fetched)
+        yield entry_page(entry, f"{uri}#entry{number}", source, fetched, parsed.feed.get("language"))
 
 
 _SECTION = re.compile(r"\s*:\s+|\s+[-–—|>»]\s+")
@@ -60,7 +60,9 @@ def _iso(struct: time.struct_time | None) -> str | None:
     return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*struct[:6]) if struct else None
 
 
-def entry_page(entry, where: str, source: str | None, fetched: str | None = None) -> Page | Failure:
+def entry_page(entry, where: str, source: str | None, fetched: str | None = None,
+               language: str | None = None) -> Page | Failure:
+    """One feed entry as a page; ``language`` is the feed's (an entry's own ``xml:lang`` wins)."""
     title = (entry.get("title") or "").strip()
     summary = (entry.get("summary") or "").strip()
     link = entry.get("link") or None
@@ -71,9 +73,14 @@ def entry_page(entry, where: str, source: str | None, fetched: str | None = None
     author = entry.get("author")
     if author:
         hints["author"] = author
+    # the bytes stored for a headline-only entry (and so its hash) stay those of earlier versions: the language
+    # rides along as a hint only, so that re-reading a feed finds its entries known
+    language = (entry.get("title_detail") or {}).get("language") or language
     content = max((c.get("value", "") for c in entry.get("content", [])), key=len, default="")
     if len(content) >= FULL_CONTENT_MIN_CHARS:
         return Page(uri=where, raw=content.encode("utf-8"), kind="html", url=link, source=source,
                     fetched=fetched, hints=hints)
     raw = json.dumps({"link": link, **hints}, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if language:
+        hints["language"] = language
     return Page(uri=where, raw=raw, kind="feed", url=link, source=source, fetched=fetched, hints=hints)

@@ -570,7 +570,8 @@ def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
         poll.error = f"feed has no entries{problem}"[:300]
         return
     site = feeds.site_name(poll.title or "")
-    entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", site, response.fetched)
+    entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", site, response.fetched,
+                                parsed.feed.get("language"))
                for number, entry in enumerate(parsed.entries, start=1)]
     # feedparser recovers from much (a wrong media type, a stray character): its flag matters only when
     # no entry could be read, and then the feed's failure says it once instead of each entry's.

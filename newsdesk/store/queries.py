@@ -222,7 +222,7 @@ EXPORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "teasers": (
         ("id", "str"), ("headline", "str"), ("standfirst", "str"), ("url", "str"), ("published", "str"),
         ("site", "str"), ("page_url", "str"), ("page_fetched", "str"), ("article_id", "str"),
-        ("duplicate_of", "str"), ("story_id", "str"),
+        ("duplicate_of", "str"), ("story_id", "str"), ("language", "str"),
     ),
     "stories": (
         ("id", "str"), ("headline", "str"), ("standfirst", "str"), ("first_seen", "str"), ("last_seen", "str"),
@@ -270,7 +270,7 @@ def export_teasers(db: sqlite3.Connection, include_duplicates: bool = False) -> 
     for row in db.execute(
         f"""SELECT t.id, t.headline, t.standfirst, t.url, t.published, t.site, p.url AS page_url,
                    p.fetched AS page_fetched, t.article_id, t.duplicate_of,
-                   coalesce(c.story_id, t.story_id) AS story_id
+                   coalesce(c.story_id, t.story_id) AS story_id, t.language
             FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN teasers c ON c.id = t.duplicate_of
             {where} ORDER BY p.ingested, t.rowid"""
     ):

@@ -145,7 +145,7 @@ def find(
         # covers site (matches are joined to their rows by id), so the collation costs no index use.
         joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", site))
     if language:
-        joined.append(("a.language = ? COLLATE NOCASE", language))
+        joined.append(("coalesce(a.language, t.language) = ? COLLATE NOCASE", language))
     if since:
         joined.append(("coalesce(a.published, t.published) >= ?", since))
     if until:
@@ -292,7 +292,8 @@ class ItemMeta:
             with self._lock:
                 if newest > self._seen:
                     rows = db.execute(
-                        """SELECT s.rowid, coalesce(a.site, t.site), a.language, coalesce(a.published, t.published)
+                        """SELECT s.rowid, coalesce(a.site, t.site), coalesce(a.language, t.language),
+                                  coalesce(a.published, t.published)
                            FROM search s LEFT JOIN articles a ON a.id = s.item_id
                            LEFT JOIN teasers t ON t.id = s.item_id
                            WHERE s.rowid > ? AND s.rowid <= ?""",

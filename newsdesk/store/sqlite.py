@@ -273,9 +273,16 @@ def m007_search_scripts(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE search SET title = ?, body = ?, site = ? WHERE rowid = ?", changed)
 
 
+def m008_teaser_language(db: sqlite3.Connection) -> None:
+    """A teaser's language, so that a search or a feed by language keeps the teasers in it (a French feed's
+    items had been dropped by ``--language fr``, having none)."""
+    if "language" not in {row[1] for row in db.execute("PRAGMA table_info(teasers)")}:
+        db.execute("ALTER TABLE teasers ADD COLUMN language TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
-    m007_search_scripts,
+    m007_search_scripts, m008_teaser_language,
 ]
 
 

@@ -57,10 +57,10 @@ def save_teaser(db: sqlite3.Connection, teaser: Teaser, article_id: str | None, 
                 duplicate_of: str | None = None) -> None:
     db.execute(
         """INSERT OR IGNORE INTO teasers (id, page_hash, article_id, headline, standfirst, url, published, site,
-               duplicate_of)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               duplicate_of, language)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (teaser.id, teaser.page_hash, article_id, teaser.headline, teaser.standfirst, teaser.url,
-         teaser.published, site, duplicate_of),
+         teaser.published, site, duplicate_of, teaser.language),
     )
     if duplicate_of is None:
         index_item(db, teaser.id, "teaser", teaser.headline, teaser.standfirst, site)
