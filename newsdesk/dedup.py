@@ -53,6 +53,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsdesk.records import Article, Source
+from newsdesk.words import WORD
 
 SHINGLE_WORDS = 5
 THRESHOLD = 0.5
@@ -64,7 +65,7 @@ MIN_TITLE_WORDS = 4
 # datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
 _HASH_SCHEME = MinHash(num_perm=2).scheme
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = WORD  # a word of any script, with its vowel signs
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): there
 # ``\w+`` takes a whole clause for one word, and a Chinese wire story gives a dozen shingles, too few
 # to reach ``min_tokens``, let alone to estimate anything. Each of their characters is a token instead,

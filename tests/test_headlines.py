@@ -415,3 +415,12 @@ def test_a_headline_keeps_names_tests_and_tenses_whole():
     assert "test positive for" in students and "students Philippines" not in students
     assert "Surfers outside US have been unable" in headline(
         "Surfers outside the US have been unable to visit the re-election site of President George W Bush.")
+
+
+def test_sentences_end_in_scripts_without_capitals_and_before_spanish_questions():
+    """A second QA pass: Korean and Hindi leads were one sentence (a Hindi standfirst was a paragraph), and a
+    Spanish question ("¿Qué ...?") ran on from the sentence before it."""
+    assert split_sentences("정부가 예산을 확정했다. 이는 올해보다 3.7% 늘었다.") == ["정부가 예산을 확정했다.", "이는 올해보다 3.7% 늘었다."]
+    assert split_sentences("भारत ने सीरीज जीती। कप्तान ने कहा कि टीम अच्छी है।") == [
+        "भारत ने सीरीज जीती।", "कप्तान ने कहा कि टीम अच्छी है।"]
+    assert split_sentences("El ministro habló. ¿Qué pasará ahora?") == ["El ministro habló.", "¿Qué pasará ahora?"]

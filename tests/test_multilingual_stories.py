@@ -284,3 +284,19 @@ def test_teasers_without_a_language_take_a_sure_guess_only():
     assert guess_language("Le prix du pétrole atteint son plus haut niveau depuis un an") == "fr"
     assert stop_words(guess_language("Alep : 19 morts")) == STOP_WORDS
     assert {"de", "la", "les"} <= stop_words("fr") and not {"pétrole", "prix"} & stop_words("fr")
+
+
+def test_unrelated_hindi_stories_share_no_word_fragments():
+    """A second QA pass: a cricket report and a farm-relief report in Hindi were one story, as both were cut into
+    consonants without their vowel signs ("केंद्र" -> "क", "द", "र") and shared those."""
+    from newsdesk.stories.vectors import _WORD
+
+    assert _WORD.findall("केंद्र सरकार ने किसानों") == ["केंद्र", "सरकार", "ने", "किसानों"]
+    grouper = StoryGrouper()
+    stories = grouper.group([
+        GroupItem("farm", "केंद्र सरकार ने किसानों के लिए राहत पैकेज की घोषणा की", published="2016-10-06T08:00:00Z",
+                  language="hi"),
+        GroupItem("cricket", "भारत ने न्यूजीलैंड को हराकर क्रिकेट सीरीज जीती", published="2016-10-06T09:00:00Z",
+                  language="hi"),
+    ])
+    assert stories["farm"] != stories["cricket"]

@@ -188,3 +188,22 @@ def test_a_store_written_before_cjk_indexing_is_migrated_by_its_first_reader(tmp
         write.index_item(writer, ids["stats"], "article", "国家统计局", STATS, "news.example")
     assert writer.execute("SELECT count(*) FROM search").fetchone()[0] == len(ids)
     assert len(find(writer, "统计", kind="article")["hits"]) == 1
+
+
+def test_hindi_and_thai_words_are_found_whole(tmp_path):
+    """A second pass: the query "कौन" ("who", in no article) found every Hindi article, as the query was cut
+    into consonants without their vowel signs; a Thai headline's "ชาวนา" ("farmers") found nothing."""
+    path = tmp_path / "desk.db"
+    db = connect(path)
+    with db:
+        farm = _article(db, "farm", "केंद्र सरकार ने किसानों के लिए राहत पैकेज की घोषणा की",
+                        "केंद्र सरकार ने बुधवार को किसानों के लिए राहत पैकेज की घोषणा की।", "hi").id
+        cricket = _article(db, "cricket", "भारत ने क्रिकेट सीरीज जीती",
+                           "भारतीय क्रिकेट टीम ने न्यूजीलैंड के खिलाफ सीरीज जीत ली।", "hi").id
+        flood = _article(db, "flood", "น้ำท่วมภาคเหนือ ชาวนาเดือดร้อนหนัก",
+                         "น้ำท่วมหนักในภาคเหนือทำให้ชาวนาหลายพันครอบครัวเดือดร้อน", "th").id
+    db.close()
+    assert _cli_search(path, "कौन") == []
+    assert [hit["item_id"] for hit in _cli_search(path, "क्रिकेट")] == [cricket]
+    assert [hit["item_id"] for hit in _cli_search(path, "किसानों")] == [farm]
+    assert [hit["item_id"] for hit in _cli_search(path, "ชาวนา")] == [flood]

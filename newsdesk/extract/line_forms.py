@@ -16,22 +16,23 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
-# Month names of the languages the desk meets most (Russian in the genitive a date uses). A page's dates read them
+# Month names of the languages the desk meets most (Russian in the genitive a date uses, Hindi, Malay/Indonesian
+# by the Dutch and German spellings they share). A page's dates read them
 # only on pages in those languages (an English page's "mai" or "mars" is no month); a date line of a scraped text
 # page is a date whatever its language ("Publié le 6 octobre 2016", never the page's headline).
 FOREIGN_MONTHS = {
-    **dict.fromkeys(("janvier", "enero", "janeiro", "januar", "jänner", "gennaio", "januari", "января", "يناير"), 1),
-    **dict.fromkeys(("février", "fevrier", "febrero", "fevereiro", "februar", "febbraio", "februari", "февраля", "فبراير"), 2),
-    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart", "марта", "مارس"), 3),
-    **dict.fromkeys(("avril", "abril", "april", "aprile", "апреля", "أبريل", "ابريل"), 4),
-    **dict.fromkeys(("mai", "mayo", "maio", "maggio", "mei", "мая", "مايو"), 5),
-    **dict.fromkeys(("juin", "junio", "junho", "juni", "giugno", "июня", "يونيو"), 6),
-    **dict.fromkeys(("juillet", "julio", "julho", "juli", "luglio", "июля", "يوليو"), 7),
-    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus", "августа", "أغسطس"), 8),
-    **dict.fromkeys(("septembre", "septiembre", "setiembre", "setembro", "september", "settembre", "сентября", "سبتمبر"), 9),
-    **dict.fromkeys(("octobre", "octubre", "outubro", "oktober", "ottobre", "октября", "أكتوبر"), 10),
-    **dict.fromkeys(("novembre", "noviembre", "novembro", "november", "ноября", "نوفمبر"), 11),
-    **dict.fromkeys(("décembre", "decembre", "diciembre", "dezembro", "dezember", "dicembre", "декабря", "ديسمبر"), 12),
+    **dict.fromkeys(("janvier", "enero", "janeiro", "januar", "jänner", "gennaio", "januari", "января", "يناير", "जनवरी"), 1),
+    **dict.fromkeys(("février", "fevrier", "febrero", "fevereiro", "februar", "febbraio", "februari", "февраля", "فبراير", "फ़रवरी", "फरवरी"), 2),
+    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart", "марта", "مارس", "मार्च"), 3),
+    **dict.fromkeys(("avril", "abril", "april", "aprile", "апреля", "أبريل", "ابريل", "अप्रैल"), 4),
+    **dict.fromkeys(("mai", "mayo", "maio", "maggio", "mei", "мая", "مايو", "मई"), 5),
+    **dict.fromkeys(("juin", "junio", "junho", "juni", "giugno", "июня", "يونيو", "जून"), 6),
+    **dict.fromkeys(("juillet", "julio", "julho", "juli", "luglio", "июля", "يوليو", "जुलाई"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus", "августа", "أغسطس", "अगस्त"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "setiembre", "setembro", "september", "settembre", "сентября", "سبتمبر", "सितंबर", "सितम्बर"), 9),
+    **dict.fromkeys(("octobre", "octubre", "outubro", "oktober", "ottobre", "октября", "أكتوبر", "अक्टूबर"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "novembro", "november", "ноября", "نوفمبر", "नवंबर", "नवम्बर"), 11),
+    **dict.fromkeys(("décembre", "decembre", "diciembre", "dezembro", "dezember", "dicembre", "декабря", "ديسمبر", "दिसंबर", "दिसम्बर"), 12),
 }
 _FOREIGN_MONTH = "|".join(sorted(map(re.escape, FOREIGN_MONTHS), key=len, reverse=True))
 
@@ -42,13 +43,15 @@ _DATE_FORMS = [
     # "6 octobre 2016", "6. Oktober 2016", "6 de octubre de 2016", "6 октября 2016", "6 أكتوبر 2016"
     re.compile(rf"\b{_DAY}\.?(?:er|º)?\s+(?:de\s+)?(?P<fmonth>{_FOREIGN_MONTH})\s+(?:de\s+|del\s+)?{_YEAR}\b", re.I),
 ]
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_WEEKDAY = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|"
+            r"martes|miércoles|jueves|viernes|sábado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
+            r"sonntag|senin|selasa|rabu|kamis|jumat|sabtu|minggu|ahad)\.?,?")
 # What may surround a date on a date line: weekday, time, time zone, "Published"/"Updated".
 _DATE_LINE_RESIDUE = re.compile(
     rf"^(?:{_WEEKDAY}|published|updated|posted|last|modified|on|at|date|time|am|pm|a\.m\.|p\.m\.|gmt|utc|"
     # the same in the languages of FOREIGN_MONTHS: "Publié le ... à 14h32", "... 15:04 Uhr", "Publicado el"
     r"publié|publiée|mis|jour|le|à|veröffentlicht|aktualisiert|um|uhr|publicado|actualizado|el|a|las|pubblicato|"
-    r"aggiornato|il|alle|ore|\d{1,2}h\d{2}|"
+    r"aggiornato|il|alle|ore|\d{1,2}h\d{2}|@|uhr|wib|wita|wit|"
     r"[a-z]{2,4}t|\d{1,2}[:.]\d{2}(?::\d{2})?|t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?|"
     r"[\s,|:•·\-–—/()])*$",
     re.I,
@@ -71,7 +74,8 @@ _AGENCY_CREDIT = re.compile(
 _NAMED_CREDIT = re.compile(r"(?:^|\s|\()(?P<credit>(?:Photo|Picture|Image|Credit|Foto)s?(?:\s+credit)?\s*:\s*[^()]{2,60})\)?$", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by|posted by|story by)\s+\S", re.I)
 # "by" in other languages, followed by a name only ("Par Marie Dupont", not "Von der Leyen backs plan")
-_FOREIGN_BYLINE = re.compile(r"^(?:(?i:par|por|von|door|av|przez|автор:?)\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]+\s*){2,4}|بقلم\s+\S.*)$")
+_FOREIGN_BYLINE = re.compile(r"^(?:(?i:par|por|von|door|av|przez|oleh|penulis:?|автор:?)\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]+\s*){2,4}"
+                             r"|(?:بقلم|نویسنده:?)\s+\S.*)$")
 # "Larry Elliott, economics editor", "Rahul Mehta | rahul.mehta@example.com", "Staff writer": a name with
 # its job or address, or the job alone
 _ROLE = r"(?:editor|correspondent|reporter|writer|journalist|columnist|contributor|producer|analyst)s?"
@@ -81,11 +85,12 @@ _NAMED_BYLINE = re.compile(
     re.I,
 )
 # Lines that say when or how long, never what: "2 min read", "Updated: 2 hours ago", "14:22 BST", "03/07/2010".
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?"
+_CLOCK = r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?"
 _META_LINE = re.compile(
-    rf"^(?:(?:updated|posted|published|issued|last updated)(?:\s+on)?\s*:?\s*)?"
+    rf"^(?:(?:updated|posted|published|issued|last updated|publié|mis à jour|publicado|actualizado|veröffentlicht"
+    rf"|aktualisiert|pubblicato|aggiornato)(?:\s+(?:on|le|el|am|il))?\s*:?\s*)?"
     rf"(?:\d+\s*(?:min|minute)s?\s+read|\d+\s+(?:second|minute|hour|day|week)s?\s+ago|{_CLOCK}"
-    rf"|\d{{1,2}}(?P<sep>[/.])\d{{1,2}}(?P=sep)\d{{2,4}}(?:\s*[-–,|]?\s*{_CLOCK})?)$",
+    rf"|\d{{1,2}}(?P<sep>[/.])\d{{1,2}}(?P=sep)\d{{2,4}}(?:\s*(?:[-–,|@]|à|a las|um|alle)?\s*{_CLOCK})?)$",
     re.I,
 )
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")

@@ -68,7 +68,7 @@ _BY_PREFIX = re.compile(
     r"|author|this\s+(?:post|article|story)\s+(?:was|is)\s+written\s+by|read\s+more\s+(?:about|from|by))"
     r"(?:[:\s]+|$)", re.I)
 # "by" in the languages the desk meets most ("Par Marie Dupont", "Por José García", "بقلم أحمد محمد")
-_FOREIGN_BY = re.compile(r"^(?:par|por|von|door|av|przez|автор:?|بقلم)\s+", re.I)
+_FOREIGN_BY = re.compile(r"^(?:par|por|von|door|av|przez|oleh|penulis:?|автор:?|بقلم|نویسنده:?)\s+", re.I)
 _MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
                r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _BYLINE_TAIL = re.compile(

@@ -41,14 +41,17 @@ import string
 import threading
 import unicodedata
 
+from newsdesk.words import WORD
+
 # Private-use control characters cannot occur in stored text as markup, unlike "[" and "]", which real
 # headlines contain ("[COLUMNIST] …"); search marks matches with these and the desk renders them.
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 
-# Han (with the iteration marks), kana and Hangul syllables: scripts whose words are not spaced apart.
+# Han (with the iteration marks), kana and Hangul syllables, and Thai, Lao, Myanmar and Khmer: scripts whose
+# words are not spaced apart (a Thai headline's "ชาวนา", "farmers", had found nothing).
 CJK = (
     "\u3005-\u3007\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 )
 CJK_JOINT = re.compile(rf"(?<=[{CJK}])(?=\w)|(?<=\w)(?=[{CJK}])")
 # A Greek run with its combining marks, so that composing it again finds the marks beside their letters.
@@ -80,7 +83,7 @@ def fts_query(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     phrases = re.findall(r'"([^"]+)"', text)
     rest = re.sub(r'"[^"]*"', " ", text)
-    words = re.findall(r"\w+", rest)
+    words = WORD.findall(rest)  # words of any script, with their vowel signs (Hindi, Thai)
     terms = [phrase(p.strip()) for p in phrases if p.strip()] + [phrase(w) for w in words]
     return " ".join(terms)
 
@@ -136,7 +139,7 @@ def find(
     match = fts_query(query)
     if match and site and re.search(r"\w", site):
         # The site is also an indexed FTS column: narrowing there first spares joining every match.
-        site_words = " ".join(re.findall(r"\w+", site))
+        site_words = " ".join(WORD.findall(site))
         match = f"({match}) AND site : {phrase(site_words)}"
     where, params = (["search MATCH ?"], [match]) if match else ([], [])
     joined = []  # conditions on the article or teaser row, which need the join

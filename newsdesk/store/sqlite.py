@@ -280,9 +280,14 @@ def m008_teaser_language(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE teasers ADD COLUMN language TEXT")
 
 
+def m009_search_thai(db: sqlite3.Connection) -> None:
+    """Thai, Lao, Myanmar and Khmer, written without spaces too, are indexed as Chinese is (see m007)."""
+    m007_search_scripts(db)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
-    m007_search_scripts, m008_teaser_language,
+    m007_search_scripts, m008_teaser_language, m009_search_thai,
 ]
 
 

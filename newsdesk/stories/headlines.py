@@ -72,8 +72,9 @@ _STARTERS = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and
 # A sentence opens on a capital of any cased script or on a letter of a caseless one (Hebrew, Arabic); a
 # Chinese or Japanese full stop ends one with no space after it. (Before, only A-Z counted, so Cyrillic,
 # Greek and accented openings, and all of Chinese, ran on as one sentence.)
-_OPENING = "A-Z0-9À-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩЀ-Я\u0590-\u08ff"
-_BOUNDARY = re.compile(rf"([.!?…]+)([\"'”’)\]»]*)\s+(?=[\"'“‘(\[«]?[{_OPENING}])|[。！？]+[”」』）]*")
+_OPENING = ("A-Z0-9À-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩЀ-Я\u0590-\u08ff"  # cased scripts' capitals; Hebrew and Arabic
+            "\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3")  # caseless
+_BOUNDARY = re.compile(rf"([.!?…]+)([\"'”’)\]»]*)\s+(?=[\"'“‘(\[«¿¡]?[{_OPENING}])|[。！？।॥]+[”」』）]*")
 _LAST_WORD = re.compile(r"(\S+)$")
 
 

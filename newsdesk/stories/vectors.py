@@ -29,8 +29,11 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from newsdesk.words import MARKS
+
 FEATURE_BITS = 20
-_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*", re.UNICODE)
+_LETTERS = rf"(?:[^\W_][{re.escape(MARKS)}]*)+"  # with the vowel signs Indic scripts write inside a word
+_WORD = re.compile(rf"{_LETTERS}(?:['’.]{_LETTERS})*", re.UNICODE)
 # Newsroom words that carry no story identity in a headline.
 _NEWS_STOP = {
     "says", "said", "say", "new", "news", "report", "reports", "update", "updated", "video", "photos",
