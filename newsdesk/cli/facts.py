@@ -159,7 +159,8 @@ def print_facts(result: dict) -> None:
 def _reported(row: dict) -> str:
     """Who reported a figure, where and when: "Syrian Observatory, in aljazeera.com of 2016-10-06"."""
     said = row.get("attributed_to") or "unattributed"
-    return f"{said}, in {row.get('site') or 'an article'} of {(row.get('published') or 'an unknown day')[:10]}"
+    day = (row.get("published") or "")[:10] or "an unknown day"
+    return f"{said}, in {row.get('site') or 'an article'} of {day}"
 
 
 COMMANDS = [facts]
