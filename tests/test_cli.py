@@ -9,7 +9,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SAMPLES, SEED
 
 from newsdesk.cli import main
 
@@ -179,3 +179,14 @@ def test_a_missing_extra_or_a_bad_choice_is_one_clear_line_before_anything_is_re
     no_workers = runner.invoke(main, ["--db", settings.db, "ingest", str(SEED)], env={"NEWSDESK_WORKERS": "0"})
     assert no_workers.exit_code == 1 and "workers must be at least 1" in no_workers.output
     assert runner.invoke(main, ["--db", settings.db, "ingest", "-w", "0", str(SEED)]).exit_code == 2
+
+
+def test_stories_say_how_many_undated_stories_their_window_leaves_out(run, tmp_path):
+    """A newcomer's QA pass: `make demo` listed none of the 500 undated Wikinews articles, and nothing said why."""
+    sample = tmp_path / "wikinews.jsonl"
+    sample.write_text("".join((SAMPLES / "wikinews.jsonl").read_text(encoding="utf-8").splitlines(True)[:8]),
+                      encoding="utf-8")
+    assert run("ingest", str(SEED), str(sample)).exit_code == 0
+    result = run("stories", "--limit", "3")
+    assert "undated stories (dated only by when newsdesk read them) outside this window" in result.stderr
+    assert "undated" not in run("stories", "--all", "--limit", "3").stderr

@@ -133,7 +133,7 @@ def print_story(data: dict) -> None:
 
 @click.command()
 @click.option("--days", type=FiniteRange(0, MAX_DAYS, min_open=True),
-              help="Window length in days, ending at the newest item (default: setting stories_days).")
+              help="Window length in days, ending at the newest dated item (default: setting stories_days).")
 @click.option("--all", "all_time", is_flag=True, help="No time window: rank every story in the store.")
 @click.option("--limit", type=click.IntRange(1, MAX_ROWS), default=20, show_default=True, help="Stories to show.")
 @json_option
@@ -141,12 +141,14 @@ def print_story(data: dict) -> None:
 def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_json: bool) -> None:
     """The top stories of a time window, ranked by size, source diversity and recency.
 
-    The window ends at the newest item in the store, not at the wall clock, so an archive is never an
-    empty desk.
+    The window ends at the newest dated item in the store, not at the wall clock, so an archive is never
+    an empty desk. Stories with no date of their own (dated only by when newsdesk read them) fall after
+    it: their number is said, and --all lists them.
     """
     db = ctx.connect(readonly=True)
     window = None if all_time else (days if days is not None else ctx.settings.stories_days)
     rows = queries.stories(db, days=window, limit=limit)
+    undated = 0 if window is None else queries.undated_after(db, queries.newest_dated(db))
     for row in rows:
         if as_json:
             full = queries.story(db, row["id"])
@@ -156,8 +158,11 @@ def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_jso
                        f"{seen_day(row):<10}  {shorten(row['headline'], 80)}")
             if row["standfirst"]:
                 click.echo(f"        {shorten(row['standfirst'], 110)}")
-    if not rows and not as_json:
+    if not rows and not as_json and not undated:
         click.echo("no stories yet: run `newsdesk ingest PATH` first", err=True)
+    if undated and not as_json:
+        click.echo(f"{undated} undated stor{'y' if undated == 1 else 'ies'} (dated only by when newsdesk read "
+                   f"them) outside this window: `newsdesk stories --all` lists them", err=True)
 
 
 @click.command()

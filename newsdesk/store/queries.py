@@ -137,6 +137,14 @@ def newest_time(db: sqlite3.Connection) -> str | None:
             ORDER BY last_seen DESC LIMIT 50""", (_horizon(),)))
 
 
+def undated_after(db: sqlite3.Connection, end: str | None) -> int:
+    """How many stories a window ending at ``end`` leaves out for having no date of their own: stamped with
+    the time newsdesk read them, they fall after the newest dated item (a sample's 500 undated articles)."""
+    if not end:
+        return 0
+    return db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen > ?", (end + "\uffff",)).fetchone()[0]
+
+
 def newest_dated(db: sqlite3.Connection) -> str | None:
     """The newest publication date in the store, counting an undated teaser's capture time (its page's,
     which is when the teaser ran). An item with neither is stamped with its ingest time, which would

@@ -142,10 +142,8 @@ def front_page(
     shown = ranked[offset : offset + PER_PAGE]
     sites = story_sites(db, [s["id"] for s in shown])
     languages = story_languages(db, [s["id"] for s in shown])
-    # The window ends at the newest dated item, so stories with no date of their own, stamped with the
-    # time newsdesk read them, fall after it: say how many, rather than let a sample's 500 articles vanish.
-    undated = db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen > ?",
-                         (end + "\uffff",)).fetchone()[0] if end and days is not None and not until else 0
+    # The window ends at the newest dated item: say how many undated stories fall after it
+    undated = queries.undated_after(db, end) if days is not None and not until else 0
     return {
         "stories": [s | {"sites": sites.get(s["id"], []), "language": languages.get(s["id"])} for s in shown],
         "window": {"days": days, "start": start, "end": end, "undated_after": undated},
