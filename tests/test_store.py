@@ -147,3 +147,19 @@ def test_a_store_without_teaser_languages_gets_the_column(settings):
     reader = connect(settings.db, readonly=True)
     assert "language" in {row[1] for row in reader.execute("PRAGMA table_info(teasers)")}
     reader.close()
+
+
+def test_a_since_with_a_time_keeps_items_dated_by_that_day_alone(db):
+    """A newcomer's QA pass: `search Aleppo --since 2016-10-06T00:00` dropped an article dated "2016-10-06"."""
+    from newsdesk.records import Article, Block, Page
+    from newsdesk.store import write
+    from newsdesk.store.search import ItemMeta, find
+
+    page = Page(uri="aleppo.txt", raw=b"Strikes hit Aleppo.", kind="text")
+    with db:
+        write.save_page(db, page)
+        write.save_article(db, Article(page_hash=page.hash, blocks=[Block("p", "Strikes hit Aleppo on Wednesday.")],
+                                       title="Strikes hit Aleppo", published="2016-10-06", language="en"))
+    for since, found in (("2016-10-06T00:00", 1), ("2016-10-06T12:00:00", 1), ("2016-10-07T00:00", 0)):
+        assert find(db, "Aleppo", since=since)["total"] == found, since
+        assert find(db, "Aleppo", since=since, meta=ItemMeta())["total"] == found, since

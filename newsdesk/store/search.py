@@ -146,13 +146,15 @@ def find(
     if site:
         # Sites are named as their pages spell them ("Wikinews", "BBC News"); a user types any case. No index
         # covers site (matches are joined to their rows by id), so the collation costs no index use.
-        joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", site))
+        joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", (site,)))
     if language:
-        joined.append(("coalesce(a.language, t.language) = ? COLLATE NOCASE", language))
+        joined.append(("coalesce(a.language, t.language) = ? COLLATE NOCASE", (language,)))
     if since:
-        joined.append(("coalesce(a.published, t.published) >= ?", since))
+        # an item dated by its day alone may be from any hour of it: "since 6 Oct 12:00" keeps "6 Oct"
+        joined.append(("(coalesce(a.published, t.published) >= ? OR coalesce(a.published, t.published) = ?)",
+                       (since, since[:10])))
     if until:
-        joined.append(("coalesce(a.published, t.published) < ?", until))
+        joined.append(("coalesce(a.published, t.published) < ?", (until,)))
     if kind:
         where.append("s.kind = ?")
         params.append(kind)
@@ -197,7 +199,7 @@ def find(
             total, page = len(kept), [found[rid] for rid in chosen if rid in found]
             return _finish(db, page, match, total, resolved, ranked_newest)
         where += [condition for condition, _ in joined]
-        params += [value for _, value in joined]
+        params += [value for _, values in joined for value in values]
         # Ordering by date (no words given) or filtering on the item's row needs the item joined.
         joins = JOINS if joined or not match else ""
         base = f"FROM search s {joins} WHERE {' AND '.join(where)}"
@@ -339,6 +341,6 @@ def keep(
         return False
     if language and (item_language is None or nocase(item_language) != nocase(language)):
         return False
-    if since and (published is None or published < since):
+    if since and (published is None or (published < since and published != since[:10])):
         return False
     return not (until and (published is None or published >= until))
