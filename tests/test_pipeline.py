@@ -455,3 +455,21 @@ def test_teasers_carry_their_feeds_or_pages_language_and_search_by_language_keep
     assert {language for headline, language in languages.items() if not headline.startswith("Alep")} == {"en"}
     hits = find(db, "Alep", language="fr")["hits"]
     assert [hit["kind"] for hit in hits] == ["teaser"]
+
+
+def test_an_undated_article_is_dated_by_when_it_or_a_copy_was_first_seen(db, settings, tmp_path):
+    """A QA pass: a story whose article had no date stayed undated (dated by when newsdesk read it, so outside
+    every window) although a copy of it had a date, as did a crawl's undated articles with a capture time."""
+    body = ("The council approved the new harbour bridge on Tuesday after a debate that lasted four hours, and "
+            "work is due to start in the spring. The bridge will carry two lanes of traffic and a cycle path.")
+    records = [{"url": "https://town.example/bridge", "text": body},
+               {"url": "https://wire.example/bridge", "text": body, "published": "2024-03-05T09:00:00Z"},
+               {"url": "https://town.example/fair", "fetched": "2024-03-06T08:00:00Z",
+                "text": "The spring fair opens next week on the common, with rides, a farmers' market and music."}]
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    ingest([str(path)], db, settings)
+    times = {row["headline"][:14]: (row["first_seen"], row["basis"]) for row in db.execute(
+        """SELECT s.headline, s.first_seen, min(t.basis) AS basis FROM stories s
+           JOIN story_times t ON t.story_id = s.id GROUP BY s.id""")}
+    assert sorted(times.values()) == [("2024-03-05T09:00:00Z", "seen"), ("2024-03-06T08:00:00Z", "seen")]

@@ -153,6 +153,7 @@ def newest_dated(db: sqlite3.Connection) -> str | None:
     the desk's window on itself alone, as would a value that is not an ISO date, which sorts after them all."""
     return _first_valid(db.execute(
         f"""SELECT t FROM (SELECT published AS t FROM articles
+                           UNION ALL SELECT seen FROM sources
                            UNION ALL SELECT coalesce(t.published, p.fetched) FROM teasers t
                              JOIN pages p ON p.hash = t.page_hash)
             WHERE t {_PLAUSIBLE.format(column='t')} ORDER BY t DESC LIMIT 50""",
@@ -191,7 +192,8 @@ def time_basis(db: sqlite3.Connection, story_id: str) -> str | None:
     undated teasers "first seen" on an old article's date must not read as news of that day."""
     row = db.execute(
         """SELECT basis FROM story_times WHERE story_id = ?
-           ORDER BY CASE basis WHEN 'published' THEN 0 WHEN 'captured' THEN 1 WHEN 'page' THEN 2 ELSE 3 END
+           ORDER BY CASE basis WHEN 'published' THEN 0 WHEN 'seen' THEN 1 WHEN 'captured' THEN 1 WHEN 'page' THEN 2
+                    ELSE 3 END
            LIMIT 1""", (story_id,)).fetchone()
     return row["basis"] if row else None
 

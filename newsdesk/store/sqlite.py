@@ -285,9 +285,35 @@ def m009_search_thai(db: sqlite3.Connection) -> None:
     m007_search_scripts(db)
 
 
+def m010_seen_times(db: sqlite3.Connection) -> None:
+    """An article with no date of its own takes the first time it or a copy of it was seen, by a copy's date or
+    a page's capture (a WARC record's date): such stories had been dated by when newsdesk read them, so a crawl's
+    undated articles, and a story whose only dated source was a copy, fell outside every window."""
+    db.executescript(
+        """
+        DROP VIEW story_times;
+        CREATE VIEW story_times AS
+            SELECT m.story_id, m.item_id,
+                   coalesce(a.published, t.published,
+                            (SELECT min(s.seen) FROM sources s WHERE s.article_id = a.id),
+                            tp.fetched, ta.published, a.ingested, tp.ingested) AS time,
+                   CASE WHEN coalesce(a.published, t.published) IS NOT NULL THEN 'published'
+                        WHEN (SELECT min(s.seen) FROM sources s WHERE s.article_id = a.id) IS NOT NULL THEN 'seen'
+                        WHEN tp.fetched IS NOT NULL THEN 'captured'
+                        WHEN ta.published IS NOT NULL THEN 'page'
+                        ELSE 'ingested' END AS basis
+            FROM story_members m
+            LEFT JOIN articles a ON a.id = m.item_id
+            LEFT JOIN teasers t ON t.id = m.item_id
+            LEFT JOIN pages tp ON tp.hash = t.page_hash
+            LEFT JOIN articles ta ON ta.id = t.article_id;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
-    m007_search_scripts, m008_teaser_language, m009_search_thai,
+    m007_search_scripts, m008_teaser_language, m009_search_thai, m010_seen_times,
 ]
 
 

@@ -22,13 +22,16 @@ GROUPER_STATE = "story_grouper"
 
 
 def _pending_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Ungrouped canonical articles and teasers, oldest first. A teaser without its own date takes the
-    time its page was captured, else the page's article date: a "latest news" rail is as new as the
-    capture (an archived 2016 article page can carry 2024 teasers), while a file with no capture time
-    leaves the article's date as the best knowledge of when the teaser ran."""
+    """Ungrouped canonical articles and teasers, oldest first. An article without its own date takes the first
+    time it or a copy of it was seen (a copy's date, its page's capture), as the story times do. A teaser
+    without its own date takes the time its page was captured, else the page's article date: a "latest
+    news" rail is as new as the capture (an archived 2016 article page can carry 2024 teasers), while a
+    file with no capture time leaves the article's date as the best knowledge of when the teaser ran."""
     return db.execute(
         """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
-                  coalesce(canonical_url, url) AS url, coalesce(published, ingested) AS time, language
+                  coalesce(canonical_url, url) AS url,
+                  coalesce(published, (SELECT min(s.seen) FROM sources s WHERE s.article_id = articles.id), ingested)
+                    AS time, language
            FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
            UNION ALL
            SELECT t.id, 'teaser', t.headline, t.standfirst, t.site, t.url,
