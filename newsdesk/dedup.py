@@ -47,10 +47,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
 from newsdesk.records import Article, Source
 from newsdesk.words import WORD
@@ -62,6 +63,10 @@ CONTAINMENT = 0.8
 CANDIDATE_THRESHOLD = 0.3
 MIN_TOKENS = 30
 MIN_TITLE_WORDS = 4
+# Syndicated copies run within days of their original; two generations of this many days of article dates
+# stay indexed (see ``Deduper``), and at most this many originals (~5 kB each).
+WINDOW_DAYS = 7
+MAX_ORIGINALS = 200_000
 # datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
 _HASH_SCHEME = MinHash(num_perm=2).scheme
 
@@ -105,10 +110,14 @@ _PUNCTUATION = "\"'“”‘’()[],.;:!?"
 @dataclass(frozen=True)
 class Facts:
     """The names (capitalised words not opening a sentence) and figures of the body's first words: of
-    its lead, and of a wider opening that still holds them when a copy cut a paragraph near the top."""
+    its lead, and of a wider opening that still holds them when a copy cut a paragraph near the top.
+    Held as sorted word hashes (the index keeps one per original: a set of strings cost 4.7 kB), with
+    the plain numbers apart, as an update is told by them."""
 
-    lead: frozenset[str]
-    wide: frozenset[str]
+    lead: np.ndarray
+    wide: np.ndarray
+    lead_figures: frozenset[str]
+    wide_figures: frozenset[str]
 
 
 def facts(text: str) -> Facts:
@@ -120,7 +129,13 @@ def facts(text: str) -> Facts:
         opens_sentence = n == 0 or opening[n - 1].rstrip("\"'”’)").endswith((".", "!", "?", ":"))
         if any(c.isdigit() for c in core) or (core[:1].isupper() and not opens_sentence):
             found.append((n, core.lower()))
-    return Facts(frozenset(f for n, f in found if n < LEAD_WORDS), frozenset(f for _, f in found))
+    lead = {f for n, f in found if n < LEAD_WORDS}
+    wide = {f for _, f in found}
+    return Facts(_hashes(lead), _hashes(wide), _figures(lead), _figures(wide))
+
+
+def _hashes(words: set[str]) -> np.ndarray:
+    return np.array(sorted({hash(word) for word in words}), dtype=np.int64)
 
 
 def same_facts(one: Facts, other: Facts | None) -> bool:
@@ -128,10 +143,11 @@ def same_facts(one: Facts, other: Facts | None) -> bool:
     if other is None:
         return True
 
-    def within(lead: frozenset[str], wide: frozenset[str]) -> bool:
-        return len(lead) < 2 or len(lead & wide) >= SAME_FACTS * len(lead)  # too few facts tell nothing apart
+    def within(lead: np.ndarray, wide: np.ndarray) -> bool:
+        # too few facts tell nothing apart
+        return len(lead) < 2 or len(np.intersect1d(lead, wide, assume_unique=True)) >= SAME_FACTS * len(lead)
 
-    if _figures(one.lead) - _figures(other.wide) and _figures(other.lead) - _figures(one.wide):
+    if one.lead_figures - other.wide_figures and other.lead_figures - one.wide_figures:
         # each lead has a number the other lacks: an update ("killed at least 120" -> "more than 2,000"), which
         # a monitor must see, not a copy (a copy cut at the top lacks the original's numbers, not the reverse)
         return False
@@ -141,9 +157,13 @@ def same_facts(one: Facts, other: Facts | None) -> bool:
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 
-def _figures(words: frozenset[str]) -> set[str]:
+def _figures(words: set[str]) -> frozenset[str]:
     """The plain numbers among a text's facts ("2,000", not "itv1's" or "7's", which quote styles respell)."""
-    return {word.replace(",", "") for word in words if _NUMBER.fullmatch(word)}
+    numbers = frozenset(word.replace(",", "") for word in words if _NUMBER.fullmatch(word))
+    return numbers or _NO_FIGURES  # most openings have none: one shared empty set
+
+
+_NO_FIGURES: frozenset[str] = frozenset()
 
 
 def normalise_text(text: str) -> str:
@@ -188,12 +208,39 @@ def default_signer() -> "Deduper":
     return Deduper()
 
 
-class Deduper:
-    """An index of articles seen so far; ``find`` says which one a new article copies.
+Signature = tuple[np.ndarray, int]  # MinHash values, number of shingles
 
-    Only the first article of each copy group (the canonical one) is indexed; later copies add a
-    ``Source`` to it. The index holds one MinHash signature per canonical article (``num_perm``
-    64-bit values), so memory grows by ~1 kB per distinct article.
+
+class _Generation:
+    """The part of the index filled over one stretch of the stream (``Deduper.window_days`` of article
+    dates, or half of ``max_originals``). Keys and band buckets hold shared id strings, and a bucket
+    holds one id until a second text lands in it: at ~5 kB an original, a day of a big crawl fits."""
+
+    def __init__(self, bands: int, started: str | None) -> None:
+        self.started = started
+        self.signatures: dict[str, Signature] = {}
+        self.facts: dict[str, Facts] = {}
+        self.buckets: list[dict[int, str | list[str]]] = [{} for _ in range(bands)]
+        self.by_url: dict[str, str] = {}
+        self.by_body: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        self.canonical: dict[str, str] = {}
+        self.rank: dict[str, int] = {}
+        self.originals = 0
+
+
+class Deduper:
+    """An index of recent articles; ``find`` says which one a new article copies.
+
+    Only the first article of each copy group (the canonical one) is indexed; later copies map to it.
+    Copies of one story arrive within days of each other, so the index keeps two generations of about
+    ``window_days`` of article dates each (or half of ``max_originals`` articles each, for a day of a
+    big crawl) and forgets the older one when a third begins: memory is bounded by the window, not by
+    the history. An exact copy of anything older is still found in the store (``stored_original``).
+
+    The LSH banding is datasketch's (its band count and width for the candidate threshold), held here in
+    plain dicts of ints: datasketch's dict storage keeps a set and a bytes key per band per article,
+    ~11 kB an article (37 bands), which made a 100,000-page run's index 1.9 GB.
     """
 
     def __init__(
@@ -203,25 +250,26 @@ class Deduper:
         num_perm: int = NUM_PERM,
         min_tokens: int = MIN_TOKENS,
         containment: float = CONTAINMENT,
+        window_days: int = WINDOW_DAYS,
+        max_originals: int = MAX_ORIGINALS,
     ) -> None:
         self.shingle_words = shingle_words
         self.threshold = threshold
         self.num_perm = num_perm
         self.min_tokens = min_tokens
         self.containment = containment
+        self.window_days = window_days
+        self.max_originals = max_originals
         # LSH only proposes candidates; a lower bar lets a copy that lost a paragraph reach the
         # containment test below.
-        self._lsh = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=num_perm)
-        self._signatures: dict[str, MinHash] = {}
-        self._sizes: dict[str, int] = {}
-        self._facts: dict[str, Facts] = {}
-        self._by_url: dict[str, str] = {}
-        self._by_body: dict[str, str] = {}
-        self._by_title: dict[str, str] = {}
-        self._canonical: dict[str, str] = {}
+        banding = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=num_perm)
+        self._bands = [(i * banding.r, (i + 1) * banding.r) for i in range(banding.b)]
+        self._generations = [_Generation(len(self._bands), None)]
+        self._clock: str | None = None  # the latest plausible article date seen: the stream's "now"
+        self._indexed = 0  # originals indexed so far: each one's rank keeps ties stable
         # the store's answer for an exact copy of an article older than the index holds (see ``find``)
         self.stored_original: Callable[[str], str | None] | None = None
-        self.sources: dict[str, list[Source]] = {}
+        self.originals = 0
 
     @classmethod
     def from_articles(cls, articles: Iterable[Article], **options) -> "Deduper":
@@ -238,47 +286,53 @@ class Deduper:
 
     def signature_record(self, article_id: str) -> tuple[bytes, int] | None:
         """An indexed article's signature as (hash values, shingle count), for the store to keep."""
-        signature = self._signatures.get(article_id)
+        signature = self._lookup("signatures", article_id)
         if signature is None:
             return None
-        return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(), self._sizes[article_id]
+        return signature[0].tobytes(), signature[1]
 
     def text_signature_record(self, text: str) -> tuple[bytes, int] | None:
         """(hash values, shingle count) of a text that is not indexed: a stored article whose text changed."""
         signature = self.signature(text)
         if signature is None:
             return None
-        return np.asarray(signature[0].hashvalues, dtype=np.uint64).tobytes(), signature[1]
+        return signature[0].tobytes(), signature[1]
 
-    def signature_from_record(self, hashvalues: bytes, size: int) -> tuple[MinHash, int]:
+    def signature_from_record(self, hashvalues: bytes, size: int) -> Signature:
         """A stored signature back as an index entry, without re-reading the article text: rebuilding
         the index of a week of articles then costs a blob read each instead of shingling every body."""
         values = np.frombuffer(hashvalues, dtype=np.uint64)
         if len(values) != self.num_perm:
             raise ValueError(f"stored signature has {len(values)} values, the index uses {self.num_perm}")
-        return LeanMinHash(seed=1, hashvalues=values, scheme=_HASH_SCHEME), size
+        return values.copy(), size  # a copy, so the index does not keep the row's whole blob alive
 
-    def signature(self, text: str) -> tuple[MinHash, int] | None:
-        """MinHash of the text's shingles and the number of shingles, or None for a too-short text."""
+    def signature(self, text: str) -> Signature | None:
+        """MinHash values of the text's shingles and the number of shingles, or None for a too-short text."""
         tokens = body_words(text)
         if len(tokens) < self.min_tokens:
             return None
         grams = shingles(tokens, self.shingle_words)
         signature = MinHash(num_perm=self.num_perm)
         signature.update_batch(list(grams))
-        return signature, len(grams)
+        return np.asarray(signature.hashvalues, dtype=np.uint64), len(grams)
 
-    def find(self, article: Article, signature: tuple[MinHash, int] | None = None) -> str | None:
+    def _lookup(self, table: str, key: str) -> str | Signature | None:
+        for generation in reversed(self._generations):
+            if (found := getattr(generation, table).get(key)) is not None:
+                return found
+        return None
+
+    def find(self, article: Article, signature: Signature | None = None) -> str | None:
         """Id of the canonical article this one copies, or None when it is new."""
-        if article.id in self._canonical:
-            return self._canonical[article.id]
+        if seen := self._lookup("canonical", article.id):
+            return seen
         url = canonical_url(article.canonical_url or article.url)
-        if url and url in self._by_url:
-            return self._by_url[url]
-        if article.text.strip() and article.body_hash in self._by_body:
-            return self._by_body[article.body_hash]
+        if url and (original := self._lookup("by_url", url)):
+            return original
+        if article.text.strip() and (original := self._lookup("by_body", article.body_hash)):
+            return original
         if article.text.strip() and self.stored_original and (original := self.stored_original(article.body_hash)):
-            # the index holds only the newest week of the store; an archive spanning more (a resumed or
+            # the index holds only the newest days of the stream; an archive spanning more (a resumed or
             # repeated ingest of a crawl) would otherwise keep an exact copy of an older article as new
             return original
         signature = signature or self.signature(article.text)
@@ -286,18 +340,31 @@ class Deduper:
             return self.find_title(article.title or "", article.site) if article.title else None
         return self._nearest(*signature, facts(article.text))
 
-    def _nearest(self, signature: MinHash, size: int, lead_facts: Facts) -> str | None:
+    def _band_keys(self, values: np.ndarray) -> list[int]:
+        return [hash(values[start:end].tobytes()) for start, end in self._bands]
+
+    def _candidates(self, values: np.ndarray) -> list[str]:
+        found: set[str] = set()
+        for generation in self._generations:
+            for buckets, key in zip(generation.buckets, self._band_keys(values)):
+                held = buckets.get(key)
+                if held is not None:
+                    found.update((held,) if isinstance(held, str) else held)
+        return sorted(found, key=lambda article_id: self._lookup("rank", article_id))
+
+    def _nearest(self, values: np.ndarray, size: int, lead_facts: Facts) -> str | None:
         """The most similar indexed article that is a copy: Jaccard over the threshold, or most of
         the smaller text's shingles found in the other (a copy with paragraphs cut), naming the same
-        places, people and figures in its lead."""
+        places, people and figures in its lead. Ties go to the earliest indexed."""
         best_id, best = None, 0.0
-        for candidate in self._lsh.query(signature):
-            if not same_facts(lead_facts, self._facts.get(candidate)):
+        for candidate in self._candidates(values):
+            if not same_facts(lead_facts, self._lookup("facts", candidate)):
                 continue
-            jaccard = signature.jaccard(self._signatures[candidate])
+            other, other_size = self._lookup("signatures", candidate)
+            jaccard = np.count_nonzero(values == other) / len(values)
             # |A & B| = J (|A| + |B|) / (1 + J); containment divides that by the smaller set
-            shared = jaccard * (size + self._sizes[candidate]) / (1 + jaccard)
-            contained = shared / max(1, min(size, self._sizes[candidate]))
+            shared = jaccard * (size + other_size) / (1 + jaccard)
+            contained = shared / max(1, min(size, other_size))
             if (jaccard >= self.threshold or contained >= self.containment) and jaccard > best:
                 best_id, best = candidate, jaccard
         return best_id
@@ -305,39 +372,87 @@ class Deduper:
     def find_title(self, headline: str, site: str | None) -> str | None:
         """Id of an item with the same normalised headline on the same site, for teasers and feed items."""
         key = title_key(headline, site)
-        return self._by_title.get(key) if key else None
+        return self._lookup("by_title", key) if key else None
 
     def add_title(self, headline: str, site: str | None, item_id: str) -> str:
         """Remember a teaser or feed item by title; returns the id it collapses into."""
         key = title_key(headline, site)
         if key is None:
             return item_id
-        return self._by_title.setdefault(key, item_id)
+        if original := self._lookup("by_title", key):
+            return original
+        self._generations[-1].by_title[key] = item_id
+        return item_id
 
-    def add(self, article: Article, signature: tuple[MinHash, int] | None = None, original: bool = False) -> str:
+    def add(self, article: Article, signature: Signature | None = None, original: bool = False) -> str:
         """Index an article, or record it as one more source of the article it copies.
 
         ``signature`` is the article's stored one, when the store kept it; ``original`` says the store
         already judged it an original (the index is being rebuilt), so it is indexed without a lookup.
         Returns the canonical id the article now belongs to (its own id when it is new).
         """
+        self._advance(article.published)
         signature = signature or self.signature(article.text)
         canonical = article.id if original else self.find(article, signature) or article.id
-        self._canonical[article.id] = canonical
-        source = Source(article.id, article.page_hash, article.site, article.url, article.published)
-        self.sources.setdefault(canonical, []).append(source)
+        generation = self._generations[-1]
+        generation.canonical[article.id] = canonical
         url = canonical_url(article.canonical_url or article.url)
-        if url:
-            self._by_url.setdefault(url, canonical)
-        if article.text.strip():
-            self._by_body.setdefault(article.body_hash, canonical)
+        if url and not self._lookup("by_url", url):
+            generation.by_url[url] = canonical
+        if article.text.strip() and not self._lookup("by_body", article.body_hash):
+            generation.by_body[article.body_hash] = canonical
         if article.title:
             self.add_title(article.title, article.site, canonical)
-        if canonical == article.id and signature is not None:
-            self._signatures[article.id], self._sizes[article.id] = signature
-            self._facts[article.id] = facts(article.text)
-            self._lsh.insert(article.id, signature[0])
+        if canonical == article.id:
+            self.originals += 1
+            generation.originals += 1
+            if signature is not None:
+                self._index(generation, article.id, signature, facts(article.text))
         return canonical
 
+    def _index(self, generation: _Generation, article_id: str, signature: Signature, lead_facts: Facts) -> None:
+        generation.signatures[article_id] = signature
+        generation.facts[article_id] = lead_facts
+        generation.rank[article_id] = self._indexed
+        self._indexed += 1
+        for buckets, key in zip(generation.buckets, self._band_keys(signature[0])):
+            held = buckets.get(key)
+            if held is None:
+                buckets[key] = article_id
+            elif isinstance(held, str):
+                buckets[key] = [held, article_id]
+            else:
+                held.append(article_id)
+
+    def _advance(self, published: str | None) -> None:
+        """Move the stream's clock to a newer article date, and start a new generation when the current
+        one has covered the window (or holds its share of ``max_originals``), forgetting the oldest."""
+        day = (published or "")[:10]
+        if len(day) == 10 and (self._clock is None or day > self._clock) and day <= _latest_plausible_day():
+            self._clock = day
+        current = self._generations[-1]
+        if current.started is None:
+            current.started = self._clock
+        full = current.originals >= self.max_originals // 2
+        if not full and not (current.started and self._clock and _days_between(current.started, self._clock)
+                             >= self.window_days):
+            return
+        if len(self._generations) == 2:
+            del self._generations[0]
+        self._generations.append(_Generation(len(self._bands), self._clock))
+
     def __len__(self) -> int:
-        return len(self.sources)
+        """Originals (copy groups) seen, including those the index has since forgotten."""
+        return self.originals
+
+
+def _latest_plausible_day() -> str:
+    """Tomorrow: a page dated later (a typo, a placeholder year) must not push the clock past every copy."""
+    return (date.today() + timedelta(days=1)).isoformat()
+
+
+def _days_between(first: str, last: str) -> int:
+    try:
+        return (date.fromisoformat(last) - date.fromisoformat(first)).days
+    except ValueError:
+        return 0

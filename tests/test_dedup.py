@@ -58,13 +58,11 @@ def test_syndicated_copies_collapse_into_their_original(indexed, kind):
 def test_aleppo_wire_copy_keeps_every_source():
     body = seed_paragraphs()
     copy = body[:-1] + ["Read more: Syria's war on our live page", "© AFP 2016. All rights reserved."]
-    deduper = Deduper.from_articles([
-        article("afp", body, "Syria scales back Aleppo bombardment", "afp.com", "https://afp.com/a/1"),
-        article("daily", copy, "Aleppo bombing eased, says army", "daily.example", "https://daily.example/x"),
-    ])
+    deduper = Deduper()
+    assert deduper.add(article("afp", body, "Syria scales back Aleppo bombardment", "afp.com", "https://afp.com/a/1")) == "afp"
+    assert deduper.add(article("daily", copy, "Aleppo bombing eased, says army", "daily.example",
+                               "https://daily.example/x")) == "afp"
     assert len(deduper) == 1
-    assert [(s.site, s.url) for s in deduper.sources["afp"]] == [
-        ("afp.com", "https://afp.com/a/1"), ("daily.example", "https://daily.example/x")]
 
 
 def test_exact_url_and_body_hash():
@@ -148,3 +146,49 @@ def test_an_update_with_a_new_toll_is_no_copy():
     assert deduper.find(article("update", update)) is None
     restyled = [first.paragraphs[0].replace("Afghanistan's", "Afghanistan’s"), *rest, "Read more: quakes"]
     assert deduper.find(article("copy", restyled, site="syndicator.net")) == "first"
+
+
+def _dated(key: str, paragraphs: list[str], published: str | None) -> Article:
+    made = article(key, paragraphs, title=f"Report {key}", site=f"{key}.example")
+    made.published = published
+    return made
+
+
+def _trimmed(paragraphs: list[str]) -> list[str]:
+    return paragraphs[:-1] + ["Read more: our live page"]
+
+
+def test_the_index_keeps_a_window_of_days_not_the_whole_run():
+    """A crawl of weeks must not hold every article in memory: copies run within days of their original.
+    After two more windows of dates the oldest original is forgotten by the near-copy index, while an
+    exact copy of it is still found in the store, and the window before the current one is still held."""
+    bodies = [b for b in wikinews(60) if sum(len(p.split()) for p in b) >= 120][:3]
+    deduper = Deduper(window_days=7)
+    deduper.stored_original = lambda body_hash: "first" if body_hash == _dated("x", bodies[0], None).body_hash else None
+    assert deduper.add(_dated("first", bodies[0], "2024-01-01")) == "first"
+    assert deduper.find(_dated("c1", _trimmed(bodies[0]), "2024-01-02")) == "first"
+    assert deduper.add(_dated("second", bodies[1], "2024-01-09T10:00:00+00:00")) == "second"
+    assert deduper.find(_dated("c2", _trimmed(bodies[0]), "2024-01-09")) == "first"  # the window before: held
+    assert deduper.add(_dated("third", bodies[2], "2024-01-17")) == "third"
+    assert deduper.find(_dated("c3", _trimmed(bodies[0]), "2024-01-17")) is None  # forgotten
+    assert deduper.find(_dated("c4", bodies[0], "2024-01-17")) == "first"  # exact: the store still knows it
+    assert deduper.find(_dated("c5", _trimmed(bodies[1]), "2024-01-17")) == "second"
+    assert len(deduper) == 3
+
+
+def test_a_date_far_in_the_future_does_not_flush_the_index():
+    bodies = [b for b in wikinews(60) if sum(len(p.split()) for p in b) >= 120][:2]
+    deduper = Deduper(window_days=7)
+    deduper.add(_dated("first", bodies[0], "2024-01-01"))
+    deduper.add(_dated("typo", bodies[1], "2999-01-01"))
+    assert deduper.find(_dated("copy", _trimmed(bodies[0]), None)) == "first"
+
+
+def test_an_undated_run_is_bounded_by_count():
+    bodies = [b for b in wikinews(120) if sum(len(p.split()) for p in b) >= 120][:8]
+    deduper = Deduper(max_originals=4)
+    for n, body in enumerate(bodies):
+        assert deduper.add(_dated(f"o{n}", body, None)) == f"o{n}"
+    assert deduper.find(_dated("old", _trimmed(bodies[0]), None)) is None
+    assert deduper.find(_dated("new", _trimmed(bodies[7]), None)) == "o7"
+    assert len(deduper) == 8

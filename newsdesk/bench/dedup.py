@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import tracemalloc
 from itertools import product
 from pathlib import Path
 
@@ -162,6 +163,25 @@ def run(config: tuple[int, float, int, float], wcxb, wikinews, copies) -> dict:
     return row
 
 
+def index_bytes_per_original(config: tuple[int, float, int, float], wcxb, wikinews) -> float:
+    """What the index holds per original it indexed (Python allocations, signatures included): a run's
+    memory grows by this much an original until the index's window turns over."""
+    shingle_words, threshold, num_perm, containment = config
+    deduper = Deduper(shingle_words=shingle_words, threshold=threshold, num_perm=num_perm, containment=containment)
+    articles = [make_article(key, title, paras, "wcxb") for key, title, paras in wcxb]
+    articles += [make_article(key, title, paras, f"wikinews-{event}") for key, title, paras, event in wikinews]
+    signatures = [deduper.signature(article.text) for article in articles]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for article, signature in zip(articles, signatures):
+            deduper.add(article, signature)
+        del signatures  # the index keeps the signatures of its originals; count those
+        return (tracemalloc.get_traced_memory()[0] - before) / max(1, len(articles))
+    finally:
+        tracemalloc.stop()
+
+
 @click.command()
 @click.option("--limit", type=int, default=None, help="use only the first N articles of each source")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per row")
@@ -169,7 +189,9 @@ def run(config: tuple[int, float, int, float], wcxb, wikinews, copies) -> dict:
 @click.option("--thresholds", default="0.4,0.5,0.6,0.7,0.8", help="comma-separated Jaccard thresholds")
 @click.option("--num-perms", default="64,128", help="comma-separated MinHash permutation counts")
 @click.option("--containments", default="0.8", help="comma-separated containment bars (above 1 turns the test off)")
-def command(limit: int | None, as_json: bool, shingles: str, thresholds: str, num_perms: str, containments: str) -> None:
+@click.option("--memory", is_flag=True, help="also measure the index's memory per original (a second, traced pass)")
+def command(limit: int | None, as_json: bool, shingles: str, thresholds: str, num_perms: str, containments: str,
+            memory: bool) -> None:
     """Precision/recall of copy detection and false merges on hard negatives, over a parameter grid."""
     if not WCXB.is_file() or not WIKINEWS.is_file():
         raise click.ClickException(f"shared data not found under {SHARED}")
@@ -192,6 +214,8 @@ def command(limit: int | None, as_json: bool, shingles: str, thresholds: str, nu
         click.echo("shingle thresh perm contain  prec  recall  false(hard) data " + " ".join(f"{k[:8]:>8}" for k in KINDS) + "  art/s")
     for config in grid:
         row = run(config, wcxb, wikinews, copies)
+        if memory:
+            row["index_kb_per_original"] = index_bytes_per_original(config, wcxb, wikinews) / 1024
         if as_json:
             click.echo(json.dumps(row))
         else:
@@ -199,6 +223,7 @@ def command(limit: int | None, as_json: bool, shingles: str, thresholds: str, nu
             click.echo(
                 f"{row['shingle']:7d} {row['threshold']:6.2f} {row['num_perm']:4d} {row['containment']:7.2f} {row['precision']:.3f} "
                 f"{row['recall']:7.3f} {row['false_merges']:5d}({row['hard']:3d}) {row['data_copies']:4d} {kinds} {row['articles_per_s']:6.0f}"
+                + (f"  index {row['index_kb_per_original']:.1f} kB/original" if memory else "")
             )
 
 
