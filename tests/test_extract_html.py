@@ -351,3 +351,72 @@ def test_numeric_and_written_dates_are_read_in_the_pages_language():
         assert shown(lang, line) == "2016-10-06", (lang, line)
     assert shown("en", "06/10/2016") == shown("", "06/10/2016") == "2016-06-10"  # US order when nothing says otherwise
     assert shown("en", "6 mai 2016") is None  # an English page's "mai" is no month
+
+
+_FRENCH_STORY = ("<p>Le gouvernement a annoncé mardi une hausse de cinq pour cent du budget de la défense pour "
+                 "l'année prochaine, a indiqué le ministre lors d'une conférence de presse à Paris.</p>") * 4
+_SPANISH_STORY = ("<p>El gobierno anunció el martes un aumento del cinco por ciento del presupuesto de defensa para "
+                  "el próximo año, según informó el ministro en una rueda de prensa en Madrid.</p>") * 4
+
+
+@pytest.mark.parametrize("html_open, line, story, expected", [
+    ('<html lang="en">', "Publié le 06/10/2016", _FRENCH_STORY, "2016-10-06"),  # a template's lang="en"
+    ("<html>", "Publié le 06/10/2016", _FRENCH_STORY, "2016-10-06"),
+    ("<html>", "3 de mayo de 2019", _SPANISH_STORY, "2019-05-03"),
+    ("<html>", "06/10/2016", "<p>Heavy rain closed schools across the county on Thursday, officials said.</p>" * 4,
+     "2016-06-10"),  # English text: US order, as before
+])
+def test_dates_are_read_in_the_language_of_the_text_when_the_page_declares_none_or_a_wrong_one(
+        html_open, line, story, expected):
+    """From trafilatura's and htmldate's own test cases, run as a held-out check: a French page with no
+    ``lang`` or a template's ``lang="en"`` had "06/10/2016" read as 10 June, and "3 de mayo de 2019" on a
+    Spanish page without ``lang`` gave no date."""
+    page = f"{html_open}<body><h1>Un titre assez long pour ici</h1><p>{line}</p>{story}</body></html>"
+    assert extract_html(Page(uri="x.html", raw=page.encode(), kind="html")).published == expected
+
+
+def test_a_day_the_calendar_lacks_is_no_date():
+    for body, head in (("<h1>Storm batters the coast</h1><p>February 30, 2018</p>", ""),
+                       ("<h1>Storm batters the coast</h1>", '<meta property="article:published_time" content="2018-02-31T10:00:00Z">')):
+        assert (_page_meta(body, head).published or "")[:10] not in ("2018-02-30", "2018-02-31")
+    assert parse_text_date("30 February 2018, then March 3, 2018") == "2018-03-03"
+    assert url_day("https://x.org/2018/02/30/storm") is None
+
+
+def test_a_headline_broken_across_lines_keeps_its_words_apart():
+    """``<h1>A<br>B</h1>`` had read "AB", and the glued words then beat a clean ``<title>``."""
+    assert _page_meta("<h1>Storm batters coast<br>Thousands without power</h1>").title == (
+        "Storm batters coast Thousands without power")
+    assert _page_meta("<h1><div>Exclusive</div><div>Storm batters coast overnight</div></h1>").title == (
+        "Exclusive Storm batters coast overnight")
+    assert _page_meta("<h1>Hyper<span>link</span>ed pages are back</h1>").title == "Hyperlinked pages are back"
+
+
+@pytest.mark.parametrize("head, expected", [
+    ('<meta property="og:author" content="Jane Smith">', "Jane Smith"),
+    ('<meta property="article:author" content="Jane Smith"><meta property="article:author" content="John Doe">',
+     "Jane Smith, John Doe"),  # Open Graph lists co-authors as repeated tags
+    ('<meta name="author" content="Jenny Smith ❤️">', "Jenny Smith"),
+    ('<meta property="og:author" content="By &lt;a href=&quot;/profiles/amir-vera&quot;&gt;Amir Vera&lt;/a&gt;, '
+     'Tara Subramaniam and Adam Renton, CNN">', "Amir Vera, Tara Subramaniam and Adam Renton, CNN"),
+])
+def test_authors_from_meta_tags(head, expected):
+    assert _page_meta("<h1>Storm batters coast overnight</h1>", head).byline == expected
+
+
+def test_a_saved_page_resolves_a_relative_canonical_link_and_reads_its_date():
+    """A page without its own address: "/p" and "//host/p" had become the article's URL as they stood, and
+    the day in a dated og:url was not read."""
+    og = '<meta property="og:url" content="https://example.org/news/2017/09/01/storm.html">'
+    meta = _page_meta("<h1>Storm batters coast overnight</h1>", '<link rel="canonical" href="/news/2017/09/01/storm">' + og)
+    assert meta.canonical_url == "https://example.org/news/2017/09/01/storm"
+    assert meta.published == "2017-09-01"
+    assert _page_meta("", '<link rel="canonical" href="//example.org/p">').canonical_url == "https://example.org/p"
+    assert _page_meta("", '<link rel="canonical" href="/p">').canonical_url is None  # names no page
+    assert _page_meta("", '<link rel="canonical" href="http://[broken/p">').canonical_url is None
+    assert _page_meta("", '<meta name="DC.Issued" content="2021-07-13">').published == "2021-07-13"
+
+
+def test_a_site_name_with_its_article_is_stripped_from_the_title():
+    assert _page_meta("", "<title>Storm batters coast » The Daily Planet</title>",
+                      url="https://www.dailyplanet.com/news/storm").title == "Storm batters coast"

@@ -22,7 +22,7 @@ from trafilatura.utils import load_html
 
 from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
-from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
+from newsdesk.extract.meta import byline_from_markup, english_words, extract_meta, fold
 from newsdesk.records import Article, Block, Caption, Page
 
 _NO_TEXT = {"graphic", "lb"}
@@ -134,19 +134,10 @@ def _language(declared: str | None, text: str) -> str | None:
     declared = declared if declared and re.fullmatch(r"[a-z]{2,3}", declared) else None
     if len(text) < (CHECKED_LANGID_CHARS if declared else MIN_LANGID_CHARS):
         return declared
-    if declared == "en" and _english_words(text[:1000]):
+    if declared == "en" and english_words(text[:1000]):
         return declared  # most pages: English marked English, told by its commonest words for a tenth of the cost
     lang, _ = py3langid.classify(text[:1000] if declared else text[:5000])
     return lang
-
-
-_ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his are be has have said".split())
-
-
-def _english_words(text: str) -> bool:
-    """Whether a fifth of the words are English's commonest (English prose: about 40%; French or German: 1-3%)."""
-    words = text.lower().split()
-    return bool(words) and sum(word in _ENGLISH for word in words) >= len(words) / 5
 
 
 # A tag of more than this many characters is cut to it: libxml2 checks each attribute against the tag's

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from functools import cached_property
+from datetime import date, datetime
 from html import unescape
 from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
+import py3langid
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import prune_unwanted_nodes
@@ -36,13 +38,13 @@ _SEPARATORS = re.compile(r"(\s*\|\s*|\s+(?:-|–|—|·|•|::|»|/|~)\s+)")
 _DATE_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "published_time",
     "pubdate", "publishdate", "publish-date", "publish_date", "publication_date", "date",
-    "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "dcterms.issued",
+    "dc.date", "dc.date.issued", "dc.issued", "dcterms.created", "dcterms.date", "dcterms.issued",
     "citation_publication_date", "citation_date", "sailthru.date", "parsely-pub-date",
     "article.published", "datepublished", "originalpublicationdate", "content_date",
     "cxenseparse:recs:publishtime", "release_date", "created",
 )
 _AUTHOR_META = (
-    "author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
+    "author", "article:author", "og:article:author", "og:author", "parsely-author", "sailthru.author",
     "dc.creator", "dcterms.creator", "byl", "citation_author", "twitter:creator:name", "creator",
 )
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
@@ -83,6 +85,10 @@ _NOT_A_NAME = re.compile(r"https?://|www\.|\S@\S|^\w+(?:\.\w+){3,}$"  # a templa
                          r"|^(?:admin|administrator|author|the author|guest|unknown|null|none)$", re.I)
 
 
+_TAGS = re.compile(r"<[^<>]*>")
+_SYMBOLS = " \ufe0f\u200d\u2764\u2665\u2605\u2606\u2728\u270c\u2705" + "".join(map(chr, range(0x1f300, 0x1fb00)))
+
+
 def fold(text: str | None) -> str:
     """Case, space and typographic-quote folding, for comparing headlines and names."""
     return " ".join((text or "").translate(_QUOTES).casefold().split())
@@ -94,6 +100,8 @@ def looks_like_site_segment(segment: str, sites: list[str]) -> bool:
     if not seg:
         return True
     words = re.findall(r"\w+", fold(segment))
+    if words[:1] == ["the"] and len(words) >= 2 and looks_like_site_segment(" ".join(words[1:]), sites):
+        return True  # "» The Daily Planet" on dailyplanet.com
     for site in sites:
         name = re.sub(r"[^\w]", "", fold(site))
         initials = "".join(w[0] for w in re.findall(r"\w+", fold(site)))
@@ -114,7 +122,9 @@ def clean_byline(names: list[str]) -> str | None:
     """
     people: list[str] = []
     for raw in names:
-        name = _byline_name(" ".join(unescape(unescape(str(raw))).split()))
+        # a value may hold markup, escaped or not (CNN: "By <a href=...>Amir Vera</a>, ...")
+        text = " ".join(_TAGS.sub(" ", unescape(unescape(str(raw)))).split())
+        name = _byline_name(text.replace(" ,", ","))
         if not name or len(name) > 120 or not re.search(r"[^\W\d_]", name) or _NOT_A_NAME.search(name):
             continue
         if fold(name) not in {fold(p) for p in people}:
@@ -138,7 +148,7 @@ def _byline_name(text: str) -> str:
         if len(words) >= 2 * k and words[:k] == words[k:2 * k]:
             words = words[:k]
             break
-    name = " ".join(words)
+    name = " ".join(words).rstrip(_SYMBOLS)  # "Jenny Smith ❤️"
     if len(words) >= 3 and words[0].isupper() and words[0] == "".join(w[0] for w in words[1:1 + len(words[0])]):
         name = " ".join(words[1:])  # an avatar's initials before the name: "CM Craig McCarthy"
     return name.strip(" :-|,;")
@@ -155,10 +165,33 @@ class Meta:
     canonical_url: str | None = None
 
 
+# Elements a browser shows apart from the text around them: "<h1>Storm batters coast<br>Thousands without
+# power</h1>" reads as two phrases, not "coastThousands". Inline ones ("Hyper<span>link</span>ed") join.
+_BREAKING = frozenset(("br", "div", "p", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+                       "section", "article", "header", "footer", "aside", "nav", "figure", "figcaption", "blockquote",
+                       "table", "tr", "td", "th", "hr", "address", "time"))
+
+
 def _text(node: HtmlElement) -> str:
     """What a reader sees of the element: the code of a ``<script>`` or ``<style>`` inside it is not
-    shown ("<h1><script>...</script> Storm batters coast</h1>" is titled "Storm batters coast")."""
-    return " ".join("".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
+    shown ("<h1><script>...</script> Storm batters coast</h1>" is titled "Storm batters coast"), and block
+    elements and line breaks part words. Walked with a stack, as junk pages nest deeper than recursion goes."""
+    parts: list[str] = []
+    stack: list[tuple[HtmlElement, bool]] = [(node, False)]
+    while stack:
+        element, closing = stack.pop()
+        breaking = element.tag in _BREAKING
+        if closing:
+            parts.append(" " if breaking else "")
+            if element is not node and element.tail:
+                parts.append(element.tail)
+            continue
+        stack.append((element, True))
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue  # a comment's or a script's text is not shown; its tail is
+        parts.append((" " if breaking else "") + (element.text or ""))
+        stack.extend((child, False) for child in reversed(element))
+    return " ".join("".join(parts).split())
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:
@@ -224,16 +257,21 @@ def _names(value: object, by_id: dict[str, dict]) -> list[str]:
     return []
 
 
+def calendar_day(year: int | str, month: int | str, day: int | str) -> str | None:
+    """``YYYY-MM-DD`` for a day the calendar has, else None: "February 30" or a template's "2018-02-31" is
+    no date, and a stored one would be unreadable downstream."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 def _iso(value: object) -> str | None:
     """The calendar day a date string names, read as written (no time-zone shift)."""
     if not isinstance(value, str):
         return None
     match = _ISO_DAY.search(value)
-    if match:
-        year, month, day = match.groups()
-        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
-            return f"{year}-{month}-{day}"
-    return None
+    return calendar_day(*match.groups()) if match else None
 
 
 def _site_names(meta: dict[str, str], ld_site: str | None, url: str | None) -> list[str]:
@@ -331,9 +369,19 @@ def _plain_headline(title: str | None, sites: list[str]) -> str | None:
     return title.strip() or None
 
 
-def _byline(meta: dict[str, str], ld_authors: list[str]) -> str | None:
-    """Structured authors: JSON-LD first, then ``<meta>`` tags."""
-    return clean_byline(ld_authors) or clean_byline([meta[k] for k in _AUTHOR_META if k in meta][:1])
+def _byline(tree: HtmlElement, meta: dict[str, str], ld_authors: list[str]) -> str | None:
+    """Structured authors: JSON-LD first, then ``<meta>`` tags. Open Graph lists co-authors as repeated
+    tags ("article:author" twice), so every value of the first author key in the head counts (in the body,
+    ``itemprop="author"`` metas are as often comment authors)."""
+    if byline := clean_byline(ld_authors):
+        return byline
+    key = next((k for k in _AUTHOR_META if k in meta), None)
+    if key is None:
+        return None
+    values = [content for node in tree.xpath("//head/meta[@content]")
+              if key in {(node.get(attr) or "").strip().lower() for attr in ("property", "name", "itemprop")}
+              and (content := " ".join(node.get("content").split()))]
+    return clean_byline(values or [meta[key]])
 
 
 def byline_from_markup(tree: HtmlElement) -> str | None:
@@ -369,12 +417,14 @@ _UPDATED_LABEL = re.compile(r"updated|modified|revised|edited", re.I)
 _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "option"}
 
 
-def text_dates(text: str, language: str | None = None) -> list[tuple[int, str]]:
+def text_dates(text: str, language: str | PageLanguage | None = None) -> list[tuple[int, str]]:
     """Full calendar dates written in ``text`` ("Dec 18, 2025", "18 December 2025", "2025-12-18"), by position.
 
     ``language`` is the page's declared one ("fr", "en-GB"): a numeric date is read day first on pages in
     other languages than English and in British English and its neighbours ("06/10/2016" on a French page had
     been 10 June, four months off), and month names of the page's language count."""
+    if isinstance(language, PageLanguage):
+        language = language.value if _LANGUAGE_DEPENDENT.search(text) else language.declared
     found: list[tuple[int, str]] = []
     patterns = list(_TEXT_DATES)
     if _day_first(language):
@@ -389,16 +439,51 @@ def text_dates(text: str, language: str | None = None) -> list[tuple[int, str]]:
             day = int(parts["d"])
             if month > 12 and day <= 12:
                 month, day = day, month
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                found.append((match.start(), f"{parts['y']}-{month:02d}-{day:02d}"))
+            if valid := calendar_day(parts["y"], month, day):
+                found.append((match.start(), valid))
                 break
     return sorted(found)
 
 
-def parse_text_date(text: str, language: str | None = None) -> str | None:
+def parse_text_date(text: str, language: str | PageLanguage | None = None) -> str | None:
     """The first full calendar date written in ``text``."""
     found = text_dates(text, language)
     return found[0][1] if found else None
+
+
+class PageLanguage:
+    """The language a page's dates are read in: the declared one, unless the page declares none or English
+    and its text is in another language (a template's ``lang="en"`` on a French page had "Publié le
+    06/10/2016" read as 10 June, and a Spanish page without ``lang`` had "3 de mayo de 2019" read as no
+    date). The text is looked at only when a date's reading depends on the language."""
+
+    def __init__(self, tree: HtmlElement, declared: str | None) -> None:
+        self.declared = declared
+        self._tree = tree
+
+    @cached_property
+    def value(self) -> str | None:
+        if self.declared and not self.declared.lower().startswith("en"):
+            return self.declared
+        text = " ".join(" ".join(self._tree.xpath("//p//text()[not(ancestor::script)]")[:300]).split())[:1000]
+        if len(text) < LANGUAGE_TEXT_CHARS or english_words(text):
+            return self.declared
+        guess, _ = py3langid.classify(text)
+        return self.declared if guess == "en" else guess
+
+
+LANGUAGE_TEXT_CHARS = 400  # less text than this says less about its language than the page's declaration
+_ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his are be has have said".split())
+
+
+def english_words(text: str) -> bool:
+    """Whether a fifth of the words are English's commonest (English prose: about 40%; French or German: 1-3%)."""
+    words = text.lower().split()
+    return bool(words) and sum(word in _ENGLISH for word in words) >= len(words) / 5
+
+
+# Dates whose reading depends on the language: "06/10/2016" (which is first?) and foreign month names
+_LANGUAGE_DEPENDENT = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}/(?:19|20)\d\d\b|{_FOREIGN_DATE.pattern}", re.I)
 
 
 _DAY_FIRST_ENGLISH = {"gb", "uk", "ie", "au", "nz", "in", "za", "ng", "ke", "pk", "sg", "my", "hk"}
@@ -436,7 +521,7 @@ def _marked_as_update(holder: HtmlElement | None) -> bool:
 
 
 def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 0,
-                language: str | None = None) -> tuple[str, bool] | None:
+                language: str | PageLanguage | None = None) -> tuple[str, bool] | None:
     """The first date in the joined pieces (or their last ``last_chars`` characters), and whether
     a label just before it or the markup holding it says it is an update."""
     window = " ".join(text for text, _ in pieces)
@@ -452,7 +537,7 @@ def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 
     return day, _marked_as_update(holder)
 
 
-def visible_date(headline: HtmlElement | None, language: str | None = None) -> tuple[str | None, bool]:
+def visible_date(headline: HtmlElement | None, language: str | PageLanguage | None = None) -> tuple[str | None, bool]:
     """The date printed next to the headline (in the byline or dateline), and whether it is
     labelled as an update ("Updated on ...", or markup saying so).
 
@@ -477,7 +562,7 @@ def visible_date(headline: HtmlElement | None, language: str | None = None) -> t
 
 
 def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str | None,
-               headline: HtmlElement | None, language: str | None = None) -> str | None:
+               headline: HtmlElement | None, language: PageLanguage | None = None) -> str | None:
     """The publication day, with the declared time of day when the page gives one for that day: the date
     shown by the headline, else the declared one, else htmldate.
 
@@ -528,7 +613,7 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
         return None
 
 
-def _last_resort_date(tree: HtmlElement, language: str | None = None) -> str | None:
+def _last_resort_date(tree: HtmlElement, language: PageLanguage | None = None) -> str | None:
     """The first full date written anywhere in the page's visible text ("Posted on ...").
 
     Run only when nothing declared, shown or marked up gave a date. htmldate's extensive search did
@@ -556,9 +641,7 @@ def url_day(url: str | None) -> str | None:
         return None
     year, month, day = match["year"], match["month"], match["day"]
     month_number = _MONTHS[month[:3].lower()] if month[:1].isalpha() else int(month)
-    if 1 <= month_number <= 12 and 1 <= int(day) <= 31:
-        return f"{year}-{month_number:02d}-{int(day):02d}"
-    return None
+    return calendar_day(year, month_number, day)
 
 
 def _swap_day_month(day: str | None) -> str | None:
@@ -567,6 +650,31 @@ def _swap_day_month(day: str | None) -> str | None:
         return None
     year, month, date = day.split("-")
     return f"{year}-{date}-{month}" if int(date) <= 12 else None
+
+
+def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
+    """The page's canonical address, absolute: a relative or scheme-relative link ("/p", "//host/p") is
+    resolved against the page's address, else against its absolute ``og:url``; one that stays relative,
+    or that no URL parser reads ("http://[broken"), names no page."""
+    canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or meta.get("og:url")
+    if not canonical:
+        return None
+    bases = [url] + [meta.get(key) for key in ("og:url", "twitter:url")]
+    base = next((b.strip() for b in bases if b and _web_address(b.strip())), "")
+    try:
+        resolved = urljoin(base, canonical.strip())
+    except ValueError:
+        return None
+    if resolved.startswith("//"):
+        resolved = "https:" + resolved
+    return resolved if _web_address(resolved) else None
+
+
+def _web_address(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:
+        return False
 
 
 def extract_meta(tree: HtmlElement, url: str | None = None) -> Meta:
@@ -581,19 +689,18 @@ def extract_meta(tree: HtmlElement, url: str | None = None) -> Meta:
     ld_site = next((_names(o.get("publisher"), by_id) or [None] for o in articles if o.get("publisher")), [None])[0]
     if not ld_site:
         ld_site = next((o["name"] for o in objects if "website" in _types(o) and isinstance(o.get("name"), str)), None)
-    sites = _site_names(meta, ld_site, url)
+    canonical = _canonical(tree, meta, url)
+    address = url or canonical  # a saved page's own address is its canonical one
+    sites = _site_names(meta, ld_site, address)
     title, source = _headline(tree, meta, ld_headline, sites)
     title = _plain_headline(title, sites)
     lang = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language")
-    canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or meta.get("og:url")
-    if canonical:
-        canonical = urljoin(url or "", canonical.strip())
     return Meta(
         title=title,
         title_source=source,
-        byline=_byline(meta, ld_authors),
-        published=_published(tree, meta, articles + pages, url, headline_node(tree, title),
-                             lang.strip() if lang else None),
+        byline=_byline(tree, meta, ld_authors),
+        published=_published(tree, meta, articles + pages, address, headline_node(tree, title),
+                             PageLanguage(tree, lang.strip() if lang and lang.strip() else None)),
         site=sites[0] if sites else None,
         language=lang.strip().split("-")[0].split("_")[0].lower() if lang and lang.strip() else None,
         canonical_url=canonical or None,
