@@ -420,3 +420,16 @@ def test_a_saved_page_resolves_a_relative_canonical_link_and_reads_its_date():
 def test_a_site_name_with_its_article_is_stripped_from_the_title():
     assert _page_meta("", "<title>Storm batters coast » The Daily Planet</title>",
                       url="https://www.dailyplanet.com/news/storm").title == "Storm batters coast"
+
+
+def test_a_numeric_date_found_by_htmldate_is_read_month_first_on_a_us_page():
+    """htmldate reads "10/06/2016" day first whatever the page: on a US-English page that is 6 October."""
+    story = "<p>Heavy rain closed schools across the county on Thursday, as rivers burst their banks, officials said.</p>" * 4
+
+    def published(lang: str, line: str) -> str | None:
+        page = f'<html lang="{lang}"><body><div class="main"><h2>Floods</h2>{story}</div><footer>{line}</footer></body></html>'
+        return extract_html(Page(uri="x.html", raw=page.encode(), kind="html")).published
+
+    assert published("en-US", '<p class="date">10/06/2016</p>') == "2016-10-06"
+    assert published("en-GB", '<p class="date">10/06/2016</p>') == "2016-06-10"
+    assert published("en-US", '<p class="date">2016-06-10</p>') == "2016-06-10"  # written unambiguously: kept

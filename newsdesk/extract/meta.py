@@ -589,7 +589,22 @@ def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str
         day = next((found for stamp in marked if (found := _iso(stamp))), None)
     if day:
         return _timed(day, stamps)
-    return _htmldate(tree, url) or _last_resort_date(tree, language)
+    if found := _htmldate(tree, url):
+        return _month_first(found, tree, url, language)
+    return _last_resort_date(tree, language)
+
+
+def _month_first(found: str, tree: HtmlElement, url: str | None, language: PageLanguage | None) -> str:
+    """htmldate reads a numeric date ("10/06/2016") day first whatever the page's language; on a page whose
+    language writes the month first (US English, or none declared) the page's own "10/06/2016" is 6 October."""
+    swapped = _swap_day_month(found)
+    if not swapped or swapped == found or found == url_day(url):
+        return found
+    if _day_first(language.value if isinstance(language, PageLanguage) else language):
+        return found
+    year, month, day = swapped.split("-")
+    written = re.compile(rf"(?<![\d/]){int(month)}/{int(day)}/{year}\b|(?<![\d/]){month}/{day}/{year}\b")
+    return swapped if written.search(_page_text(tree)) else found
 
 
 def _timed(day: str, stamps: list) -> str:
@@ -624,9 +639,13 @@ def _last_resort_date(tree: HtmlElement, language: PageLanguage | None = None) -
     a date on 9 of the 69 undated ones (htmldate: 13). Code is no text: a date in a script is a
     build stamp, not the story's.
     """
+    return parse_text_date(_page_text(tree), language)
+
+
+def _page_text(tree: HtmlElement) -> str:
     text = " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
                                " or ancestor::template or ancestor::svg)]"))
-    return parse_text_date(" ".join(text.split()), language)
+    return " ".join(text.split())
 
 
 _URL_DAY = re.compile(rf"/(?P<year>(?:19|20)\d\d)/(?P<month>\d\d?|{_MONTH})/(?P<day>\d\d?)(?:/|$)", re.I)
