@@ -498,3 +498,22 @@ def test_facts_batches_are_bounded_by_text_as_well_as_by_count():
     assert long_pages == [1, 1, 1, 1, 1]
     short = [len(chunk) for chunk in _chunks(page(n, 1_000) for n in range(70))]
     assert short == [BATCH_SIZE, BATCH_SIZE, 70 - 2 * BATCH_SIZE] and BATCH_SIZE * 1_000 < BATCH_CHARS
+
+
+def test_the_latest_toll_is_what_the_newest_report_says_and_contested_tolls_are_flagged() -> None:
+    """A monitor's report from the last round: the reconciled "latest" was the last figure of the newest report
+    (often a part of the toll), and two sources that disagreed on one day showed as one number."""
+    first = Article(page_hash="1" * 40, published="2016-10-05", site="a.example", blocks=[Block(
+        "p", "At least 15 people were killed in air strikes on Aleppo, the Syrian Observatory for Human Rights said.")])
+    newest = Article(page_hash="2" * 40, published="2016-10-06", site="b.example", blocks=[
+        Block("p", "Air strikes on Aleppo killed at least 25 people on Wednesday, the Syrian Observatory for Human "
+                   "Rights said."),
+        Block("p", "Syrian state media said 12 people were killed in Aleppo."),
+    ])
+    groups = reconcile_figures([(first, extract_facts(first)), (newest, extract_facts(newest))])
+    killed = [g for g in groups if g["category"] == "killed"]
+    assert len(killed) == 1, killed
+    group = killed[0]
+    assert group["latest"]["low"] == 25  # not 12, the newest report's last figure
+    assert sorted((row["low"], row["attributed_to"]) for row in group["disputed"]) == [
+        (12, "Syrian state media"), (25, "Syrian Observatory for Human Rights")]

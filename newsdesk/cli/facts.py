@@ -154,6 +154,9 @@ def print_facts(result: dict) -> None:
                        + f"  ({_reported(latest)}; {len(group['history'])} report(s))")
             if highest is not latest and highest["text"] != latest["text"]:
                 click.echo(f"      highest: {highest['text']} ({_reported(highest)})")
+            if group.get("disputed"):
+                click.echo("      sources disagree: " + "; ".join(
+                    f"{row['text']} ({row['attributed_to']})" for row in group["disputed"]))
 
 
 def _reported(row: dict) -> str:

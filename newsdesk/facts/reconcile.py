@@ -3,7 +3,8 @@
 Tolls rise as a story develops and outlets quote different sources, so one number per event is
 wrong twice: it hides the history and it hides disagreement. Figures are grouped by category and
 event (what happened, where, when: fields missing in one report match any value in another), and
-each group keeps the latest and the highest figure plus every report with its source and time.
+each group keeps the latest and the highest figure plus every report with its source and time, and says when
+sources disagree on the newest day.
 """
 
 from __future__ import annotations
@@ -58,16 +59,42 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
             for key, value in (("event", figure.event), ("place", figure.place), ("time_key", _time_key(figure.time)), ("victims", figure.victims)):
                 group[key] = group[key] or value
             group["reports"].append((article, figure))
+    for group in groups:
+        group["latest_report"] = _latest(group["reports"])
     return groups
 
 
+def _latest(reports: list[tuple[Article, Figure]]) -> tuple[Article, Figure]:
+    """The toll the newest report gives: of its figures in the group, the largest. Its later sentences give a
+    part of the toll ("twelve of them in the east") or repeat an earlier count, so its last figure is often
+    not what the report says the toll now is."""
+    newest = reports[-1][0].id
+    return max((pair for pair in reports if pair[0].id == newest), key=lambda pair: _size(_figure_row(*pair)))
+
+
+def _disputed(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The figures different sources give on the group's newest day, when they differ ("19, according to the
+    Observatory" beside "12, state media said"): a monitor must see that the toll is contested, not one number.
+    Each source's last word on that day; empty when the sources of that day agree or only one spoke."""
+    day = (history[-1]["published"] or "")[:10]
+    said: dict[str, dict[str, Any]] = {}
+    for row in history:
+        if row["attributed_to"] and (row["published"] or "")[:10] == day:
+            said[row["attributed_to"]] = row
+    return list(said.values()) if len({_size(row) for row in said.values()}) > 1 else []
+
+
 def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, Any]]:
-    """Per event and category: ``latest``, ``highest`` and the full ``history`` (oldest first)."""
+    """Per event and category: ``latest``, ``highest``, the full ``history`` (oldest first) and the figures of
+    sources that ``disputed`` the toll on its newest day."""
     result = []
     for group in group_figures(per_article):
-        history = [_figure_row(article, figure) for article, figure in group.pop("reports")]
+        reports = group.pop("reports")
+        history = [_figure_row(article, figure) for article, figure in reports]
         group["time"] = group.pop("time_key")
-        group["latest"] = history[-1]
+        latest = group.pop("latest_report")
+        group["latest"] = next(row for row, pair in zip(history, reports) if pair is latest)
+        group["disputed"] = _disputed(history)
         group["highest"] = max(history, key=_size)
         group["sources"] = sorted({row["attributed_to"] for row in history if row["attributed_to"]})
         group["history"] = history

@@ -337,7 +337,7 @@ def export_figures(db: sqlite3.Connection) -> Iterator[dict]:
             per_article.setdefault(article_id, (reported, Facts(article_id)))[1].figures.append(figure)
         groups = {}  # id(figure): (its group, whether it is the group's latest report)
         for number, group in enumerate(group_figures(list(per_article.values())), 1):
-            latest = group["reports"][-1][1]
+            latest = group["latest_report"][1]
             groups |= {id(figure): (f"{story_key}:{number}", figure is latest) for _, figure in group["reports"]}
         for row, figure in found:
             toll_group, latest_in_group = groups[id(figure)]
