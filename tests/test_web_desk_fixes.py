@@ -276,3 +276,25 @@ def test_front_page_and_feeds_match_site_and_language_in_any_case(client):
     assert exact and [s["id"] for s in shouted] == [s["id"] for s in exact]
     assert client.get("/index.json", params={"language": "EN", "all": "true"}).json()["stories"]
     assert "<item>" in client.get("/feed.rss", params={"site": "ALJAZEERA.COM", "all": "true"}).text
+
+
+def test_the_story_page_reconciles_its_tolls_across_reports(tmp_path):
+    """A monitor's QA wish: the story page listed every figure of every report, so a toll given by two
+    reports, and two sources that disagree on it, had to be worked out by hand (``newsdesk facts sID`` did it)."""
+    from newsdesk.records import Figure
+
+    path = tmp_path / "desk.db"
+    ids = build_desk(path)
+    db = connect(path)
+    with db:
+        db.execute("UPDATE articles SET published = '2016-10-06' WHERE id IN (?, ?)", (ids["afp"], ids["convoy"]))
+        write.save_facts(db, Facts(ids["convoy"], figures=[Figure(
+            "killed", "<b>300</b>", 300, 300, victims="people, including 53 children", place="Aleppo",
+            attributed_to="Syrian state media")]), version=1)
+    db.close()
+    with TestClient(create_app(str(path))) as test_client:
+        tolls = test_client.get("/stories/s-aleppo.json").json()["facts"]["tolls"]
+        page = test_client.get("/stories/s-aleppo").text
+    assert len(tolls) == 1 and len(tolls[0]["history"]) == 2
+    assert sorted(row["attributed_to"] for row in tolls[0]["disputed"]) == ["Syrian state media", "a monitor"]
+    assert "Tolls across the story" in page and "&lt;b&gt;300&lt;/b&gt; (Syrian state media)" in page

@@ -52,9 +52,10 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
             ORDER BY f.category, coalesce(f.high, f.low) DESC""",
         (story_id,),
     ).fetchall()
-    figures = []
+    figures, per_article = [], {}
     for row in figure_rows:
         record = json.loads(row["record"])
+        per_article.setdefault(row["article_id"], []).append(record)
         figures.append(
             {
                 "category": row["category"],
@@ -71,7 +72,27 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
         "organisations": named_facts(groups["organisations"], ("name", "label"))[:limit],
         "places": places[:limit],
         "figures": figures,
+        "tolls": _tolls(db, per_article),
     }
+
+
+def _tolls(db: sqlite3.Connection, per_article: dict[str, list[dict]]) -> list[dict]:
+    """The story's tolls reconciled across its reports (as ``newsdesk facts sID`` gives them): the latest, the
+    highest and the sources that disagree, for each toll that more than one report gives."""
+    if not per_article:
+        return []
+    from newsdesk.facts.reconcile import reconcile_figures
+    from newsdesk.records import Article, Facts, Figure
+    from newsdesk.store.queries import from_dict
+
+    marks = ",".join("?" * len(per_article))
+    dated = {row["id"]: row for row in db.execute(
+        f"SELECT id, site, published FROM articles WHERE id IN ({marks})", list(per_article))}
+    reports = [(Article(page_hash="", id=article_id, site=dated[article_id]["site"],
+                        published=dated[article_id]["published"]),
+                Facts(article_id, figures=[from_dict(Figure, record) for record in records]))
+               for article_id, records in per_article.items() if article_id in dated]
+    return [group for group in reconcile_figures(reports) if len(group["history"]) > 1 or group["disputed"]]
 
 
 def place_key(row) -> tuple:
