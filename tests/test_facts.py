@@ -517,3 +517,14 @@ def test_the_latest_toll_is_what_the_newest_report_says_and_contested_tolls_are_
     assert group["latest"]["low"] == 25  # not 12, the newest report's last figure
     assert sorted((row["low"], row["attributed_to"]) for row in group["disputed"]) == [
         (12, "Syrian state media"), (25, "Syrian Observatory for Human Rights")]
+
+
+def test_a_years_tally_is_not_one_more_report_of_an_events_toll() -> None:
+    """A QA pass: "Fourteen were killed in Kabul" and "2,412 Afghan civilians were killed in 2009" were one toll,
+    whose latest figure was the year's tally."""
+    article = Article(page_hash="k" * 40, published="2010-01-14", site="x.example", blocks=[
+        Block("p", "Fourteen were killed in Kabul, police said."),
+        Block("p", "In that report, the chief human rights officer at the UN mission in Kabul, Norah Niland, said 2,412 "
+                   "Afghan civilians were killed in 2009.")])
+    groups = reconcile_figures([(article, extract_facts(article))])
+    assert sorted([row["text"] for row in group["history"]] for group in groups) == [["2,412"], ["Fourteen"]]

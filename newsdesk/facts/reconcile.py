@@ -22,6 +22,14 @@ def _time_key(time: str | None) -> str | None:
     return time.split("/")[0][:7] if time else None  # same month: reports disagree on the exact day
 
 
+def _same_time(a: str | None, b: str | None) -> bool:
+    """A figure for a whole year ("2,412 civilians were killed in 2009") is a tally, not an event's toll: it
+    joins only figures of that year, where an undated figure joins any month."""
+    if (a and len(a) == 4) or (b and len(b) == 4):
+        return a == b
+    return _compatible(a, b)
+
+
 def _figure_row(article: Article, figure: Figure) -> dict[str, Any]:
     return {
         "text": figure.text, "low": figure.low, "high": figure.high, "victims": figure.victims,
@@ -48,7 +56,7 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
                  if g["category"] == figure.category
                  and _compatible(g["event"], figure.event)
                  and _compatible(g["place"], figure.place)
-                 and _compatible(g["time_key"], _time_key(figure.time))
+                 and _same_time(g["time_key"], _time_key(figure.time))
                  and _compatible(g["victims"], figure.victims)),
                 None,
             )
