@@ -93,7 +93,7 @@ def _decode(raw: bytes, declared: str | None) -> str:
         codec = _codec(label)
         if as_utf8 is not None and codec in _SINGLE_BYTE and not raw.isascii():
             return as_utf8
-        text = _strict(raw, codec)
+        text = as_utf8 if codec == "utf-8" and as_utf8 is not None else _strict(raw, codec)  # decoded already
         if text is not None:
             return text
     if as_utf8 is not None:

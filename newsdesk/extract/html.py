@@ -96,8 +96,8 @@ def _prune(blocks: list[Block], title: str | None) -> list[Block]:
     kept = []
     for i, block in enumerate(blocks):
         # The headline, alone or with a date or section tacked on ("Headline / Dec 2025").
-        folded = fold(block.text)
-        if i < 3 and folded_title and folded.startswith(folded_title) and len(folded) < len(folded_title) + 30:
+        if i < 3 and folded_title and (folded := fold(block.text)).startswith(folded_title) \
+                and len(folded) < len(folded_title) + 30:
             continue
         if len(block.text) < 300 and _BOILERPLATE.match(block.text):
             continue
@@ -148,7 +148,9 @@ _TAG_KEEP = 2000
 
 
 def _cut_huge_tags(text: str) -> str:
-    if len(text) < 20000:
+    # the match holds no ">" before its end: a page whose pieces between ">"s are all shorter has none, and
+    # splitting on ">" is cheaper than running the pattern over the page
+    if len(text) < 20000 or max(map(len, text.split(">"))) < 20002:
         return text
     return _HUGE_TAG.sub(lambda m: m.group(0)[:_TAG_KEEP].rsplit(" ", 1)[0] + ">", text)
 

@@ -11,8 +11,10 @@ otherwise metadata titles are stripped of the segments that name the site.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime
@@ -22,9 +24,12 @@ from urllib.parse import urljoin, urlsplit
 
 import py3langid
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo, normalize_authors
+from trafilatura.utils import trim
+from trafilatura.xml import delete_element
 
 from newsdesk.extract.line_forms import FOREIGN_MONTHS
 
@@ -50,13 +55,6 @@ _AUTHOR_META = (
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
 # A stamp with a time of day; midnight on the dot is how many CMSs write a bare day, so it says no time.
 _DECLARED_TIME = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d[T ](?!00:00(?::00)?(?:\.0+)?(?:Z|[+-]\d\d:?\d\d)?$)\d\d:\d\d")
-_BYLINE_XPATH = (
-    "//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author' and not(.//*[@itemprop='name'])]"
-    " | //a[@rel='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'author-name') or contains(@class, 'byline__name') or contains(@class, 'author_name')"
-    " or contains(@class, 'authorName') or contains(@class, 'article-author') or contains(@class, 'post-author')"
-    " or contains(@class, 'entry-author') or @class='author' or contains(@class, 'author vcard')]"
-)
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"',
                          "–": "-", "—": "-", "\u00a0": " ", "\u200b": ""})
@@ -390,10 +388,110 @@ def byline_from_markup(tree: HtmlElement) -> str | None:
     Uses trafilatura's author selectors after pruning the places they misfire (comments, related
     posts). The pruning edits ``tree`` in place, which saves a copy of the page: call it last.
     """
-    prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
-    found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
+    if _AUTHOR_XPATHS_KNOWN:
+        for node in _author_discarded(tree):
+            delete_element(node)
+        prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS[1:])
+        found = _author_metainfo(tree, len_limit=120)
+    else:  # another trafilatura's selectors: evaluate them as they are
+        prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
+        found = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
     found = normalize_authors(None, found) if found else None
-    return clean_byline([found] if found else [_text(n) for n in tree.xpath(_BYLINE_XPATH)[:1]])
+    if found:
+        return clean_byline([found])
+    node = _first_byline_node(tree)
+    return clean_byline([_text(node)] if node is not None else [])
+
+
+# trafilatura's author selectors (AUTHOR_DISCARD_XPATHS[0], AUTHOR_XPATHS) as Python tests, same nodes in the
+# same order: libxml2 runs their dozen-way predicates at ~3 us an element and calls back into Python for each
+# re:test, 17 ms a page that reaches this step, the largest cost newsdesk adds to trafilatura's extraction.
+# The tests stand for trafilatura 2.3's expressions only (the fingerprint of their text); others run as XPath.
+_AUTHOR_XPATHS_KNOWN = hashlib.sha256("\0".join(
+    x.path for x in AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS).encode()).hexdigest()[:16] == "25bd9dc701d833cf"
+_DISCARD_TAGS = ("a", "div", "section", "span")
+_DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+                            r"article-(?:share|support)|print|category|meta-date|meta-reviewer")
+_AUTHOR_TAGS = (("a", "address", "div", "link", "p", "span", "strong", "author"), ("a", "div", "h3", "h4", "p", "span"),
+                etree.Element)
+_AUTHOR_CLASS = (re.compile(r"author-?name|AuthorName|authorName"),
+                 re.compile(r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"),
+                 re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline"))
+_AUTHOR_ID = (None, re.compile(r"author|zuozhe|bianji|xiaobian"), re.compile(r"[Aa]uthor"))
+
+
+def _document_elements(tree: HtmlElement, tags) -> Iterator[HtmlElement]:
+    """What ``//*`` reaches, in document order: libxml2 can leave a second top-level ``<html>`` beside the
+    first (markup after ``</html>``), which ``tree.iter()`` alone would miss."""
+    root = tree.getroottree().getroot()
+    for top in [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]:
+        yield from top.iter(tags)
+
+
+def _author_discarded(tree: HtmlElement) -> list[HtmlElement]:
+    """The nodes of AUTHOR_DISCARD_XPATHS[0]: comment sections, sidebars, quotes, share and print boxes."""
+    found = []
+    for node in tree.iterdescendants(_DISCARD_TAGS):
+        ident, cls = node.get("id"), node.get("class")
+        if ((ident is not None and (ident == "comments" or _DISCARD_ID.search(ident)))
+                or (cls is not None and (cls in ("comments", "title", "date") or _DISCARD_CLASS.search(cls)))
+                or "Figure" in (node.get("data-component") or "")):
+            found.append(node)
+    return found
+
+
+def _author_match(level: int, node: HtmlElement, rel_me: bool) -> bool:
+    """Whether ``node`` is one of AUTHOR_XPATHS[level]'s nodes (``node`` has one of its tags)."""
+    cls, ident = node.get("class"), node.get("id")
+    if level == 0:
+        return (node.tag == "author" or node.get("rel") == "author" or ident == "author" or cls == "author"
+                or node.get("itemprop") == "author name" or node.get("data-testid") in ("AuthorCard", "AuthorURL")
+                or (cls is not None and _AUTHOR_CLASS[0].search(cls) is not None)
+                or (rel_me and any(r.xpath("string()") == "me" for r in node.iterchildren("rel"))))
+    if level == 1 and cls in ("byline", "username", "byl", "BBL"):
+        return True
+    return ((cls is not None and _AUTHOR_CLASS[level].search(cls) is not None)
+            or (ident is not None and _AUTHOR_ID[level].search(ident) is not None)
+            or "author" in (node.get("itemprop") or "")
+            or (level == 2 and "Byline" in (node.get("data-component") or "")))
+
+
+def _author_metainfo(tree: HtmlElement, len_limit: int) -> str | None:
+    """``extract_metainfo(tree, AUTHOR_XPATHS, len_limit)``, stopping at the first usable node."""
+    rel_me = bool(tree.xpath("boolean(//rel)"))
+    for level, tags in enumerate(_AUTHOR_TAGS):
+        for node in _document_elements(tree, tags):
+            if _author_match(level, node, rel_me):
+                content = trim(" ".join(node.itertext()))
+                if content and 2 < len(content) < len_limit:
+                    return content
+    return None
+
+
+_BYLINE_CLASS_PARTS = ("author-name", "byline__name", "author_name", "authorName", "article-author", "post-author",
+                       "entry-author", "author vcard")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what normalize-space() splits on
+
+
+def _first_byline_node(tree: HtmlElement) -> HtmlElement | None:
+    """The first element in document order that looks like a byline: a microdata author's name (or an author
+    without one), an ``<a rel="author">``, or a byline or author-name class. The same nodes as an XPath union of
+    those tests (tests/test_extract_html.py holds it), at a third of libxml2's cost."""
+    for node in _document_elements(tree, etree.Element):
+        prop = node.get("itemprop")
+        if prop == "name" and any(a.get("itemprop") == "author" for a in node.iterancestors()):
+            return node
+        if prop == "author" and not any(d.get("itemprop") == "name" for d in node.iterdescendants(etree.Element)):
+            return node
+        if node.tag == "a" and node.get("rel") == "author":
+            return node
+        cls = node.get("class")
+        if cls is not None and (cls == "author" or any(p in cls for p in _BYLINE_CLASS_PARTS)
+                                or "byline" in _XML_SPACE.split(cls)):
+            return node
+    return None
+
 
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -591,7 +689,14 @@ def _published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str
         return _timed(day, stamps)
     if found := _htmldate(tree, url):
         return _month_first(found, tree, url, language)
-    return _last_resort_date(tree, language)
+    return _title_date(tree, meta, language) or _last_resort_date(tree, language)
+
+
+def _title_date(tree: HtmlElement, meta: dict[str, str], language: PageLanguage | None) -> str | None:
+    """A full date the page's title carries ("Conflicto mapuche - 07.12.2017", La Nación), which some sites
+    print nowhere else: after every declared or shown date, before any date in the body's text."""
+    titles = [tree.findtext(".//title"), meta.get("og:title"), meta.get("title")]
+    return parse_text_date(" | ".join(" ".join(t.split()) for t in titles if t), language)
 
 
 def _month_first(found: str, tree: HtmlElement, url: str | None, language: PageLanguage | None) -> str:
