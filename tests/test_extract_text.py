@@ -355,3 +355,31 @@ def test_date_lines_and_bylines_in_other_languages_are_never_the_title():
         article = extract_lines(MENU + [headline, byline, date_line] + story + FOOTER, "0" * 16)
         assert (article.title, article.byline, article.published) == (headline, byline, "2016-10-06"), headline
     assert not line_forms.byline("Von der Leyen backs plan") and not line_forms.byline("Par for the course")
+
+
+CHINESE_SCRAPE = [
+    "首页", "新闻", "财经", "体育", "登录 | 注册",
+    "国家统计局：前三季度居民收入实际增长6.3%",
+    "2024年10月06日 09:30 来源：新华社",
+    "新华社北京10月6日电 国家统计局6日发布数据显示，今年前三季度全国居民人均可支配收入实际增长6.3%，城乡居民收入差距继续缩小。",
+    "国家统计局新闻发言人表示，就业形势总体稳定，城镇新增就业人数超过一千万人，提前完成全年目标。",
+    "专家认为，消费对经济增长的贡献率进一步提高，经济结构持续优化。",
+    "数据显示，前三季度全国居民人均消费支出同比名义增长8.3%，扣除价格因素实际增长6.2%。",
+    "分地区看，东部地区居民收入增长较快，中西部地区增速有所回升。专家指出，这与近年来实施的区域协调发展战略密切相关。",
+    "责任编辑：王明",
+    "相关新闻",
+    "上海国际电影节明年六月举行",
+    "版权所有 © 2024 新华网 | 关于我们 | 联系我们",
+]
+
+
+def test_a_chinese_scrape_keeps_its_article():
+    """A QA finding: the segmenter's features read ``\\w+`` words, so a line of Chinese prose was one long word,
+    like a menu item, and a Chinese scraped page lost its whole article (no body at all). Runs of unspaced
+    scripts now count as two-character words and "。" ends a sentence; English pages are read as before (one
+    line of the 709 WCXB pages changes label, on a page mixing English and Chinese)."""
+    article = extract_lines(CHINESE_SCRAPE, "zh" * 20)
+    assert [p[:10] for p in article.paragraphs] == [line[:10] for line in CHINESE_SCRAPE[7:12]]
+    assert article.title == "国家统计局：前三季度居民收入实际增长6.3%"
+    assert article.published == "2024-10-06"
+    assert article.subheads == []

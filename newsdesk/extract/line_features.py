@@ -23,6 +23,12 @@ from itertools import pairwise
 import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Scripts written without spaces (Chinese, Japanese, Thai, ...): ``\w+`` takes a whole clause for one word,
+# so a paragraph of Chinese prose looked like a one-word menu item and a Chinese scrape lost its whole article.
+# Their runs count as words of two characters (a Chinese word is one to three), so the English-trained
+# features see prose as prose; lines of spaced scripts are read as before.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                       "\uf900-\ufaff\U00020000-\U0003134f]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▸*+>|]|-\s|–\s|—\s|\d{1,3}[.)]\s)")
 _DATE = re.compile(
     r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
@@ -35,8 +41,8 @@ _TIME_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|h|days?|d|week
 _COMMENT_MARK = re.compile(
     r"\b(?:repl(?:y|ies)|says|said|wrote|writes|commented|comments?|responses?|permalink|upvotes?|votes?|"
     r"likes?|score|report|flag|log in to reply|ago|am|pm)\b|\d{1,2}:\d{2}|#\d+|^\d{1,3}\.\s+\S+(?:\s+\S+)?$", re.I)
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-_SENTENCE_SPLIT = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’」』)\]）]*$")
+_SENTENCE_SPLIT = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]|[。！？][」』”）]*(?=\S)")
 # Words that dominate page furniture and rarely appear in article prose; counted, not matched whole.
 _FURNITURE_WORDS = frozenset(
     """cookie cookies privacy subscribe subscription newsletter login log sign signup register account
@@ -64,9 +70,23 @@ LINE_FEATURES = [
 ]
 
 
+def line_words(text: str) -> list[str]:
+    """The line's words; a run of an unspaced script is cut into two-character words."""
+    if not UNSPACED.search(text):
+        return _WORD.findall(text)
+    words = []
+    for word in _WORD.findall(text):
+        for piece in re.split(f"({UNSPACED.pattern})", word):
+            if UNSPACED.fullmatch(piece):
+                words.extend(piece[i:i + 2] for i in range(0, len(piece), 2))
+            elif piece:
+                words.append(piece)
+    return words
+
+
 def _line_shape(line: str) -> list[float]:
     text = line.strip()
-    words = _WORD.findall(text)
+    words = line_words(text)
     n_words = len(words)
     lower = [w.lower() for w in words]
     letters = sum(map(str.isalpha, text)) or 1

@@ -42,6 +42,8 @@ _DATE_FORMS = [
     re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})(?:\b|(?=T\d))"),  # 2016-10-06, 2016-10-06T14:05
     # "6 octobre 2016", "6. Oktober 2016", "6 de octubre de 2016", "6 октября 2016", "6 أكتوبر 2016"
     re.compile(rf"\b{_DAY}\.?(?:er|º)?\s+(?:de\s+)?(?P<fmonth>{_FOREIGN_MONTH})\s+(?:de\s+|del\s+)?{_YEAR}\b", re.I),
+    # "2024年10月06日" (Chinese, Japanese), "2024년 10월 6일" (Korean): digits run into the characters, no \b
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<mnum>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"),
 ]
 _WEEKDAY = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|"
             r"martes|miércoles|jueves|viernes|sábado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
@@ -53,6 +55,8 @@ _DATE_LINE_RESIDUE = re.compile(
     r"publié|publiée|mis|jour|le|à|veröffentlicht|aktualisiert|um|uhr|publicado|actualizado|el|a|las|pubblicato|"
     r"aggiornato|il|alle|ore|\d{1,2}h\d{2}|@|uhr|wib|wita|wit|"
     r"[a-z]{2,4}t|\d{1,2}[:.]\d{2}(?::\d{2})?|t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?|"
+    # Chinese and Japanese date lines name their source and time: "2024年10月06日 09:30 来源：新华社"
+    r"来源[:：]\s*\S{1,20}|发布时间[:：]?|发布于|更新于|時間|時刻|"
     r"[\s,|:•·\-–—/()])*$",
     re.I,
 )
@@ -75,7 +79,8 @@ _NAMED_CREDIT = re.compile(r"(?:^|\s|\()(?P<credit>(?:Photo|Picture|Image|Credit
 _BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by|posted by|story by)\s+\S", re.I)
 # "by" in other languages, followed by a name only ("Par Marie Dupont", not "Von der Leyen backs plan")
 _FOREIGN_BYLINE = re.compile(r"^(?:(?i:par|por|von|door|av|przez|oleh|penulis:?|автор:?)\s+(?:[A-ZÀ-ÞА-Я][\w'’.-]+\s*){2,4}"
-                             r"|(?:بقلم|نویسنده:?)\s+\S.*)$")
+                             r"|(?:بقلم|نویسنده:?)\s+\S.*"
+                             r"|(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|文)\s*[：:]\s*\S.{0,30})$")  # "责任编辑：王明"
 # "Larry Elliott, economics editor", "Rahul Mehta | rahul.mehta@example.com", "Staff writer": a name with
 # its job or address, or the job alone
 _ROLE = r"(?:editor|correspondent|reporter|writer|journalist|columnist|contributor|producer|analyst)s?"

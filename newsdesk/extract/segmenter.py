@@ -34,7 +34,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from newsdesk.extract import line_forms
 from newsdesk.extract.line_features import (
     LINE_FEATURES,
+    UNSPACED,
     lexical_context,
+    line_words,
     page_features,
     token_ids,
     window_mean,
@@ -178,8 +180,9 @@ def _is_subhead(text: str) -> bool:
     """A short unpunctuated line inside the article, or one wrapped in dashes (``- Strike kills 19 -``)."""
     if _DASH_WRAPPED.match(text):
         return True
-    words = len(text.split())
-    return 1 <= words <= 14 and not text.endswith((".", ",", ";", ":", "…", "\"", "”")) and not text.startswith(("•", "* "))
+    words = len(line_words(text)) if UNSPACED.search(text) else len(text.split())
+    return 1 <= words <= 14 and not text.endswith((".", ",", ";", ":", "…", "\"", "”", "。", "，", "；", "：", "！", "？", "」")) \
+        and not text.startswith(("•", "* "))
 
 
 def _title_index(lines: list[str], labels: list[str]) -> int | None:
@@ -195,6 +198,17 @@ def _title_index(lines: list[str], labels: list[str]) -> int | None:
                 and not line_forms.media_file(lines[i]) and not line_forms.meta_line(lines[i]):
             return i
     return None
+
+
+def _unspaced_headline(lines: list[str], labels: list[str]) -> int | None:
+    """A Chinese or Japanese page's headline, which the model (trained on English pages, where the headline
+    reads unlike the prose) takes for the article's first line: a short unpunctuated first line of the
+    article, followed by its date, byline or paragraphs."""
+    first = next((i for i, label in enumerate(labels) if label in ("body", "subhead")), None)
+    if first is None or labels[first] != "subhead" or not UNSPACED.search(lines[first]):
+        return None
+    following = next((labels[k] for k in range(first + 1, len(labels)) if labels[k] != "furniture"), None)
+    return first if following in ("body", "dateline", "byline", "agency") else None
 
 
 _CONTENT_WORD = re.compile(r"[a-z]{4,}")
@@ -252,6 +266,8 @@ def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
         for start in run:
             labels[start], labels[start + 1] = "teaser_headline", "teaser_standfirst"
     title = _title_index(lines, labels)
+    if title is None:
+        title = _unspaced_headline(lines, labels)
     if title is not None:
         labels[title] = "title"
     starts = _later_articles(lines, labels)
