@@ -424,3 +424,17 @@ def test_sentences_end_in_scripts_without_capitals_and_before_spanish_questions(
     assert split_sentences("भारत ने सीरीज जीती। कप्तान ने कहा कि टीम अच्छी है।") == [
         "भारत ने सीरीज जीती।", "कप्तान ने कहा कि टीम अच्छी है।"]
     assert split_sentences("El ministro habló. ¿Qué pasará ahora?") == ["El ministro habló.", "¿Qué pasará ahora?"]
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    # the demo's Wikinews sample read "Two games of round split round": the parser hung "16" on "games"
+    ("Two games of round 16 of the Gippsland Football League split the round over the weekend.",
+     "Two games of round 16 split round"),
+    ("Malaysia Airlines Flight 370 disappeared on Saturday with 239 people on board.",
+     "Malaysia Airlines Flight 370 disappears with 239 people on board"),
+    ("On Sunday 12 people died in floods in the north of the country, officials said.",
+     "12 people die in floods in north"),  # a number that counts the next noun stays with it
+])
+def test_a_number_that_names_its_noun_stays_with_it(lead: str, expected: str) -> None:
+    article = Article(page_hash="n" * 40, blocks=[Block("p", lead + " More text follows here about the event.")])
+    assert write_headline(article).text == expected

@@ -163,11 +163,24 @@ def _with_support(token, allowed: set[int], chosen: set[int]) -> set[int]:
         add.add(head.i)
     pending = list(add)
     while pending:  # a compound part may have parts of its own ("Consumer Electronics Show")
-        for child in token.doc[pending.pop()].children:
-            if child.i in allowed and child.i not in add and _needed(child):
+        node = token.doc[pending.pop()]
+        needed = [child for child in node.children if _needed(child)] + _label_number(node)
+        for child in needed:
+            if child.i in allowed and child.i not in add:
                 add.add(child.i)
                 pending.append(child.i)
     return add
+
+
+def _label_number(noun) -> list:
+    """A number right after a noun names it ("round 16", "Flight 370", "Article 50"), however the parser hung it
+    (it took "round 16" for "games ... 16", and the headline read "Two games of round split round"); a number
+    that counts the noun after it ("on Sunday 12 people died") is not the label."""
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.i + 1 >= len(noun.doc) or not noun.whitespace_:
+        return []
+    number = noun.doc[noun.i + 1]
+    counts_next = number.dep_ == "nummod" and number.head.i > number.i
+    return [number] if number.tag_ == "CD" and number.like_num and not counts_next else []
 
 
 def _needed(child) -> bool:
