@@ -163,3 +163,25 @@ def test_a_since_with_a_time_keeps_items_dated_by_that_day_alone(db):
     for since, found in (("2016-10-06T00:00", 1), ("2016-10-06T12:00:00", 1), ("2016-10-07T00:00", 0)):
         assert find(db, "Aleppo", since=since)["total"] == found, since
         assert find(db, "Aleppo", since=since, meta=ItemMeta())["total"] == found, since
+
+
+def test_search_reads_or_and_exclusions(db):
+    """A researcher's QA pass: "Apple OR Samsung" found nothing, and "Apple -iOS" found exactly what "Apple iOS"
+    found, the opposite of what was asked."""
+    import pytest
+
+    store_article(db, "Apple released iOS 7.1 with CarPlay.", "Apple updates iOS", "a.example", "https://a.example/1",
+                  "2014-03-10")
+    store_article(db, "Apple shares rose on Monday.", "Apple shares rise", "a.example", "https://a.example/2", "2014-03-10")
+    store_article(db, "Samsung unveiled the Galaxy S5.", "Samsung Galaxy S5", "b.example", "https://b.example/3",
+                  "2014-03-10")
+
+    def headlines(query: str) -> set[str]:
+        return {hit["headline"] for hit in find(db, query)["hits"]}
+
+    assert headlines("Apple OR Samsung") == {"Apple updates iOS", "Apple shares rise", "Samsung Galaxy S5"}
+    assert headlines("(Apple OR Samsung) AND Galaxy") == {"Samsung Galaxy S5"}
+    assert headlines("Apple -iOS") == headlines("Apple NOT iOS") == {"Apple shares rise"}
+    assert headlines('"Galaxy S5" OR CarPlay') == {"Samsung Galaxy S5", "Apple updates iOS"}
+    with pytest.raises(ValueError, match="only words to leave out"):
+        find(db, "-iOS")

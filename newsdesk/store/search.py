@@ -78,14 +78,46 @@ def phrase(words: str) -> str:
 
 
 def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: bare words AND-ed, quoted phrases kept; never an FTS syntax error."""
+    """A user's query as an FTS5 query; never an FTS syntax error. Words and quoted phrases are AND-ed;
+    ``OR`` between two of them makes either do (``Apple OR Samsung Galaxy`` is (Apple or Samsung) and
+    Galaxy); ``-word`` or ``NOT word`` leaves out what holds it; parentheses and ``AND`` are read as the
+    default. Anything else is a word: FTS5's own syntax and column filters are not passed through."""
     # composed, so that a Greek word typed with combining accents is still one \w+ word
     text = unicodedata.normalize("NFC", text)
-    phrases = re.findall(r'"([^"]+)"', text)
-    rest = re.sub(r'"[^"]*"', " ", text)
-    words = WORD.findall(rest)  # words of any script, with their vowel signs (Hindi, Thai)
-    terms = [phrase(p.strip()) for p in phrases if p.strip()] + [phrase(w) for w in words]
-    return " ".join(terms)
+    groups: list[list[str]] = []  # AND-ed groups of OR-ed terms
+    excluded: list[str] = []
+    join, negate = False, False
+    for token in re.findall(r'-?"[^"]*"?|[^\s"]+', text):
+        if token == "OR":
+            join = bool(groups)
+            continue
+        if token in ("AND", "NOT"):
+            negate = token == "NOT"
+            continue
+        token = token.strip("()")
+        if token.startswith("-") and len(token) > 1:
+            negate, token = True, token[1:]
+        if token.startswith('"'):
+            words = " ".join(WORD.findall(token))
+            term = phrase(words) if words else None
+        else:  # a word of any script, with its vowel signs; "U.S." is the phrase of its parts
+            words = " ".join(WORD.findall(token))
+            term = phrase(words) if words else None
+        if term is None:
+            continue
+        if negate:
+            excluded.append(term)
+        elif join:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join, negate = False, False
+    if excluded and not groups:
+        raise ValueError("a query needs a word to look for, not only words to leave out (-word, NOT word)")
+    if not groups:  # only operator words ("AND OR"): they are what the user looks for
+        return " AND ".join(phrase(w) for w in WORD.findall(text))
+    query = " AND ".join(f"({' OR '.join(group)})" if len(group) > 1 else group[0] for group in groups)
+    return f"{query} NOT ({' OR '.join(excluded)})" if excluded else query
 
 
 RANK = "bm25(search, 0, 0, 8.0, 1.0, 0.5)"  # title over body over site
