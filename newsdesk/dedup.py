@@ -66,6 +66,9 @@ MIN_TITLE_WORDS = 4
 # Syndicated copies run within days of their original; two generations of this many days of article dates
 # stay indexed (see ``Deduper``), and at most this many originals (~5 kB each).
 WINDOW_DAYS = 7
+# A body this short may be the page's template rather than its story; there a different title says "not a copy".
+SHORT_BODY_WORDS = 80
+SAME_TITLE = 0.5
 MAX_ORIGINALS = 200_000
 # datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
 _HASH_SCHEME = MinHash(num_perm=2).scheme
@@ -226,6 +229,7 @@ class _Generation:
         self.by_title: dict[str, str] = {}
         self.canonical: dict[str, str] = {}
         self.rank: dict[str, int] = {}
+        self.short_titles: dict[str, str] = {}  # the titles of originals with a short body (see ``_other_story``)
         self.originals = 0
 
 
@@ -267,8 +271,9 @@ class Deduper:
         self._generations = [_Generation(len(self._bands), None)]
         self._clock: str | None = None  # the latest plausible article date seen: the stream's "now"
         self._indexed = 0  # originals indexed so far: each one's rank keeps ties stable
-        # the store's answer for an exact copy of an article older than the index holds (see ``find``)
-        self.stored_original: Callable[[str], str | None] | None = None
+        # the store's answer for an exact copy of an article older than the index holds (see ``find``): its id
+        # and title
+        self.stored_original: Callable[[str], tuple[str, str | None] | None] | None = None
         self.originals = 0
 
     @classmethod
@@ -329,16 +334,17 @@ class Deduper:
         url = canonical_url(article.canonical_url or article.url)
         if url and (original := self._lookup("by_url", url)):
             return original
+        short = len(article.text.split()) < SHORT_BODY_WORDS
         if article.text.strip() and (original := self._lookup("by_body", article.body_hash)):
-            return original
-        if article.text.strip() and self.stored_original and (original := self.stored_original(article.body_hash)):
+            return None if short and _other_story(article.title, self._lookup("short_titles", original)) else original
+        if article.text.strip() and self.stored_original and (stored := self.stored_original(article.body_hash)):
             # the index holds only the newest days of the stream; an archive spanning more (a resumed or
             # repeated ingest of a crawl) would otherwise keep an exact copy of an older article as new
-            return original
+            return None if short and _other_story(article.title, stored[1]) else stored[0]
         signature = signature or self.signature(article.text)
         if signature is None:
             return self.find_title(article.title or "", article.site) if article.title else None
-        return self._nearest(*signature, facts(article.text))
+        return self._nearest(*signature, facts(article.text), article.title if short else None)
 
     def _band_keys(self, values: np.ndarray) -> list[int]:
         return [hash(values[start:end].tobytes()) for start, end in self._bands]
@@ -352,13 +358,15 @@ class Deduper:
                     found.update((held,) if isinstance(held, str) else held)
         return sorted(found, key=lambda article_id: self._lookup("rank", article_id))
 
-    def _nearest(self, values: np.ndarray, size: int, lead_facts: Facts) -> str | None:
+    def _nearest(self, values: np.ndarray, size: int, lead_facts: Facts, short_title: str | None = None) -> str | None:
         """The most similar indexed article that is a copy: Jaccard over the threshold, or most of
         the smaller text's shingles found in the other (a copy with paragraphs cut), naming the same
         places, people and figures in its lead. Ties go to the earliest indexed."""
         best_id, best = None, 0.0
         for candidate in self._candidates(values):
             if not same_facts(lead_facts, self._lookup("facts", candidate)):
+                continue
+            if short_title and _other_story(short_title, self._lookup("short_titles", candidate)):
                 continue
             other, other_size = self._lookup("signatures", candidate)
             jaccard = np.count_nonzero(values == other) / len(values)
@@ -406,6 +414,8 @@ class Deduper:
         if canonical == article.id:
             self.originals += 1
             generation.originals += 1
+            if article.title and len(article.text.split()) < SHORT_BODY_WORDS:
+                generation.short_titles[article.id] = article.title
             if signature is not None:
                 self._index(generation, article.id, signature, facts(article.text))
         return canonical
@@ -444,6 +454,17 @@ class Deduper:
     def __len__(self) -> int:
         """Originals (copy groups) seen, including those the index has since forgotten."""
         return self.originals
+
+
+def _other_story(title: str | None, original_title: str | None) -> bool:
+    """Whether two short texts are two stories although their bodies match: a paywall notice, a "watch the
+    video" line or a cookie wall is the whole body of many pages, each with its own headline (a QA pass had
+    three FT pages about Malaysia, Crimea and Apple merged into one). Titles sharing under half their words
+    tell them apart; a wire brief run under a new headline keeps most of its words or its body is longer."""
+    if not title or not original_title:
+        return False
+    one, other = set(words(title)), set(words(original_title))
+    return bool(one and other) and len(one & other) < SAME_TITLE * min(len(one), len(other))
 
 
 def _latest_plausible_day() -> str:

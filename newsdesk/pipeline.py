@@ -275,10 +275,10 @@ def load_deduper(db: sqlite3.Connection):
     for headline, site, teaser_id in teasers:
         deduper.add_title(headline, site, teaser_id)
 
-    def stored_original(body_hash: str) -> str | None:
-        row = db.execute("SELECT id FROM articles WHERE body_hash = ? AND duplicate_of IS NULL ORDER BY rowid LIMIT 1",
-                         (body_hash,)).fetchone()
-        return row[0] if row else None
+    def stored_original(body_hash: str) -> tuple[str, str | None] | None:
+        row = db.execute("SELECT id, title FROM articles WHERE body_hash = ? AND duplicate_of IS NULL ORDER BY rowid"
+                         " LIMIT 1", (body_hash,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     deduper.stored_original = stored_original
     return deduper

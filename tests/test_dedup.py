@@ -164,7 +164,8 @@ def test_the_index_keeps_a_window_of_days_not_the_whole_run():
     exact copy of it is still found in the store, and the window before the current one is still held."""
     bodies = [b for b in wikinews(60) if sum(len(p.split()) for p in b) >= 120][:3]
     deduper = Deduper(window_days=7)
-    deduper.stored_original = lambda body_hash: "first" if body_hash == _dated("x", bodies[0], None).body_hash else None
+    deduper.stored_original = lambda body_hash: ("first", "Report first") if body_hash == _dated(
+        "x", bodies[0], None).body_hash else None
     assert deduper.add(_dated("first", bodies[0], "2024-01-01")) == "first"
     assert deduper.find(_dated("c1", _trimmed(bodies[0]), "2024-01-02")) == "first"
     assert deduper.add(_dated("second", bodies[1], "2024-01-09T10:00:00+00:00")) == "second"
@@ -192,3 +193,21 @@ def test_an_undated_run_is_bounded_by_count():
     assert deduper.find(_dated("old", _trimmed(bodies[0]), None)) is None
     assert deduper.find(_dated("new", _trimmed(bodies[7]), None)) == "o7"
     assert len(deduper) == 8
+
+
+def test_pages_whose_whole_body_is_one_template_are_not_copies_of_each_other():
+    """A researcher's QA pass: three FT pages (Malaysia, Crimea, Apple) whose body was the same paywall notice
+    were merged into one article, and the other two vanished from search, export and their stories."""
+    paywall = ["Subscribe to unlock this article. Try unlimited access: only $1 for 4 weeks, then $69 per month. "
+               "Complete digital access to quality FT journalism on any device. Cancel anytime during your trial."]
+    deduper = Deduper()
+    titles = ["Search for missing Malaysia Airlines jet widens", "Crimea votes to join Russia in disputed referendum",
+              "Apple releases iOS 7.1 with CarPlay"]
+    assert [deduper.add(article(f"ft{n}", paywall, title=title, site="ft.com")) for n, title in enumerate(titles)] == [
+        "ft0", "ft1", "ft2"]
+    # a wire brief run under a lightly changed headline is still a copy
+    brief = ["Malaysia Airlines flight MH370 lost contact with air traffic control early on Saturday with 239 people on "
+             "board, the airline said, as a search began in the South China Sea."]
+    assert deduper.add(article("w1", brief, title="Malaysia Airlines jet with 239 aboard missing", site="a.com")) == "w1"
+    assert deduper.add(article("w2", brief, title="Malaysia Airlines jet with 239 on board goes missing",
+                               site="b.com")) == "w1"
