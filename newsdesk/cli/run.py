@@ -36,7 +36,8 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
     WARC/WARC.gz archives, RSS/Atom feeds, plain-text scrapes, and http(s) URLs.
 
     A JSON Lines record holds "url" and "html" or "text"; "title", "published", "author", "source" and
-    "fetched" (when the page was captured; it dates the page's undated teasers) are optional.
+    "fetched" (when the page was captured; it dates the page's undated teasers) are optional. A record with
+    a "title" and no text, or whose text is its title and a line more, is a headline item, as a feed entry is.
 
     Each page is extracted, checked against what the store holds (re-running never duplicates; a killed run
     resumes where it stopped), grouped into stories and given a headline. A bad item prints one line and the

@@ -40,8 +40,24 @@ def extract(page: Page) -> Extraction:
     if not article.blocks:
         if article.teasers:
             return Extraction(None, article.teasers)
+        if page.kind == "text" and page.hints.get("title"):
+            # a record whose text is its headline and maybe a line more: a headline item, as a feed entry
+            # without content is (dropping it lost some topics' headlines more than others')
+            return Extraction(None, [feed_teaser(_with_summary(page))])
         raise ValueError("no article text found")
     return Extraction(article, article.teasers)
+
+
+def _with_summary(page: Page) -> Page:
+    """The text page with its lines other than the headline as the summary a feed item would carry."""
+    from dataclasses import replace
+
+    from newsdesk.extract.encoding import decode
+
+    title = " ".join(page.hints["title"].split())
+    rest = [" ".join(line.split()) for line in decode(page.raw).splitlines()]
+    summary = " ".join(line for line in rest if line and line != title)
+    return replace(page, hints={**page.hints, "summary": summary} if summary else page.hints)
 
 
 def feed_teaser(page: Page) -> Teaser:

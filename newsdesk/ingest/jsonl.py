@@ -1,4 +1,4 @@
-"""JSON Lines: one record per line with ``url`` and ``html`` or ``text``, optional ``title``,
+"""JSON Lines: one record per line with ``url`` and ``html``, ``text`` or only ``title``, optional ``title``,
 ``published``, ``source`` and ``fetched`` (when the scraper captured the page: what dates the page's
 undated teasers, which are as new as the capture, not as the article).
 
@@ -49,9 +49,9 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     html, text = record.get("html"), record.get("text")
     if not isinstance(html, str | type(None)) or not isinstance(text, str | type(None)):
         return Failure(where, "read", "'html' and 'text' must be strings")
-    if not (html or "").strip() and not (text or "").strip():
-        return Failure(where, "read", "record has neither 'html' nor 'text'")
     hints = {k: record[k] for k in HINT_FIELDS if isinstance(record.get(k), str) and record[k].strip()}
+    if not (html or "").strip() and not (text or "").strip() and "title" not in hints:
+        return Failure(where, "read", "record has neither 'html', 'text' nor 'title'")
     if "published" in hints and not (published := iso_time(hints["published"])):
         del hints["published"]
     elif "published" in hints:
@@ -62,6 +62,8 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     if html and html.strip():
         return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source,
                     fetched=fetched, hints=hints)
+    if not (text or "").strip():  # a headline alone (an aggregator's or GDELT-style dataset): a feed item
+        return Page(uri=where, raw=line.strip(), kind="feed", url=url, source=source, fetched=fetched, hints=hints)
     return Page(uri=where, raw=text.encode("utf-8", "replace"), kind="text", url=url, source=source,
                 fetched=fetched, hints=hints)
 
