@@ -11,10 +11,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any
 
 # How far a long store-level step has got: (step name, items done, items in all).
 Progress = Callable[[str, int, int], None]
+
+
+def utc_time(value: str | None) -> str | None:
+    """A stored time as the store keeps it: a time with a UTC offset is written in UTC ("...T02:00:00+08:00" ->
+    "...T18:00:00Z" the day before), so that the text order of stored times is their order in time (dates are
+    compared and sorted as text: a Hong Kong and a New York report had sorted hours apart, and a story "ended"
+    before it began). A bare day, a naive time or anything unreadable stays as it is."""
+    if not value or len(value) <= 10 or value.endswith("Z"):
+        return value
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def content_hash(data: bytes) -> str:

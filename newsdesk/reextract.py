@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from newsdesk.extract import Extraction
 from newsdesk.pipeline import (Extracted, Report, dedup, enrich_store, extract_pages, load_deduper, store,
                                store_extracted)
-from newsdesk.records import Article, Failure, Page, Progress
+from newsdesk.records import Article, Failure, Page, Progress, utc_time
 from newsdesk.settings import Settings
 from newsdesk.store import write
 from newsdesk.stories import refresh_story
@@ -98,7 +98,7 @@ def _update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Articl
     """Write the new extraction over the stored one when they differ; clear what was derived from it."""
     fresh = {
         "title": article.title, "title_source": article.title_source, "byline": article.byline,
-        "agency": article.agency, "published": article.published, "dateline": article.dateline,
+        "agency": article.agency, "published": utc_time(article.published), "dateline": article.dateline,
         "language": article.language, "site": article.site, "url": article.url,
         "canonical_url": article.canonical_url, "body_hash": article.body_hash,
         "blocks": json.dumps([{"kind": b.kind, "text": b.text} for b in article.blocks], ensure_ascii=False),

@@ -70,12 +70,13 @@ def test_search_dates_must_be_iso_dates(run, option):
 
 def test_facts_of_a_file_cover_every_page(run):
     result = run("facts", "--file", str(FIXTURES / "jsonl/mixed.jsonl"), "--json")
-    assert result.exit_code == 1  # two of its four lines are not pages
+    assert result.exit_code == 1  # two of its five lines are not pages, one a headline without text
     records = json_lines(result.stdout)
     assert [r["path"].rsplit("#", 1)[1] for r in records] == ["L1", "L2"]
     assert all(r["entities"] for r in records)
     errors = result.stderr.splitlines()
-    assert len(errors) == 2 and errors[0].startswith("error: ") and "#L3" in errors[0] and "#L4" in errors[1]
+    assert len(errors) == 3 and all(e.startswith("error: ") for e in errors)
+    assert "#L3" in errors[0] and "#L4" in errors[1] and "only headlines" in errors[1] and "#L5" in errors[2]
 
     warc = run("facts", "--file", str(FIXTURES / "warc/ccnews-sample.warc.gz"), "--json")
     assert warc.exit_code == 0  # its image and robots.txt records are passed over, not failures

@@ -325,11 +325,11 @@ def test_scraper_dates_are_stored_as_iso_and_a_bad_or_future_one_never_moves_the
     report = ingest([str(tmp_path / "dates.jsonl")], db, settings, enrich=False)
     assert report.failed == 0
     stored = dict(db.execute("SELECT title, published FROM articles").fetchall())
-    assert stored == {"Budget approved": "2016-10-05", "Feed form": "2016-10-06T12:00:00+00:00",
+    assert stored == {"Budget approved": "2016-10-05", "Feed form": "2016-10-06T12:00:00Z",
                       "Not a date": None, "From the future": None}
-    assert queries.newest_dated(db) == "2016-10-06T12:00:00+00:00"
+    assert queries.newest_dated(db) == "2016-10-06T12:00:00Z"
     db.execute("UPDATE articles SET published = 'Thu, 06 Oct 2016' WHERE title = 'Budget approved'")  # an old store
-    assert queries.newest_dated(db) == "2016-10-06T12:00:00+00:00"
+    assert queries.newest_dated(db) == "2016-10-06T12:00:00Z"
     assert queries.stories(db, days=3) == []  # nothing grouped (enrich off), and the old value parses no more
 
 

@@ -185,3 +185,20 @@ def test_search_reads_or_and_exclusions(db):
     assert headlines('"Galaxy S5" OR CarPlay') == {"Samsung Galaxy S5", "Apple updates iOS"}
     with pytest.raises(ValueError, match="only words to leave out"):
         find(db, "-iOS")
+
+
+def test_times_with_an_offset_are_stored_in_utc_so_they_sort_and_filter_in_time_order(db):
+    """A researcher's QA pass: a Hong Kong report at 02:00+08:00 (18:00 UTC) and a London one at 20:00Z sorted
+    as text, so the story "ended" before it began, and "--until 17 March" kept New York's 19:00-05:00 items,
+    which are 18 March in UTC."""
+    hong_kong = store_article(db, "Search for the missing plane widens.", "Search widens", "hk.example",
+                              "https://hk.example/1", "2014-03-19T02:00:00+08:00")
+    store_article(db, "The missing plane search goes on.", "Search goes on", "ny.example", "https://ny.example/2",
+                  "2014-03-17T19:00:00-05:00")
+    assert db.execute("SELECT published FROM articles WHERE id = ?", (hong_kong.id,)).fetchone()[0] == (
+        "2014-03-18T18:00:00Z")
+    assert [hit["headline"] for hit in find(db, "plane", until="2014-03-17")["hits"]] == []
+    assert {hit["headline"] for hit in find(db, "plane", since="2014-03-18", until="2014-03-18")["hits"]} == {
+        "Search widens", "Search goes on"}
+    assert [hit["headline"] for hit in find(db, "plane", since="2014-03-18T19:00:00+01:00")["hits"]] == ["Search widens"]
+    assert queries.parse_time("2014-03-19T02:00:00+08:00").isoformat() == "2014-03-18T18:00:00"

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from itertools import groupby
 
 from newsdesk.records import Article, Block, Caption, Facts, Figure, content_hash, from_dict
@@ -50,12 +50,13 @@ def recent_for_dedup(
 
 
 def parse_time(value: str) -> datetime:
+    """A stored time as a naive UTC datetime (one with an offset is converted, not cut)."""
     value = value.strip().replace("Z", "+00:00")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = datetime.fromisoformat(value[:10])
-    return parsed.replace(tzinfo=None)
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def window_start(end: str, days: float) -> str:

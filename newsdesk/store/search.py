@@ -41,6 +41,7 @@ import string
 import threading
 import unicodedata
 
+from newsdesk.records import utc_time
 from newsdesk.words import WORD
 
 # Private-use control characters cannot occur in stored text as markup, unlike "[" and "]", which real
@@ -167,7 +168,7 @@ def find(
     ``ranked_newest`` is set when the words match more than RANK_DEPTH items: only the newest that many
     are ranked (and counted, if filters apply), which keeps a search for "said" on a big desk fast.
     """
-    until = until_bound(until)
+    since, until = utc_time(since), until_bound(utc_time(until))  # stored times with an offset are in UTC
     match = fts_query(query)
     if match and site and re.search(r"\w", site):
         # The site is also an indexed FTS column: narrowing there first spares joining every match.

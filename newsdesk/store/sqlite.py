@@ -311,9 +311,24 @@ def m010_seen_times(db: sqlite3.Connection) -> None:
     )
 
 
+def m011_utc_times(db: sqlite3.Connection) -> None:
+    """Times with a UTC offset are stored in UTC (see ``records.utc_time``), so that stored times sort and
+    compare as text in their order in time; the stories' first and last seen are taken again from them."""
+    from newsdesk.records import utc_time
+
+    for table, key, column in (("articles", "id", "published"), ("teasers", "id", "published"),
+                               ("sources", "rowid", "seen")):
+        rows = db.execute(f"SELECT {key}, {column} FROM {table} WHERE length({column}) > 10 "
+                          f"AND substr({column}, -1) != 'Z'").fetchall()
+        db.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                       [(utc_time(value), row_key) for row_key, value in rows if utc_time(value) != value])
+    db.execute("""UPDATE stories SET first_seen = (SELECT min(time) FROM story_times WHERE story_id = stories.id),
+                                     last_seen = (SELECT max(time) FROM story_times WHERE story_id = stories.id)""")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
-    m007_search_scripts, m008_teaser_language, m009_search_thai, m010_seen_times,
+    m007_search_scripts, m008_teaser_language, m009_search_thai, m010_seen_times, m011_utc_times,
 ]
 
 

@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from dataclasses import asdict
 
-from newsdesk.records import Article, Facts, Page, Source, Teaser
+from newsdesk.records import Article, Facts, Page, Source, Teaser, utc_time
 from newsdesk.store.search import indexed
 
 
@@ -44,7 +44,7 @@ def save_article(db: sqlite3.Connection, article: Article, duplicate_of: str | N
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             article.id, article.page_hash, duplicate_of, article.title, article.title_source, article.title,
-            article.standfirst, article.byline, article.agency, article.published, article.dateline,
+            article.standfirst, article.byline, article.agency, utc_time(article.published), article.dateline,
             article.language, article.site, article.url, article.canonical_url, article.body_hash, blocks,
             captions, text, len(text.split()),
         ),
@@ -60,7 +60,7 @@ def save_teaser(db: sqlite3.Connection, teaser: Teaser, article_id: str | None, 
                duplicate_of, language)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (teaser.id, teaser.page_hash, article_id, teaser.headline, teaser.standfirst, teaser.url,
-         teaser.published, site, duplicate_of, teaser.language),
+         utc_time(teaser.published), site, duplicate_of, teaser.language),
     )
     if duplicate_of is None:
         index_item(db, teaser.id, "teaser", teaser.headline, teaser.standfirst, site)
@@ -76,7 +76,7 @@ def save_signature(db: sqlite3.Connection, article_id: str, scheme: str, hashval
 def save_source(db: sqlite3.Connection, source: Source) -> None:
     db.execute(
         "INSERT OR IGNORE INTO sources (article_id, page_hash, site, url, seen) VALUES (?, ?, ?, ?, ?)",
-        (source.article_id, source.page_hash, source.site, source.url, source.seen),
+        (source.article_id, source.page_hash, source.site, source.url, utc_time(source.seen)),
     )
 
 
