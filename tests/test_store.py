@@ -202,3 +202,23 @@ def test_times_with_an_offset_are_stored_in_utc_so_they_sort_and_filter_in_time_
         "Search widens", "Search goes on"}
     assert [hit["headline"] for hit in find(db, "plane", since="2014-03-18T19:00:00+01:00")["hits"]] == ["Search widens"]
     assert queries.parse_time("2014-03-19T02:00:00+08:00").isoformat() == "2014-03-18T18:00:00"
+
+
+def test_place_and_person_filters_mean_whole_names_or_what_the_text_wrote(db):
+    """A researcher's QA pass: --place UK matched Ukraine, Timbuktu and Chukchi Sea (substrings) and none of
+    the UK's own mentions, which are stored as United Kingdom; --place Kiev found nothing, as Kyiv."""
+    from newsdesk.records import Entity, Facts, Place
+    from newsdesk.store.search import resolve_names
+
+    article = store_article(db, "Talks in Kiev and London.", "Talks", "a.example", "https://a.example/1", "2014-03-10")
+    with db:
+        write.save_facts(db, Facts(article.id, entities=[Entity("PERSON", "John Kerry", [])], places=[
+            Place("United Kingdom", "GB", 54.0, -2.0, None, [(16, 18, "UK")]),
+            Place("Ukraine", "UA", 49.0, 32.0, None, [(0, 7, "Ukraine")]),
+            Place("Timbuktu", "ML", 16.7, -3.0, None, [(0, 8, "Timbuktu")]),
+            Place("Kyiv", "UA", 50.45, 30.52, None, [(9, 13, "Kiev")])]), version=1)
+    assert resolve_names(db, "places", "UK") == ["United Kingdom"]
+    assert resolve_names(db, "places", "kiev") == ["Kyiv"]
+    assert resolve_names(db, "places", "ukraine") == ["Ukraine"]
+    assert resolve_names(db, "places", "Ukr") == []  # not a whole word of any name
+    assert resolve_names(db, "entities", "Kerry", "PERSON") == ["John Kerry"]

@@ -128,7 +128,9 @@ JOINS = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = 
 
 
 def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | None = None) -> list[str]:
-    """Stored names a user's words mean: the exact name (any case) if known, else names containing it."""
+    """Stored names a user's words mean: the exact name (any case) if known; else, for places, the names a
+    text wrote as those words ("UK" and "Britain" are stored as United Kingdom, "Kiev" as Kyiv); else names
+    holding them as whole words ("Kerry" is John Kerry; "UK" is not Ukraine, nor Timbuktu)."""
     extra, params = ("AND label = ?", [label]) if label else ("", [])
     exact = [
         r[0]
@@ -136,13 +138,21 @@ def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | No
     ]
     if exact:
         return exact
+    plain = name.replace("%", "").replace("_", "").replace(chr(92), "").replace('"', "")
+    if table == "places" and plain.strip():
+        written = [r[0] for r in db.execute(
+            "SELECT DISTINCT name FROM places WHERE mentions LIKE ? ESCAPE '\\' LIMIT 50", [f'%"{plain.strip()}"]%'])]
+        if written:
+            return written
+    whole = re.compile(rf"(?<!\w){re.escape(plain.strip())}(?!\w)", re.I)
     return [
         r[0]
         for r in db.execute(
-            f"SELECT DISTINCT name FROM {table} WHERE name LIKE ? ESCAPE '\\' {extra} LIMIT 50",
-            [f"%{name.replace('%', '').replace('_', '').replace(chr(92), '')}%", *params],
+            f"SELECT DISTINCT name FROM {table} WHERE name LIKE ? ESCAPE '\\' {extra} LIMIT 500",
+            [f"%{plain}%", *params],
         )
-    ]
+        if whole.search(r[0])
+    ][:50]
 
 
 def find(
