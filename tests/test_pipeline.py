@@ -77,6 +77,13 @@ def test_full_ingest_groups_the_seed_truce_teasers_into_one_story(db, settings):
     article = db.execute("SELECT headline, standfirst, story_id FROM articles").fetchone()
     assert article["headline"] and article["standfirst"] and article["story_id"]
     assert all(row["headline"] for row in db.execute("SELECT headline FROM stories"))
+    # each member keeps how central it is to its story, which orders the stories export's members (a QA pass
+    # found every score 0, so "most central first" was id order)
+    truce_id = truce_story.pop()
+    scores = dict(db.execute("SELECT item_id, score FROM story_members WHERE story_id = ?", (truce_id,)).fetchall())
+    assert len(scores) == 2 and all(score > 0 for score in scores.values())
+    exported = next(row for row in queries.export(db, "stories") if row["id"] == truce_id)
+    assert exported["members"] == sorted(scores, key=lambda item: (-scores[item], item))
 
 
 @pytest.mark.slow

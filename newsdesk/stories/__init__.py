@@ -114,7 +114,7 @@ HEADLINE_BATCH = 64  # items written per transaction: another ingest or the desk
 
 def update_headlines(db: sqlite3.Connection, on_step: Progress | None = None) -> Counter:
     """Give every article without a headline or standfirst one, then every story without one."""
-    from newsdesk.stories.headlines import story_headline, write_headline, write_standfirst
+    from newsdesk.stories.headlines import member_centrality, story_headline, write_headline, write_standfirst
     from newsdesk.store.write import index_item
 
     counts: Counter = Counter()
@@ -132,11 +132,16 @@ def update_headlines(db: sqlite3.Connection, on_step: Progress | None = None) ->
         with db:
             for (story_id,) in stories[start: start + HEADLINE_BATCH]:
                 members = db.execute(
-                    """SELECT coalesce(a.headline, t.headline, '') AS headline, coalesce(a.text, t.standfirst, '') AS text
+                    """SELECT m.item_id, coalesce(a.headline, t.headline, '') AS headline,
+                              coalesce(a.text, t.standfirst, '') AS text
                        FROM story_members m LEFT JOIN articles a ON a.id = m.item_id
                        LEFT JOIN teasers t ON t.id = m.item_id WHERE m.story_id = ? ORDER BY m.item_id""",
                     (story_id,)).fetchall()
-                headline, standfirst = story_headline([(m["headline"], m["text"]) for m in members])
+                pairs = [(m["headline"], m["text"]) for m in members]
+                scores = member_centrality(pairs)
+                db.executemany("UPDATE story_members SET score = ? WHERE item_id = ?",
+                               [(float(score), m["item_id"]) for score, m in zip(scores, members)])
+                headline, standfirst = story_headline(pairs, scores)
                 db.execute("UPDATE stories SET headline = ?, standfirst = ? WHERE id = ?",
                            (headline.text, standfirst.text, story_id))
                 counts["stories"] += 1

@@ -651,8 +651,15 @@ def centrality(texts: list[str]) -> np.ndarray:
     return np.asarray(vectors @ centroid).ravel()
 
 
-def story_headline(members: list[tuple[str, str]]) -> tuple[Written, Written]:
-    """Headline and standfirst of a story from its most central members, given (headline, text) pairs.
+def member_centrality(members: list[tuple[str, str]]) -> np.ndarray:
+    """How central each (headline, text) member is to its story: what ``story_headline`` picks by, and what
+    the store keeps as each member's score (members are listed most central first)."""
+    return centrality([f"{h}\n{t}" for h, t in members]) if members else np.zeros(0)
+
+
+def story_headline(members: list[tuple[str, str]], scores: np.ndarray | None = None) -> tuple[Written, Written]:
+    """Headline and standfirst of a story from its most central members, given (headline, text) pairs
+    (and their ``member_centrality``, when the caller has it already).
 
     Centrality (not recency or length) picks the member, so a story is named for what most of its
     reports say rather than by an outlier; the standfirst comes from the most central member that
@@ -661,7 +668,8 @@ def story_headline(members: list[tuple[str, str]]) -> tuple[Written, Written]:
     if not members:
         empty = Written("", None, "", "generated")
         return empty, empty
-    order = [int(i) for i in np.argsort(-centrality([f"{h}\n{t}" for h, t in members]), kind="stable")]
+    scores = member_centrality(members) if scores is None else scores
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
 
     def article(index: int) -> Article:
         headline, text = members[index]
