@@ -60,6 +60,23 @@ def test_jsonl_records_become_pages_and_bad_lines_fail_alone(settings):
     assert "not valid JSON" in failures[0].reason and "neither 'html', 'text' nor 'title'" in failures[1].reason
 
 
+def test_a_jsonl_records_source_names_the_outlet_of_its_html_page_too(settings, tmp_path):
+    """A researcher's QA pass: with "source": "Reuters" on both records, the text one was Reuters and the HTML
+    one reuters.com, so one outlet counted as two and --site Reuters found half of it."""
+    from newsdesk.extract import extract
+
+    html = ('<html><head><meta property="og:site_name" content="reuters.com"></head><body><h1>Plane search widens'
+            '</h1><p>The search for the missing plane widened on Monday to the Indian Ocean, officials said, as ships '
+            'and aircraft from ten countries joined it.</p></body></html>')
+    records = [{"url": "https://www.reuters.com/a", "source": "Reuters", "html": html},
+               {"url": "https://www.reuters.com/b", "source": "Reuters", "title": "Search goes on",
+                "text": "Search goes on\nThe search for the missing plane went on for a tenth day on Tuesday, with "
+                        "aircraft from ten countries and ships from five combing the southern Indian Ocean."}]
+    (tmp_path / "sources.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    pages, _ = pages_and_failures([tmp_path / "sources.jsonl"], settings)
+    assert [extract(page).article.site for page in pages] == ["Reuters", "Reuters"]
+
+
 def test_headline_only_records_are_kept_as_headline_items(settings, tmp_path):
     """A researcher's QA pass: 200 of 4,500 aggregator headlines failed ("no article text found") when their text
     was the headline alone or the headline and a line, 10% of one topic's and none of another's, so topic counts

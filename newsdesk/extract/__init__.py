@@ -123,7 +123,7 @@ def finish(article: Article, page: Page) -> None:
         article.title_source = "none"
     article.published = not_ahead(article.published or hints.get("published"))
     article.byline = article.byline or hints.get("author")
-    article.site = article.site or page.source or site_of(article.canonical_url or article.url)
+    article.site = hints.get("site") or article.site or page.source or site_of(article.canonical_url or article.url)
     if not article.language and article.blocks:
         article.language = detect_language(article.text)
     for teaser in article.teasers:

@@ -60,8 +60,10 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     source = record.get("source") if isinstance(record.get("source"), str) else None
     fetched = iso_time(record.get("fetched"))
     if html and html.strip():
+        # the record's "source" names the outlet, as it does for a text record: it wins over the page's own
+        # site name or host ("Reuters" for both, not "Reuters" and "reuters.com")
         return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source,
-                    fetched=fetched, hints=hints)
+                    fetched=fetched, hints={**hints, "site": source} if source else hints)
     if not (text or "").strip():  # a headline alone (an aggregator's or GDELT-style dataset): a feed item
         return Page(uri=where, raw=line.strip(), kind="feed", url=url, source=source, fetched=fetched, hints=hints)
     return Page(uri=where, raw=text.encode("utf-8", "replace"), kind="text", url=url, source=source,
