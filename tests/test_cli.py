@@ -200,3 +200,20 @@ def test_stories_say_how_many_undated_stories_their_window_leaves_out(run, tmp_p
     result = run("stories", "--limit", "3")
     assert "undated stories (dated only by when newsdesk read them) outside this window" in result.stderr
     assert "undated" not in run("stories", "--all", "--limit", "3").stderr
+
+
+def test_stories_says_how_many_older_stories_its_window_leaves_out(run, tmp_path):
+    """A researcher's QA pass: a 2014 archive ingested beside a 2016 sample showed only the sample's story, with
+    no word of the 2014 stories behind the window."""
+    body = ("The city council met on {day} to approve the budget for the coming year, officials said, after a "
+            "long debate over spending on schools, roads and the new library. ")
+    records = [{"url": "https://a.example/1", "title": "Budget approved", "text": body.format(day="Monday") * 3,
+                "published": "2014-03-10"},
+               {"url": "https://b.example/2", "title": "Harbour reopens after storm",
+                "text": ("The harbour reopened on Friday after a storm closed it for a week, the port authority "
+                         "said, and the first ferries sailed in the afternoon. ") * 3, "published": "2016-10-06"}]
+    (tmp_path / "two.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert run("ingest", str(tmp_path / "two.jsonl")).exit_code == 0
+    result = run("stories", "--days", "7")
+    assert "Harbour reopens" in result.stdout and "Budget approved" not in result.stdout
+    assert "1 older story before this window of 7 day(s) to 2016-10-06" in result.stderr

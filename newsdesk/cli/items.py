@@ -143,12 +143,14 @@ def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_jso
 
     The window ends at the newest dated item in the store, not at the wall clock, so an archive is never
     an empty desk. Stories with no date of their own (dated only by when newsdesk read them) fall after
-    it: their number is said, and --all lists them.
+    it, and older ones before it: their numbers are said, and --all lists them.
     """
     db = ctx.connect(readonly=True)
     window = None if all_time else (days if days is not None else ctx.settings.stories_days)
     rows = queries.stories(db, days=window, limit=limit)
-    undated = 0 if window is None else queries.undated_after(db, queries.newest_dated(db))
+    newest = queries.newest_dated(db)
+    undated = 0 if window is None else queries.undated_after(db, newest)
+    older = 0 if window is None else queries.older_than(db, newest, window)
     for row in rows:
         if as_json:
             full = queries.story(db, row["id"])
@@ -163,6 +165,9 @@ def stories(ctx: Context, days: float | None, all_time: bool, limit: int, as_jso
     if undated and not as_json:
         click.echo(f"{undated} undated stor{'y' if undated == 1 else 'ies'} (dated only by when newsdesk read "
                    f"them) outside this window: `newsdesk stories --all` lists them", err=True)
+    if older and not as_json:
+        click.echo(f"{older} older stor{'y' if older == 1 else 'ies'} before this window of {window:g} day(s) to "
+                   f"{newest[:10]}: `--days N` widens it, `--all` lists every story", err=True)
 
 
 @click.command()

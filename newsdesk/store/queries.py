@@ -172,6 +172,15 @@ def undated_after(db: sqlite3.Connection, end: str | None) -> int:
     return db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen > ?", (end + "\uffff",)).fetchone()[0]
 
 
+def older_than(db: sqlite3.Connection, end: str | None, days: float) -> int:
+    """How many stories end before a window of ``days`` ending at ``end`` (an archive's earlier weeks behind a
+    newer sample): the desk says they are there rather than show a window as if it were the store."""
+    if not end:
+        return 0
+    start = (parse_time(end) - timedelta(days=days)).isoformat()
+    return db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen < ?", (start,)).fetchone()[0]
+
+
 def newest_dated(db: sqlite3.Connection) -> str | None:
     """The newest publication date in the store, counting an undated teaser's capture time (its page's,
     which is when the teaser ran). An item with neither is stamped with its ingest time, which would
