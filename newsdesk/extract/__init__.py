@@ -125,7 +125,7 @@ def finish(article: Article, page: Page) -> None:
     article.byline = article.byline or hints.get("author")
     article.site = hints.get("site") or article.site or page.source or site_of(article.canonical_url or article.url)
     if not article.language and article.blocks:
-        article.language = detect_language(article.text)
+        article.language = text_language(article.text)
     for teaser in article.teasers:
         teaser.page_hash = teaser.page_hash or page.hash
         # a rail of teasers is in its page's language; where the page's article is too short to tell, a sure
@@ -139,6 +139,35 @@ def site_of(url: str | None) -> str | None:
         return None
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
+
+
+_ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his are be has have said".split())
+
+
+def english_words(text: str) -> bool:
+    """Whether a fifth of the words are English's commonest (English prose: about 40%; French or German: 1-3%)."""
+    words = text.lower().split()
+    return bool(words) and sum(word in _ENGLISH for word in words) >= len(words) / 5
+
+
+def text_language(text: str) -> str | None:
+    """The language of an article's text. Under ``TRUSTED_LANGUAGE_WORDS`` words (a headline and a line, as
+    aggregator records are) the model guesses wildly: of 5,000 English UCI headlines it called 10% another
+    language, mostly Nigerian Pidgin ("pcm"), so a --language en search lost them. There English's commonest
+    words say English, and Pidgin is read as the English it is based on: 3.7% are still called another
+    language ("China widens yuan trading band": Luxembourgish), while French, German, Spanish or Chinese
+    headlines keep their language."""
+    if len(text.split()) >= TRUSTED_LANGUAGE_WORDS:
+        return detect_language(text)
+    if english_words(text) and (_ENGLISH & set(text.lower().split())) - _OTHER_LANGUAGES_TOO:
+        return "en"
+    code = detect_language(text)
+    return "en" if code == "pcm" else code
+
+
+# Common English words that other languages write too ("Dit is het nieuws in Nederland", "On a gagné"): a
+# short text holding none but these is not told English by them.
+_OTHER_LANGUAGES_TOO = frozenset("a in on is it be as was to".split())
 
 
 def detect_language(text: str) -> str | None:

@@ -22,7 +22,8 @@ from trafilatura.utils import load_html
 
 from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
-from newsdesk.extract.meta import byline_from_markup, english_words, extract_meta, fold
+from newsdesk.extract import english_words
+from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
 from newsdesk.records import Article, Block, Caption, Page
 
 _NO_TEXT = {"graphic", "lb"}

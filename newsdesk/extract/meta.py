@@ -31,6 +31,7 @@ from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_m
 from trafilatura.utils import trim
 from trafilatura.xml import delete_element
 
+from newsdesk.extract import english_words
 from newsdesk.extract.line_forms import FOREIGN_MONTHS
 
 ARTICLE_TYPES = {
@@ -571,15 +572,6 @@ class PageLanguage:
 
 
 LANGUAGE_TEXT_CHARS = 400  # less text than this says less about its language than the page's declaration
-_ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his are be has have said".split())
-
-
-def english_words(text: str) -> bool:
-    """Whether a fifth of the words are English's commonest (English prose: about 40%; French or German: 1-3%)."""
-    words = text.lower().split()
-    return bool(words) and sum(word in _ENGLISH for word in words) >= len(words) / 5
-
-
 # Dates whose reading depends on the language: "06/10/2016" (which is first?) and foreign month names
 _LANGUAGE_DEPENDENT = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}/(?:19|20)\d\d\b|{_FOREIGN_DATE.pattern}", re.I)
 
