@@ -301,3 +301,16 @@ def test_binary_sniffing():
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert not looks_binary("Ein Bericht über München".encode("utf-16"))
     assert not looks_binary("plain words, ünïcödé".encode())
+
+
+@pytest.mark.parametrize(("url", "site"), [
+    ("https://uk.reuters.com/article/1", "reuters.com"), ("https://in.reuters.com/article/2", "reuters.com"),
+    ("https://www.reuters.com/article/3", "reuters.com"), ("https://m.bbc.co.uk/news/4", "bbc.co.uk"),
+    ("https://edition.cnn.com/5", "cnn.com"), ("https://apnews.com/6", "apnews.com"), ("https://ap.org/7", "ap.org"),
+    ("https://news.bbc.co.uk/8", "news.bbc.co.uk"),
+])
+def test_an_outlets_editions_are_one_source(url: str, site: str) -> None:
+    """A researcher's QA pass: one Reuters wire story from uk.reuters.com and reuters.com counted as two sources."""
+    from newsdesk.extract import site_of
+
+    assert site_of(url) == site

@@ -137,8 +137,20 @@ def finish(article: Article, page: Page) -> None:
 def site_of(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
+    return outlet_host(urlsplit(url).hostname or "") or None
+
+
+_EDITION_LABELS = {"www", "m", "mobile", "amp", "edition"}
+
+
+def outlet_host(host: str) -> str:
+    """A host as the outlet it belongs to: an edition's, a language's or a phone's subdomain is the same outlet
+    ("uk.reuters.com", "in.reuters.com" and "m.reuters.com" are reuters.com: a QA pass counted one wire story
+    from one outlet as two sources). A two-label name stays whole ("ap.org")."""
+    labels = host.lower().rstrip(".").split(".")
+    while len(labels) > 2 and (labels[0] in _EDITION_LABELS or (len(labels[0]) == 2 and labels[0].isalpha())):
+        labels = labels[1:]
+    return ".".join(labels)
 
 
 _ENGLISH = frozenset("the of and to in a is that for on was with as by at from it his are be has have said".split())

@@ -31,7 +31,7 @@ from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_m
 from trafilatura.utils import trim
 from trafilatura.xml import delete_element
 
-from newsdesk.extract import english_words
+from newsdesk.extract import english_words, outlet_host
 from newsdesk.extract.line_forms import FOREIGN_MONTHS
 
 ARTICLE_TYPES = {
@@ -277,7 +277,7 @@ def _site_names(meta: dict[str, str], ld_site: str | None, url: str | None) -> l
     names = [meta.get("og:site_name"), ld_site, meta.get("application-name"), meta.get("apple-mobile-web-app-title")]
     host = urlsplit(url).hostname if url else None
     if host:
-        names.append(host.removeprefix("www."))
+        names.append(outlet_host(host))
     return [n for n in names if n]
 
 
