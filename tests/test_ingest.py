@@ -6,6 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, SAMPLES, SEED
 
 from newsdesk.ingest import read
