@@ -70,6 +70,8 @@ _BY_PREFIX = re.compile(
     r"(?:[:\s]+|$)", re.I)
 # "by" in the languages the desk meets most ("Par Marie Dupont", "Por José García", "بقلم أحمد محمد")
 _FOREIGN_BY = re.compile(r"^(?:par|por|von|door|av|przez|oleh|penulis:?|автор:?|بقلم|نویسنده:?)\s+", re.I)
+# "责任编辑：王明" (editor in charge), "记者：" (reporter): a Chinese name is one unspaced word
+_CJK_BY = re.compile(r"^(?:责任编辑|責任編輯|编辑|編輯|记者|記者|作者|文)\s*[：:]\s*")
 _MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
                r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _BYLINE_TAIL = re.compile(
@@ -134,7 +136,7 @@ def clean_byline(names: list[str]) -> str | None:
 def _byline_name(text: str) -> str:
     """One author value without its labels, the date or update note after it, and a job title glued
     on without punctuation (title case or not: "Harry Rabinowitz Tech Reporter")."""
-    name = _BY_PREFIX.sub("", text.strip(' "\'')).strip(' "\'')
+    name = _CJK_BY.sub("", _BY_PREFIX.sub("", text.strip(' "\'')).strip(' "\''))
     foreign = _FOREIGN_BY.match(name)
     if foreign and len(name[foreign.end():].split()) >= 2:  # "Von Miller" may be a name; "Von Anna Weber" is not
         name = name[foreign.end():]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
+from newsdesk.extract.meta import clean_byline
 from newsdesk.extract.segmenter import segment
 from newsdesk.records import Article, Block, Caption, Page, Teaser
 
@@ -81,7 +82,7 @@ def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash
         elif label == "agency" and article.agency is None:
             article.agency = line_forms.agency_line(text)
         elif label == "byline" and article.byline is None:
-            article.byline = text
+            article.byline = clean_byline([text]) or text  # without its label, as a page's byline is: "Jane Smith"
             article.agency = article.agency or line_forms.agency_line(text)
         elif label == "dateline" and article.dateline is None:
             article.dateline = text
