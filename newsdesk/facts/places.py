@@ -118,8 +118,15 @@ def gazetteer() -> dict[str, list[Candidate]]:
             if kind == "city" and admin1:
                 cities[country].append(cand)
     for cand in _with_admin1(_regions(), cities):
-        index[fold(cand.name)].append(cand)
+        for key in {fold(cand.name), fold(_REGION_WORDS.sub("", cand.name))} - {""}:
+            index[key].append(cand)
     return dict(index)
+
+
+# What a region's official name adds to the name a text uses: "Autonomous Republic of Crimea" is Crimea (a
+# QA pass: "Crimea", tagged ORG by the model, was no place at all), "Kyiv Oblast" is Kyiv's region.
+_REGION_WORDS = re.compile(r"^(?:Autonomous Republic|Autonomous Region|Republic|Province) of |"
+                           r" (?:Region|Province|Oblast|Governorate)$")
 
 
 def _with_admin1(regions: list[Candidate], cities: dict[str, list[Candidate]]) -> list[Candidate]:
