@@ -480,3 +480,45 @@ def test_an_undated_article_is_dated_by_when_it_or_a_copy_was_first_seen(db, set
         """SELECT s.headline, s.first_seen, min(t.basis) AS basis FROM stories s
            JOIN story_times t ON t.story_id = s.id GROUP BY s.id""")}
     assert sorted(times.values()) == [("2024-03-05T09:00:00Z", "seen"), ("2024-03-06T08:00:00Z", "seen")]
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_an_undated_page_of_an_archive_joins_its_dated_story_and_leaves_its_times(db, settings, tmp_path, runs):
+    """Found in a QA pass: an undated page (no date, no capture time) was grouped at the moment newsdesk read it,
+    so it formed a story of its own, apart from the same event's dated coverage, numbered differently in every
+    fresh build. It is grouped at the store's newest dated time now, and the story's times stay its dated ones."""
+    reports = [
+        ("https://a.example/1", "Earthquake kills 40 in central Italy", "2016-08-24T08:00:00Z",
+         "A powerful earthquake struck central Italy early on Wednesday, killing at least 40 people and leaving "
+         "dozens missing in the mountain town of Amatrice, officials said.\nRescuers dug through rubble with their "
+         "bare hands as aftershocks shook the region.\nThe mayor of Amatrice said half the town was gone."),
+        ("https://b.example/2", "Italy quake: rescuers search rubble in Amatrice", "2016-08-24T12:00:00Z",
+         "Rescuers in central Italy searched through rubble in Amatrice after a powerful earthquake killed dozens "
+         "of people, officials said on Wednesday.\nThe quake struck in the early hours, and aftershocks continued "
+         "through the morning.\nThe mayor said half of the town had been destroyed."),
+        ("https://c.example/3", "Brexit talks stall in Brussels", "2016-08-24T09:00:00Z",
+         "Negotiators in Brussels failed to agree on the terms of talks about Britain leaving the European Union, "
+         "officials said on Wednesday, as both sides blamed each other for the delay."),
+    ]
+    dated = tmp_path / "dated.jsonl"
+    dated.write_text("".join(json.dumps({"url": url, "title": title, "published": published, "text": text}) + "\n"
+                             for url, title, published, text in reports))
+    undated = tmp_path / "amatrice.html"
+    undated.write_text(
+        "<html><head><title>Amatrice earthquake toll rises as rescuers dig through rubble</title></head><body>"
+        "<article><h1>Amatrice earthquake toll rises as rescuers dig through rubble</h1><p>The death toll from "
+        "the earthquake that struck central Italy rose as rescuers dug through the rubble of Amatrice, where the "
+        "mayor said half of the town had been destroyed.</p><p>Aftershocks continued to shake the mountain region, "
+        "officials said, as dozens of people remained missing.</p></article></body></html>")
+    batches = [[str(dated), str(undated)]] if runs == 1 else [[str(dated)], [str(undated)]]
+    for paths in batches:
+        ingest(paths, db, settings)
+    stories = {row["id"]: row for row in db.execute("SELECT * FROM stories")}
+    members = {}
+    for row in db.execute("SELECT m.story_id, a.title FROM story_members m JOIN articles a ON a.id = m.item_id"):
+        members.setdefault(row["story_id"], set()).add(row["title"])
+    quake = next(story_id for story_id, titles in members.items() if "Earthquake kills 40 in central Italy" in titles)
+    assert members[quake] == {"Earthquake kills 40 in central Italy", "Italy quake: rescuers search rubble in Amatrice",
+                              "Amatrice earthquake toll rises as rescuers dig through rubble"}
+    assert len(stories) == 2
+    assert (stories[quake]["first_seen"], stories[quake]["last_seen"]) == ("2016-08-24T08:00:00Z", "2016-08-24T12:00:00Z")

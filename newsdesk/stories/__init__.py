@@ -16,7 +16,7 @@ from collections import Counter
 
 from newsdesk.records import Progress
 from newsdesk.settings import Settings
-from newsdesk.store.queries import row_to_article
+from newsdesk.store.queries import newest_dated, row_to_article
 
 GROUPER_STATE = "story_grouper"
 
@@ -26,19 +26,24 @@ def _pending_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
     time it or a copy of it was seen (a copy's date, its page's capture), as the story times do. A teaser
     without its own date takes the time its page was captured, else the page's article date: a "latest
     news" rail is as new as the capture (an archived 2016 article page can carry 2024 teasers), while a
-    file with no capture time leaves the article's date as the best knowledge of when the teaser ran."""
+    file with no capture time leaves the article's date as the best knowledge of when the teaser ran.
+
+    An item with none of these is grouped at the store's newest dated time (at most its ingest time), not at
+    the moment newsdesk read it: an undated page of a 2016 archive belongs with the archive's stories, and
+    stamped with the clock it had formed stories of its own, numbered differently in every fresh build."""
+    newest = newest_dated(db)
     return db.execute(
         """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
                   coalesce(canonical_url, url) AS url,
-                  coalesce(published, (SELECT min(s.seen) FROM sources s WHERE s.article_id = articles.id), ingested)
-                    AS time, language
+                  coalesce(published, (SELECT min(s.seen) FROM sources s WHERE s.article_id = articles.id),
+                           min(ingested, :newest), ingested) AS time, language
            FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
            UNION ALL
            SELECT t.id, 'teaser', t.headline, t.standfirst, t.site, t.url,
-                  coalesce(t.published, p.fetched, a.published, p.ingested), NULL
+                  coalesce(t.published, p.fetched, a.published, min(p.ingested, :newest), p.ingested), NULL
            FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN articles a ON a.id = t.article_id
            WHERE t.story_id IS NULL AND t.duplicate_of IS NULL
-           ORDER BY time, id"""
+           ORDER BY time, id""", {"newest": newest}
     ).fetchall()
 
 
@@ -90,7 +95,9 @@ def update_stories(db: sqlite3.Connection, settings: Settings) -> Counter:
 
 
 def refresh_story(db: sqlite3.Connection, story_id: str) -> None:
-    """Recount a story and clear its headline so the next step writes it from the current members."""
+    """Recount a story and clear its headline so the next step writes it from the current members. Its first
+    and last seen come from dated members when it has any: an undated page that joined a 2016 story was read
+    today, which says nothing about when the story ran."""
     db.execute(
         """UPDATE stories SET
              size = (SELECT count(*) FROM story_members WHERE story_id = :id),
@@ -100,8 +107,10 @@ def refresh_story(db: sqlite3.Connection, story_id: str) -> None:
                           UNION ALL
                           SELECT coalesce(t.site, t.page_hash) FROM teasers t
                             JOIN story_members m ON m.item_id = t.id WHERE m.story_id = :id)),
-             first_seen = (SELECT min(time) FROM story_times WHERE story_id = :id),
-             last_seen = (SELECT max(time) FROM story_times WHERE story_id = :id),
+             first_seen = coalesce((SELECT min(time) FROM story_times WHERE story_id = :id AND basis != 'ingested'),
+                                   (SELECT min(time) FROM story_times WHERE story_id = :id)),
+             last_seen = coalesce((SELECT max(time) FROM story_times WHERE story_id = :id AND basis != 'ingested'),
+                                  (SELECT max(time) FROM story_times WHERE story_id = :id)),
              headline = NULL, standfirst = NULL,
              updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
            WHERE id = :id""",
