@@ -438,3 +438,29 @@ def test_sentences_end_in_scripts_without_capitals_and_before_spanish_questions(
 def test_a_number_that_names_its_noun_stays_with_it(lead: str, expected: str) -> None:
     article = Article(page_hash="n" * 40, blocks=[Block("p", lead + " More text follows here about the event.")])
     assert write_headline(article).text == expected
+
+
+def test_bench_summaries_dumps_headlines_for_records_without_titles_and_reads_text_fields(tmp_path):
+    """A held-out set of one-sentence summaries may carry no titles and no ids: the dump had no headlines then
+    (they were written only where a title could score them) and a record without "id" failed."""
+    from click.testing import CliRunner
+
+    from newsdesk.bench.summaries import command
+
+    path = tmp_path / "held.jsonl"
+    path.write_text(
+        json.dumps({"text": "The council approved the new harbour bridge on Tuesday. Work starts in the spring.",
+                    "summary": "The council approved the new harbour bridge."}) + "\n"
+        + json.dumps({"article": "Shares rose sharply on Monday after the bank said its profits had doubled. "
+                                 "Analysts were surprised.", "summary": "Bank shares rose as profits doubled."}) + "\n")
+    dump = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(command, [str(path), "--dump", str(dump), "--json"])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in dump.read_text().splitlines()]
+    assert [row["id"] for row in written] == ["1", "2"]
+    assert all(row["headline"] and row["standfirst"] for row in written)
+    assert written[0]["standfirst"].startswith("The council approved the new harbour bridge")
+    assert {json.loads(line)["target"] for line in result.output.splitlines()} == {"standfirst", "summary"}
+    (tmp_path / "bad.jsonl").write_text('{"title": "no text"}\n')
+    result = CliRunner().invoke(command, [str(tmp_path / "bad.jsonl")])
+    assert result.exit_code == 1 and 'line 1: no article text' in result.output

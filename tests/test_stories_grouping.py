@@ -344,3 +344,41 @@ def test_a_slice_past_the_cap_is_clustered_in_parts_that_still_share_stories() -
     stories = capped.group(items)
     assert len(capped.held) <= 4
     assert stories["0"] == stories["1"] == stories["2"] == stories["5"] != stories["3"] == stories["4"]
+
+
+def test_bench_reads_the_original_uci_csv_a_headed_tsv_and_gzipped_events_without_ids(tmp_path: Path) -> None:
+    """A check with files of the same formats from elsewhere: the original UCI CSV (comma-separated, quoted,
+    with a header) was read as events and failed on its first line, a UCI TSV with a header row died on
+    int("TIMESTAMP"), and an events file without ids, or gzipped, could not be read."""
+    import csv
+    import gzip
+
+    from click.testing import CliRunner
+
+    from newsdesk.bench.stories import command
+
+    header = ["ID", "TITLE", "URL", "PUBLISHER", "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"]
+    rows = [["1", "Fed raises interest rates, Yellen says more to come", "http://x.com/a", "X", "b", "dA", "x.com", "1394409600000"],
+            ["2", "Yellen: Fed raises interest rates again", "http://y.com/b", "Y", "b", "dA", "y.com", "1394409600000"],
+            ["3", 'Apple unveils new iPhone with "bigger" screen', "http://z.com/c", "Z", "t", "dB", "z.com", "2014-03-11"],
+            ["4", "New iPhone has a bigger screen, Apple says", "http://w.com/d", "W", "t", "dB", "w.com", "1394496000000"]]
+    with (tmp_path / "uci-news-aggregator.csv").open("w", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    with gzip.open(tmp_path / "later.tsv.gz", "wt") as fh:
+        fh.write("".join("\t".join(row) + "\n" for row in [header, *rows]))
+    with gzip.open(tmp_path / "events.jsonl.gz", "wt") as fh:
+        for event, title, text in [("e1", "Quake hits Italy", "A strong earthquake hit central Italy, killing dozens. "),
+                                   ("e1", "Italy quake toll rises", "The toll from the earthquake in central Italy rose. "),
+                                   ("e2", "Brexit talks stall", "Talks on Britain leaving the European Union stalled. ")]:
+            fh.write(json.dumps({"event_id": event, "title": title, "text": text * 10}) + "\n")
+    for name, items in (("uci-news-aggregator.csv", {"1", "2", "3", "4"}), ("later.tsv.gz", {"1", "2", "3", "4"}),
+                        ("events.jsonl.gz", {"1", "2", "3"})):
+        dump = tmp_path / f"{name}.dump"
+        result = CliRunner().invoke(command, [str(tmp_path / name), "--no-trace", "--json", "--dump", str(dump)])
+        assert result.exit_code == 0, result.output
+        newsdesk = next(json.loads(line) for line in result.output.splitlines() if '"newsdesk"' in line)
+        assert newsdesk["f1"] == 1.0, name
+        assert {line.split("\t")[0] for line in dump.read_text().split()[::2]} == items
+    (tmp_path / "bad.jsonl").write_text('{"title": "no event"}\n')
+    result = CliRunner().invoke(command, [str(tmp_path / "bad.jsonl"), "--no-trace"])
+    assert result.exit_code == 1 and "line 1: not an event record with an event_id" in result.output

@@ -64,41 +64,74 @@ class Dataset:
     name: str
     items: list[GroupItem]
     gold: dict[str, str]
+    kind: str = "events"  # uci | events: UCI's gold stories are days, which the live rows also score
+
+
+def _open_text(path: Path):
+    return (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8", newline="")
+
+
+def _uci_time(value: str) -> str | None:
+    """A UCI timestamp: epoch milliseconds as UCI gives them (seconds if too small for milliseconds), or an
+    ISO date; None for anything else, such as the header's "TIMESTAMP"."""
+    value = value.strip()
+    if value.isdigit():
+        stamp = int(value) / (1000 if int(value) > 10**11 else 1)
+        return datetime.fromtimestamp(stamp, tz=timezone.utc).isoformat()
+    return value if parse_time(value) is not None else None
 
 
 def load_uci(path: Path, limit: int | None = None) -> Dataset:
-    """UCI rows ``ID TITLE URL PUBLISHER CATEGORY STORY HOSTNAME TIMESTAMP_MS``; quoting off."""
+    """UCI rows ``ID TITLE URL PUBLISHER CATEGORY STORY HOSTNAME TIMESTAMP``: tab-separated with quoting off,
+    as in the shared file, or the original comma-separated CSV with its header row. A row without a story
+    or a time (a header) is passed over."""
     items, gold = [], {}
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if len(row) < 8:
+    with _open_text(path) as fh:
+        tabbed = "\t" in fh.readline()
+        fh.seek(0)
+        rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if tabbed else csv.reader(fh)
+        for row in rows:
+            if len(row) < 8 or not row[5].strip() or (stamp := _uci_time(row[7])) is None:
                 continue
-            stamp = datetime.fromtimestamp(int(row[7]) / 1000, tz=timezone.utc).isoformat()
             items.append(GroupItem(id=row[0], headline=row[1], text="", published=stamp, site=row[6], url=row[2]))
             gold[row[0]] = row[5]
-    return _limited(Dataset(path.name, items, gold), limit)
+    return _limited(Dataset(path.name, items, gold, "uci"), limit)
 
 
 def load_events(path: Path, limit: int | None = None) -> Dataset:
-    """JSON lines with ``id``, ``event_id``, ``title``, ``text``, ``published`` (may be null), ``url``."""
+    """JSON lines with ``event_id``, ``title``, ``text`` and optionally ``id`` (else the line number),
+    ``published`` (may be null) and ``url``; gzipped or not."""
     items, gold = [], {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
+    with _open_text(path) as fh:
+        for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            row = json.loads(line)
+            try:
+                row = json.loads(line)
+                event = row["event_id"]
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path.name} line {number}: not an event record with an event_id ({error})") from None
             site = re.sub(r"^https?://(www\.)?", "", row.get("url") or "").split("/")[0] or None
-            items.append(GroupItem(str(row["id"]), row.get("title") or "", row.get("text") or "", row.get("published"), site))
-            gold[str(row["id"])] = str(row["event_id"])
+            item_id = str(row.get("id", number))
+            items.append(GroupItem(item_id, row.get("title") or "", row.get("text") or "", row.get("published"), site))
+            gold[item_id] = str(event)
     return _limited(Dataset(path.name, items, gold), limit)
+
+
+def sniff_format(path: Path) -> str:
+    """``events`` for JSON lines, else ``uci``: by what the file holds, whatever its name."""
+    with _open_text(path) as fh:
+        for line in fh:
+            if line.strip():
+                return "events" if line.lstrip().startswith("{") else "uci"
+    return "events"
 
 
 def split_halves(dataset: Dataset) -> list[Dataset]:
     """The tuning/held-out halves: UCI by month (March, April), events by even/odd event id."""
     def part(name: str, keep: Callable[[GroupItem], bool]) -> Dataset:
         items = [i for i in dataset.items if keep(i)]
-        return Dataset(f"{dataset.name} {name}", items, {i.id: dataset.gold[i.id] for i in items})
+        return Dataset(f"{dataset.name} {name}", items, {i.id: dataset.gold[i.id] for i in items}, dataset.kind)
 
     if all(dataset.gold[i.id].isdigit() for i in dataset.items):
         return [part("even ids", lambda i: int(dataset.gold[i.id]) % 2 == 0),
@@ -117,7 +150,7 @@ def _limited(dataset: Dataset, limit: int | None) -> Dataset:
     if not limit:
         return dataset
     ordered = sorted(dataset.items, key=lambda i: parse_time(i.published) or float("-inf"))[:limit]
-    return Dataset(dataset.name, ordered, {i.id: dataset.gold[i.id] for i in ordered})
+    return Dataset(dataset.name, ordered, {i.id: dataset.gold[i.id] for i in ordered}, dataset.kind)
 
 
 def in_time_order(items: list[GroupItem]) -> list[GroupItem]:
@@ -270,7 +303,7 @@ def live(dataset: Dataset, run_hours: float, seed: int = 0, embeddings: str = "s
         return assignment
 
     name = f"{dataset.name} live, {run_hours:g} h runs"
-    return Dataset(name, items, dataset.gold), in_runs
+    return Dataset(name, items, dataset.gold, dataset.kind), in_runs
 
 
 METHODS: dict[str, Callable[[list[GroupItem]], dict[str, str]]] = {
@@ -330,14 +363,19 @@ def _print_row(row: dict, as_json: bool) -> None:
 def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list[Dataset]:
     loaded = []
     for path in paths:
-        kind = fmt or ("uci" if path.name.endswith((".tsv", ".tsv.gz")) else "events")
-        loaded.append(load_uci(path, limit) if kind == "uci" else load_events(path, limit))
+        kind = fmt or sniff_format(path)
+        try:
+            loaded.append(load_uci(path, limit) if kind == "uci" else load_events(path, limit))
+        except (ValueError, UnicodeDecodeError, OSError, EOFError) as error:
+            raise click.ClickException(f"{path}: cannot read as {kind}: {error}") from None
+        if not loaded[-1].items:
+            raise click.ClickException(f"{path}: no {kind} items found (try --format)")
     return loaded
 
 
 @click.command(name="stories")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["uci", "events"]), default=None, help="input format (default: by file name)")
+@click.option("--format", "fmt", type=click.Choice(["uci", "events"]), default=None, help="input format (default: JSON lines are events, anything else UCI rows)")
 @click.option("--dump", type=click.Path(dir_okay=False, path_type=Path), help="write newsdesk's item_id<TAB>story_id lines")
 @click.option("--limit", type=int, default=None, help="only the first N items of each file, in time order")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per row")
@@ -366,7 +404,7 @@ def command(
         if live_hours:
             live_dataset, in_runs = live(whole, live_hours, embeddings=embeddings)
             # UCI's gold stories are days: there the live rows are also scored cut per day
-            runs.append((live_dataset, {**methods, "newsdesk": in_runs}, whole.name.endswith((".tsv", ".tsv.gz"))))
+            runs.append((live_dataset, {**methods, "newsdesk": in_runs}, whole.kind == "uci"))
         for dataset, run_methods, per_day in runs:
             for name, method in run_methods.items():
                 label = f"{name}+{embeddings}" if name == "newsdesk" and embeddings != "static" else name

@@ -20,6 +20,7 @@ sentence splitter instead.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import time
@@ -40,11 +41,22 @@ CUT_WORDS = 12
 
 
 def load(path: Path, limit: int | None) -> list[dict]:
+    """JSON lines with ``article`` (or ``text``) and optionally ``summary``, ``title``, ``category`` and ``id``
+    (else the line number); gzipped or not. A record without an article is an error naming its line."""
     rows = []
-    with path.open() as fh:
-        for line in fh:
-            if line.strip():
-                rows.append(json.loads(line))
+    with (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                article = row.get("article", row.get("text"))
+            except (ValueError, AttributeError) as error:
+                raise ValueError(f"{path.name} line {number}: not a JSON object ({error})") from None
+            if not isinstance(article, str):
+                raise ValueError(f"{path.name} line {number}: no article text (an \"article\" or \"text\" field)")
+            rows.append({**row, "id": str(row.get("id", number)), "article": article,
+                         "summary": row.get("summary") or ""})
     if limit and limit < len(rows):
         step = len(rows) / limit  # spread over categories rather than the first N of one
         rows = [rows[int(i * step)] for i in range(limit)]
@@ -116,8 +128,8 @@ def evaluate(rows: list[dict]) -> tuple[list[dict], dict[str, dict[str, str]]]:
     results = []
     for target, table in methods().items():
         for name, method in table.items():
-            if target == "headline" and not any(row.get("title") for row in rows):
-                continue
+            if target == "headline" and name != "newsdesk" and not any(row.get("title") for row in rows):
+                continue  # nothing to score them against; newsdesk's headlines are still written for --dump
             start = time.perf_counter()
             candidates = [method(row, s) for row, s in zip(rows, sentences)]
             speed = len(rows) / max(time.perf_counter() - start, 1e-9)
@@ -128,13 +140,13 @@ def evaluate(rows: list[dict]) -> tuple[list[dict], dict[str, dict[str, str]]]:
                     "standfirst": first_reference_sentence(row["summary"], s),
                     "summary": row["summary"],
                 }[target]
+                if name == "newsdesk" and target in ("headline", "standfirst"):
+                    outputs[str(row["id"])][target] = candidate
                 if not reference:
                     continue
                 got = scorer.score(reference, candidate)
                 part = "tune" if row.get("category") in TUNE_CATEGORIES else "held"
                 scores[part].append(np.array([got[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")]))
-                if name == "newsdesk" and target in ("headline", "standfirst"):
-                    outputs[str(row["id"])][target] = candidate
             scores["all"] = scores["tune"] + scores["held"]
             for part in ("tune", "held", "all"):
                 if scores[part]:
@@ -155,7 +167,12 @@ def command(path: Path | None, limit: int | None, dump: Path | None, as_json: bo
     path = path or BBC
     if not path.is_file():
         raise click.ClickException(f"no data at {path}")
-    rows = load(path, limit)
+    try:
+        rows = load(path, limit)
+    except (ValueError, UnicodeDecodeError, OSError, EOFError) as error:
+        raise click.ClickException(str(error)) from None
+    if not rows:
+        raise click.ClickException(f"{path}: no records")
     results, outputs = evaluate(rows)
     if dump:
         with dump.open("w") as fh:
