@@ -259,7 +259,7 @@ def test_wikinews_quality_floor() -> None:
 
 
 UCI_FLOOR = 0.885  # measured 0.893 on these first days (0.898 without URL words, which gain on the whole file)
-WIKINEWS_FLOOR = 0.84  # measured 0.849
+WIKINEWS_FLOOR = 0.85  # measured 0.855
 
 
 def test_newsblur_peer_forgets_titles_after_the_window() -> None:
@@ -382,3 +382,34 @@ def test_bench_reads_the_original_uci_csv_a_headed_tsv_and_gzipped_events_withou
     (tmp_path / "bad.jsonl").write_text('{"title": "no event"}\n')
     result = CliRunner().invoke(command, [str(tmp_path / "bad.jsonl"), "--no-trace"])
     assert result.exit_code == 1 and "line 1: not an event record with an event_id" in result.output
+
+
+def test_articles_after_a_long_quiet_spell_still_group_by_their_shared_words() -> None:
+    """Found on the Wikinews events: dated articles arrive in day slices of two to five, months apart, and the
+    document frequencies decayed over the gap to almost nothing, so IDF came from the day's few articles
+    alone and the event's own words, being in all of them, weighed least: the event fell apart (recall of
+    the dated articles 0.868; 0.918 with the decay stopped at 100 documents' worth of history)."""
+    samples = Path(__file__).resolve().parents[1] / "samples" / "wikinews.jsonl"
+    texts = [json.loads(line)["text"] for line in samples.read_text(encoding="utf-8").splitlines()]
+    grouper = StoryGrouper()
+    start = datetime(2010, 1, 4, tzinfo=UTC)
+    grouper.group(GroupItem(f"h{n}", "", text, (start + timedelta(hours=n)).isoformat()) for n, text in enumerate(texts[:200]))
+    assert grouper.df.documents > 120
+    later = (start + timedelta(days=400)).isoformat()
+    event = [
+        ("Avalanche kills ten climbers at Turkish ski resort",
+         "An avalanche buried a group of climbers on Mount Zigana near the Turkish ski resort on Sunday, and rescue "
+         "teams recovered ten bodies from the snow, the regional governor said."),
+        ("Ten climbers dead in Turkey avalanche",
+         "Rescue teams found the bodies of ten climbers on Sunday after an avalanche swept down Mount Zigana in "
+         "northern Turkey, near the ski resort."),
+        ("Turkish avalanche: rescuers recover bodies of climbers",
+         "Rescuers in northern Turkey recovered the bodies of ten climbers caught in an avalanche on Mount Zigana "
+         "near a ski resort on Sunday, officials said."),
+    ]
+    # each report goes on with background of its own, as long reports do: other words, each in one report only
+    background = [" ".join(texts[300 + n].split()[:120]) for n in range(3)]
+    stories = grouper.group(GroupItem(f"e{n}", title, f"{text}\n{extra}", later)
+                            for n, ((title, text), extra) in enumerate(zip(event, background)))
+    assert stories["e0"] == stories["e1"] == stories["e2"]
+    assert grouper.df.documents >= 100

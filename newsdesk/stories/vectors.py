@@ -189,10 +189,17 @@ def body_features(text: str, name_boost: float, bigrams: bool, language: str | N
 
 
 class DocumentFrequencies:
-    """Decaying document frequencies over hashed features: bounded memory, no look-ahead."""
+    """Decaying document frequencies over hashed features: bounded memory, no look-ahead.
 
-    def __init__(self, half_life_hours: float = 168.0) -> None:
+    Decay stops at ``min_documents`` documents' worth of history: after a long quiet spell (a small
+    desk's weekend, a backfill of old articles) full decay left IDF to the handful of new documents
+    alone, and among three articles of one event the event's own words, being in all three, weighed
+    least, so the articles fell apart. The floor keeps the history's word profile, scaled down.
+    """
+
+    def __init__(self, half_life_hours: float = 168.0, min_documents: float = 0.0) -> None:
         self.half_life_hours = half_life_hours
+        self.min_documents = min_documents
         self.documents = 0.0
         self.counts = np.zeros(1 << FEATURE_BITS, dtype=np.float32)
         self.clock: float | None = None  # epoch seconds of the last decay
@@ -202,6 +209,8 @@ class DocumentFrequencies:
             return
         if self.clock is not None and now > self.clock:
             factor = 0.5 ** ((now - self.clock) / 3600.0 / self.half_life_hours)
+            if self.documents > 0:
+                factor = max(factor, min(1.0, self.min_documents / self.documents))
             self.documents *= factor
             self.counts *= np.float32(factor)
         if self.clock is None or now > self.clock:
@@ -230,8 +239,8 @@ class DocumentFrequencies:
         }
 
     @classmethod
-    def from_state(cls, state: dict) -> "DocumentFrequencies":
-        df = cls(half_life_hours=state["half_life_hours"])
+    def from_state(cls, state: dict, min_documents: float = 0.0) -> "DocumentFrequencies":
+        df = cls(half_life_hours=state["half_life_hours"], min_documents=min_documents)
         df.documents = state["documents"]
         df.clock = state["clock"]
         df.counts[np.asarray(state["features"], dtype=np.int64)] = np.asarray(state["counts"], dtype=np.float32)
