@@ -306,6 +306,14 @@ def live(dataset: Dataset, run_hours: float, seed: int = 0, embeddings: str = "s
     return Dataset(name, items, dataset.gold, dataset.kind), in_runs
 
 
+def mixed(dataset: Dataset, share: float, seed: int = 7) -> Dataset:
+    """The dataset as a desk's mix of feed entries and full articles: ``share`` of its titled articles
+    (picked at random, seeded) keep only their headline."""
+    pick = random.Random(seed)
+    items = [replace(item, text="") if item.headline and pick.random() < share else item for item in dataset.items]
+    return Dataset(f"{dataset.name}, {share:.0%} cut to headlines", items, dataset.gold, dataset.kind)
+
+
 METHODS: dict[str, Callable[[list[GroupItem]], dict[str, str]]] = {
     "newsdesk": newsdesk_grouping,
     "newsblur-title": newsblur_style,
@@ -383,11 +391,13 @@ def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list
 @click.option("--halves", is_flag=True, help="also score the halves (UCI by month, events by even/odd event id)")
 @click.option("--live", "live_hours", type=float, default=None, metavar="HOURS",
               help="also score a live desk: times spread over each day, newsdesk fed in runs of HOURS")
+@click.option("--mixed", "mixed_share", type=float, default=None, metavar="SHARE",
+              help="also score a mix: this share of an events file's articles keep only their headline (feed entries)")
 @click.option("--embeddings", type=click.Choice(EMBEDDING_KINDS), default="static", show_default=True,
               help="newsdesk's sentence vectors (minilm: the transformer, needs the embeddings extra; ~20 CPU-minutes on UCI)")
 def command(
     paths: tuple[Path, ...], fmt: str | None, dump: Path | None, limit: int | None, as_json: bool, no_trace: bool,
-    halves: bool, live_hours: float | None, embeddings: str,
+    halves: bool, live_hours: float | None, mixed_share: float | None, embeddings: str,
 ) -> None:
     """Score story grouping (B-cubed) for newsdesk, NewsBlur-style titles, online TF-IDF and day-batch TF-IDF."""
     if not paths:
@@ -401,6 +411,8 @@ def command(
     methods = {**METHODS, "newsdesk": partial(newsdesk_grouping, embeddings=embeddings)}
     for whole in _datasets(paths, fmt, limit):
         runs = [(dataset, methods, False) for dataset in ((whole, *split_halves(whole)) if halves else (whole,))]
+        if mixed_share and whole.kind == "events":
+            runs.append((mixed(whole, mixed_share), methods, False))
         if live_hours:
             live_dataset, in_runs = live(whole, live_hours, embeddings=embeddings)
             # UCI's gold stories are days: there the live rows are also scored cut per day
