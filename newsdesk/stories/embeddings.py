@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from newsdesk.stories.vectors import guess_language, is_english
+from newsdesk.stories.vectors import guess_language, holds_foreign_stop_word, is_english
 
 TABLE = Path(__file__).resolve().parent / "models" / "minilm_static.npz"
 TRANSFORMER_MEAN = Path(__file__).resolve().parent / "models" / "minilm_mean.npy"
@@ -117,12 +117,17 @@ def _plain(text: str) -> str:
 
 
 def readable(text: str) -> bool:
-    """Whether an English model can read the text: mostly Latin letters, and not surely another language."""
+    """Whether an English model can read the text: mostly Latin letters, and not surely another language.
+
+    Plain ASCII with no other language's stop word is taken for English without asking py3langid:
+    it would not change one UCI headline in 10,000, and asking costs a tenth of grouping them."""
     plain = _plain(text)
     if not plain.isascii():
         letters = [c for c in plain if c.isalpha()]
         if sum(c.isascii() for c in letters) < LATIN_SHARE * len(letters):
             return False
+    elif not holds_foreign_stop_word(text):
+        return True
     return is_english(guess_language(text))
 
 

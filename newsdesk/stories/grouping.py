@@ -457,9 +457,7 @@ class StoryGrouper:
         """Cosine similarities divided by each pair's threshold: a pair "matches" when the value is >= 1."""
         p = self.params
         crowd = max(1.0, similarity.shape[0] / p["crowd_items"]) ** p["crowd_exponent"]
-        similarity = similarity * (1.0 / crowd)
-        similarity.setdiag(0.0)
-        similarity.eliminate_zeros()
+        similarity = _off_diagonal(similarity * (1.0 / crowd))
         if not long_items.any():
             return similarity * (1.0 / p["short_threshold"])
         # a pair is held to the lower of its two items' thresholds: a headline beside a full article shares
@@ -519,9 +517,7 @@ class StoryGrouper:
         weights = np.where(long_items, self.params["long_smoothing"], self.params["smoothing"])
         if k <= 0 or not weights.any():
             return vectors, similarity
-        similarity = similarity.tocsr(copy=True)
-        similarity.setdiag(0.0)
-        similarity.eliminate_zeros()
+        similarity = _off_diagonal(similarity)
         rows, cols, vals = [], [], []
         for row in range(similarity.shape[0]):
             start, end = similarity.indptr[row], similarity.indptr[row + 1]
@@ -559,9 +555,7 @@ class StoryGrouper:
                       - mixing.multiply(transposed).multiply(similarity))
         result = sparse.csr_matrix(shared - inverse @ correction @ inverse)
         result.data = np.maximum(result.data, 0.0)
-        result.setdiag(0.0)
-        result.eliminate_zeros()
-        return result
+        return _off_diagonal(result)
 
     def _refine(self, vectors: sparse.csr_matrix, labels: np.ndarray) -> np.ndarray:
         """Move each item to the cluster whose centroid it matches best (one k-means step)."""
@@ -647,6 +641,16 @@ def _condensed_distance(similarity: sparse.csr_matrix) -> np.ndarray:
     condensed = np.full(m * (m - 1) // 2, 2.0)
     condensed[rows * m - rows * (rows + 1) // 2 + columns - rows - 1] = np.maximum(0.0, 2.0 - upper.data)
     return condensed
+
+
+def _off_diagonal(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """A copy of a square matrix without its diagonal and its zeros. (scipy's ``setdiag(0)`` rebuilds
+    the matrix through COO when a diagonal entry is missing: 12 s of grouping the UCI file.)"""
+    matrix = sparse.csr_matrix(matrix)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    kept = (matrix.indices != rows) & (matrix.data != 0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[kept], minlength=matrix.shape[0]))])
+    return sparse.csr_matrix((matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape)
 
 
 def _normalised(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
