@@ -217,3 +217,20 @@ def test_stories_says_how_many_older_stories_its_window_leaves_out(run, tmp_path
     result = run("stories", "--days", "7")
     assert "Harbour reopens" in result.stdout and "Budget approved" not in result.stdout
     assert "1 older story before this window of 7 day(s) to 2016-10-06" in result.stderr
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux", reason="numpy gives huge-page advice on Linux only")
+def test_the_command_turns_numpys_huge_page_advice_off_unless_the_user_set_it():
+    """Huge-page advice made every fresh grouping matrix a memory compaction (UCI 158 -> 128 CPU-s without it)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import newsdesk.cli, numpy; from numpy._core.multiarray import _get_madvise_hugepage; "
+             "print(_get_madvise_hugepage())")
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+    env["NUMPY_MADVISE_HUGEPAGE"] = "1"
+    assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "True"

@@ -359,6 +359,7 @@ class StoryGrouper:
         dense = vectors[:, split:].toarray().astype(np.float32)
         p = self.params
         floor = (p["pair_floor"] * np.where(long_items, p["long_threshold"], p["short_threshold"])).astype(np.float32)
+        uniform = floor.min() == floor.max()
         # the block buffers are reused: fresh arrays of this size cost as much in page faults as in sums
         n, rows = vectors.shape[0], min(512, vectors.shape[0])
         block, bar, kept = np.empty((rows, n), np.float32), np.empty((rows, n), np.float32), np.empty((rows, n), bool)
@@ -369,8 +370,11 @@ class StoryGrouper:
             (words[start:end] @ words_t).toarray(out=part)  # scipy fills the whole buffer
             np.matmul(dense[start:end], dense.T, out=part_bar)
             part += part_bar
-            np.minimum.outer(floor[start:end], floor, out=part_bar)
-            np.greater_equal(part, part_bar, out=part_kept)
+            if uniform:  # a feed of headlines only: one floor for every pair
+                np.greater_equal(part, floor[0], out=part_kept)
+            else:
+                np.minimum.outer(floor[start:end], floor, out=part_bar)
+                np.greater_equal(part, part_bar, out=part_kept)
             row, column = np.nonzero(part_kept)  # row-major, so already in CSR order
             values.append(part[row, column])
             columns.append(column.astype(np.int32))

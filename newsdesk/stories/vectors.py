@@ -131,14 +131,19 @@ def holds_foreign_stop_word(headline: str, more_words: list[str] = ()) -> bool:
     asking py3langid (130 µs a headline, a sixth of grouping UCI): two thirds of UCI's headlines hold
     none, and of those py3langid is sure of another language for 8 in 111,600, 7 of them in another
     script."""
+    return _foreign_in(headline or "") or any(word in _foreign_words()[0] for word in more_words)
+
+
+@lru_cache(maxsize=50_000)
+def _foreign_in(headline: str) -> bool:  # cached: grouping asks twice, for the words and for the embedding
     foreign, elisions = _foreign_words()
-    for token in _WORD.findall(headline or ""):
+    for token in _WORD.findall(headline):
         if normalise_word(token) in foreign:
             return True
         head, apostrophe, _ = token.replace("’", "'").partition("'")
         if apostrophe and f"{head.lower()}'" in elisions:
             return True
-    return any(word in foreign for word in more_words)
+    return False
 
 
 def item_language(headline: str, text: str, language: str | None = None) -> str | None:
