@@ -467,3 +467,22 @@ def test_off_diagonal_drops_the_diagonal_and_zeros_as_setdiag_did():
     assert (result != expected).nnz == 0 and result.nnz == expected.nnz
     assert not result.diagonal().any() and (result.data != 0).all()
     assert matrix.diagonal().any()  # a copy
+
+
+def test_fastcluster_cuts_the_same_clusters_as_scipy():
+    """Grouping links with fastcluster for speed; its average-linkage trees must cut as scipy's do."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+
+    from newsdesk.stories.grouping import linkage
+
+    rng = np.random.default_rng(11)
+    m = 300
+    distances = np.full(m * (m - 1) // 2, 2.0)
+    pairs = rng.integers(0, len(distances), len(distances) // 5)
+    distances[pairs] = rng.random(len(pairs)) * 2.0
+    ours = fcluster(linkage(distances, method="average"), t=1.0, criterion="distance")
+    theirs = fcluster(scipy_linkage(distances, method="average"), t=1.0, criterion="distance")
+    assert len(set(ours)) == len(set(theirs)) > 1
+    assert len(set(zip(ours, theirs))) == len(set(ours))  # the same partition, whatever the labels

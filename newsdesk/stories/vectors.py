@@ -120,6 +120,8 @@ def _foreign_words() -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(), frozenset()
     languages = [p.name for p in Path(spacy.submodule_search_locations[0], "lang").iterdir() if p.is_dir()]
     words = frozenset().union(*(stop_words(code) for code in languages)) - STOP_WORDS
+    # a word under two letters ("2", "e") is dropped in any language, so it cannot make a difference
+    words = frozenset(w for w in words if len(w) >= 2)
     return words, frozenset().union(*(_elisions(code) for code in languages))
 
 
