@@ -495,7 +495,8 @@ class StoryGrouper:
         next_label = n_components
         for c in np.flatnonzero(np.bincount(component) > 2):
             members = np.flatnonzero(component == c)
-            tree = linkage(_condensed_distance(scaled[members][:, members]), method="average")
+            # the distances are built for this call alone, so fastcluster may work in them instead of a copy
+            tree = linkage(_condensed_distance(scaled[members][:, members]), method="average", preserve_input=False)
             sub = fcluster(tree, t=1.0, criterion="distance")
             labels[members] = np.where(sub == 1, c, next_label + sub - 2)
             next_label += sub.max()
