@@ -501,3 +501,18 @@ def test_story_headlines_say_what_the_story_is_better_than_any_one_member(shared
     assert score["headline", "newsdesk"] >= 38.5
     assert score["headline", "newsdesk"] > max(score["headline", "a member's title"], score["headline", "longest title"])
     assert score["standfirst", "newsdesk"] > score["standfirst", "a member's lead"]
+
+
+def test_a_page_of_endless_sentences_gets_a_bounded_standfirst():
+    """A QA pass: one 2.4 MB line of 60,000 sentences made TextRank ask for a 27 GB matrix and the ingest crash
+    (and every later ingest into that store, which re-wrote the story); a page that never ends a sentence gave a
+    two-million-character standfirst. The standfirst is sought among the first sentences and cut at a word."""
+    from newsdesk.stories.headlines import STANDFIRST_CHARS, write_standfirst
+
+    many = Article(page_hash="many" * 4, blocks=[Block("p", "Lorem ipsum dolor sit amet consectetur. " * 60_000)])
+    written = write_standfirst(many)
+    assert written.text == "Lorem ipsum dolor sit amet consectetur." and written.sentence_index < 200
+    endless = Article(page_hash="endless" * 2, blocks=[Block("p", "word " * 400_000)])
+    written = write_standfirst(endless)
+    assert written.text.endswith("word…") and len(written.text) <= STANDFIRST_CHARS + 1
+    assert written.sentence_index == 0
