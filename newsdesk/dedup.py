@@ -274,6 +274,12 @@ class Deduper:
         # the store's answer for an exact copy of an article older than the index holds (see ``find``): its id
         # and title
         self.stored_original: Callable[[str], tuple[str, str | None] | None] | None = None
+        # the store's originals (with stored signatures) dated from one ISO day up to another, and the day before
+        # which the store's originals were left out of the index: see ``_recall``
+        self.stored_between: Callable[[str, str], Iterable[tuple[Article, Signature | None]]] | None = None
+        self.recall_before: str | None = None
+        self._recalled = _Generation(len(self._bands), None)
+        self._recalled_weeks: set[str] = set()
         self.originals = 0
 
     @classmethod
@@ -322,7 +328,7 @@ class Deduper:
         return np.asarray(signature.hashvalues, dtype=np.uint64), len(grams)
 
     def _lookup(self, table: str, key: str) -> str | Signature | None:
-        for generation in reversed(self._generations):
+        for generation in (*reversed(self._generations), self._recalled):
             if (found := getattr(generation, table).get(key)) is not None:
                 return found
         return None
@@ -344,14 +350,43 @@ class Deduper:
         signature = signature or self.signature(article.text)
         if signature is None:
             return self.find_title(article.title or "", article.site) if article.title else None
+        self._recall(article.published)
         return self._nearest(*signature, facts(article.text), article.title if short else None)
+
+    def _recall(self, published: str | None) -> None:
+        """Index the store's originals from around an article's date when it is older than the stream's
+        window: an archive taken in a source at a time brings another site's copy of a years-old wire story,
+        and the index, loaded with the store's newest week, had no original to match it to. A week of
+        dates is recalled once (with ``window_days`` either side); the recalled part is emptied when it
+        holds half of ``max_originals``, so memory stays bounded."""
+        day = (published or "")[:10]
+        if self.stored_between is None or not self.recall_before or not day or day >= self.recall_before:
+            return
+        try:
+            monday = date.fromisoformat(day) - timedelta(days=date.fromisoformat(day).weekday())
+        except ValueError:
+            return
+        if monday.isoformat() in self._recalled_weeks:
+            return
+        if self._recalled.originals >= self.max_originals // 2:
+            self._recalled, self._recalled_weeks = _Generation(len(self._bands), None), set()
+        self._recalled_weeks.add(monday.isoformat())
+        start = (monday - timedelta(days=self.window_days)).isoformat()
+        end = (monday + timedelta(days=7 + self.window_days)).isoformat()
+        for stored, signature in self.stored_between(start, end):
+            if self._lookup("canonical", stored.id) is None and (signature := signature or self.signature(stored.text)):
+                self._recalled.canonical[stored.id] = stored.id
+                self._recalled.originals += 1
+                if stored.title and len(stored.text.split()) < SHORT_BODY_WORDS:
+                    self._recalled.short_titles[stored.id] = stored.title
+                self._index(self._recalled, stored.id, signature, facts(stored.text))
 
     def _band_keys(self, values: np.ndarray) -> list[int]:
         return [hash(values[start:end].tobytes()) for start, end in self._bands]
 
     def _candidates(self, values: np.ndarray) -> list[str]:
         found: set[str] = set()
-        for generation in self._generations:
+        for generation in (self._recalled, *self._generations):
             for buckets, key in zip(generation.buckets, self._band_keys(values)):
                 held = buckets.get(key)
                 if held is not None:

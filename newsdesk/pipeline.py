@@ -259,10 +259,10 @@ def load_deduper(db: sqlite3.Connection):
     Signatures come from the store; an article stored before signatures were kept (or under other
     settings) is shingled once and its signature saved, so the next round reads it."""
     from newsdesk.dedup import Deduper
-    from newsdesk.store.queries import recent_for_dedup
+    from newsdesk.store.queries import originals_dated_between, recent_for_dedup
 
     deduper = Deduper()
-    articles, teasers = recent_for_dedup(db, deduper.scheme)
+    articles, teasers, deduper.recall_before = recent_for_dedup(db, deduper.scheme)
     missing: list[str] = []
     for article, stored in articles:
         deduper.add(article, deduper.signature_from_record(*stored) if stored else None, original=True)
@@ -280,7 +280,12 @@ def load_deduper(db: sqlite3.Connection):
                          " LIMIT 1", (body_hash,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def stored_between(start: str, end: str):
+        for article, stored in originals_dated_between(db, deduper.scheme, start, end):
+            yield article, deduper.signature_from_record(*stored) if stored else None
+
     deduper.stored_original = stored_original
+    deduper.stored_between = stored_between
     return deduper
 
 

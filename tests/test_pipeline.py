@@ -174,6 +174,26 @@ def test_an_exact_copy_of_an_article_older_than_the_index_is_still_a_copy(db, se
     assert [row["duplicate_of"] is None for row in rows] == [True, True, False]
 
 
+def test_a_near_copy_of_an_article_older_than_the_index_is_found_in_a_later_run(db, settings, tmp_path):
+    """A QA pass: the seed's 2016 AFP story, then in a later run another site's copy with one sentence reworded,
+    stayed two articles, as the index held the store's newest week (set by the teasers' capture today). Now an
+    article older than that week recalls the store's originals from around its date."""
+    body = SEED.read_text().split("AFP\n")[0]
+    reworded = body.replace("It was not immediately clear what was behind the move",
+                            "It was unclear what lay behind the move")
+    assert reworded != body
+    ingest([str(SEED)], db, settings, enrich=False)
+    (tmp_path / "later.jsonl").write_text(json.dumps({"url": "https://today.example/teasers", "published":
+                                                      "2026-12-01T08:00:00Z", "text": "A council story. " * 40}) + "\n")
+    (tmp_path / "copy.jsonl").write_text(json.dumps({"url": "https://two.example/aleppo", "published": "2016-10-06",
+                                                     "text": reworded}) + "\n")
+    ingest([str(tmp_path / "later.jsonl")], db, settings, enrich=False)
+    report = ingest([str(tmp_path / "copy.jsonl")], db, settings, enrich=False)
+    assert (report.stored, report.duplicates) == (0, 1)
+    original = db.execute("SELECT id FROM articles WHERE duplicate_of IS NULL AND published LIKE '2016%'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM sources WHERE article_id = ?", (original,)).fetchone()[0] == 2
+
+
 def test_copy_in_a_later_run_is_found_from_stored_signatures_without_reshingling(db, settings, tmp_path, monkeypatch):
     from newsdesk.dedup import Deduper
     from newsdesk.pipeline import load_deduper

@@ -21,33 +21,43 @@ ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, ag
 
 def recent_for_dedup(
     db: sqlite3.Connection, scheme: str, days: int = 7
-) -> tuple[Iterator[tuple[Article, tuple[bytes, int] | None]], Iterator[tuple[str, str | None, str]]]:
+) -> tuple[Iterator[tuple[Article, tuple[bytes, int] | None]], Iterator[tuple[str, str | None, str]], str | None]:
     """Canonical articles with their stored signature of ``scheme`` (or None), and canonical teasers as
     (headline, site, id), from the newest ``days`` of the store: syndicated copies and the same headline
-    from a site's other feeds arrive within days."""
+    from a site's other feeds arrive within days. Third, the day those days begin (None: an empty store)."""
     newest = _first_valid(db.execute(
         f"""SELECT t FROM (SELECT coalesce(published, ingested) AS t FROM articles
                            UNION ALL SELECT p.ingested FROM teasers t JOIN pages p ON p.hash = t.page_hash)
             WHERE t {_PLAUSIBLE.format(column='t')} ORDER BY t DESC LIMIT 50""", (_horizon(),)))
     if not newest:
-        return iter(()), iter(())
+        return iter(()), iter(()), None
     since = (parse_time(newest) - timedelta(days=days)).isoformat()
-    articles = db.execute(
-        """SELECT a.*, s.hashvalues AS signature, s.shingles AS signature_size FROM articles a
-           LEFT JOIN signatures s ON s.article_id = a.id AND s.scheme = ?
-           WHERE a.duplicate_of IS NULL AND coalesce(a.published, a.ingested) >= ?""",
-        (scheme, since),
-    ).fetchall()
     teasers = db.execute(
         """SELECT t.headline, t.site, t.id FROM teasers t JOIN pages p ON p.hash = t.page_hash
            WHERE t.duplicate_of IS NULL AND coalesce(t.published, p.ingested) >= ? ORDER BY p.ingested, t.rowid""",
         (since,),
     ).fetchall()
-    signed = (
-        (row_to_article(row), (row["signature"], row["signature_size"]) if row["signature"] is not None else None)
-        for row in articles
-    )
-    return signed, (tuple(row) for row in teasers)
+    originals = _signed_originals(db, scheme, "coalesce(a.published, a.ingested) >= ?", (since,))
+    return originals, (tuple(row) for row in teasers), since[:10]
+
+
+def originals_dated_between(db: sqlite3.Connection, scheme: str, start: str, end: str
+                            ) -> Iterator[tuple[Article, tuple[bytes, int] | None]]:
+    """Canonical articles published from ``start`` up to ``end`` (ISO days), with their stored signatures:
+    the copy index recalls them when an article older than its window comes in."""
+    return _signed_originals(db, scheme, "a.published >= ? AND a.published < ?", (start, end))
+
+
+def _signed_originals(db: sqlite3.Connection, scheme: str, where: str, parameters: tuple
+                      ) -> Iterator[tuple[Article, tuple[bytes, int] | None]]:
+    rows = db.execute(
+        f"""SELECT a.*, s.hashvalues AS signature, s.shingles AS signature_size FROM articles a
+           LEFT JOIN signatures s ON s.article_id = a.id AND s.scheme = ?
+           WHERE a.duplicate_of IS NULL AND {where}""",
+        (scheme, *parameters),
+    ).fetchall()
+    return ((row_to_article(row), (row["signature"], row["signature_size"]) if row["signature"] is not None else None)
+            for row in rows)
 
 
 def stored_facts(db: sqlite3.Connection, article_id: str, version: int) -> Facts | None:
