@@ -416,3 +416,15 @@ def test_the_front_page_says_how_many_undated_stories_its_window_leaves_out(tmp_
         everything = desk_client.get("/index.json", params={"all": "true"}).json()
         assert "Undated report" in {s["headline"] for s in everything["stories"]}
         assert "Every story in the store." in desk_client.get("/", params={"all": "true"}).text
+
+
+def test_atom_feeds_never_date_an_undated_item_1970(client):
+    """A QA pass: an undated hit went out as updated 1970-01-01, and so did the feed holding it."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    hits = client.get("/search.json", params={"q": "syria OR aleppo OR hezbollah OR parliament"}).json()["hits"]
+    assert any(h["published"] is None for h in hits)  # the case in point is there
+    for path in ("/feed.atom", "/search.atom?q=syria OR aleppo OR hezbollah OR parliament"):
+        feed = ET.fromstring(client.get(path).content)
+        stamps = [feed.findtext("a:updated", namespaces=ns)] + [
+            e.findtext("a:updated", namespaces=ns) for e in feed.findall("a:entry", ns)]
+        assert stamps and all(s and not s.startswith("1970") for s in stamps)

@@ -43,11 +43,11 @@ def as_html(text: str | None) -> str:
 RSS_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
 
 
-def _time(value: str | None) -> datetime:
+def _time(value: str | None) -> datetime | None:
     try:
-        return parse_time(value).replace(tzinfo=UTC) if value else datetime(1970, 1, 1, tzinfo=UTC)
+        return parse_time(value).replace(tzinfo=UTC) if value else None
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)
+        return None
 
 
 def front_entries(db: sqlite3.Connection, params: FrontParams, base: str) -> list[dict]:
@@ -71,7 +71,7 @@ def search_entries(db: sqlite3.Connection, params: SearchParams, base: str) -> l
             "title": h["headline"] or "Untitled",
             "summary": h["snippet"] or "",
             "link": f"{base}{item_href(h['item_id'])}",
-            "updated": h["published"],
+            "updated": h["published"] or h.get("time"),  # an undated teaser: when it ran
             "categories": [h["site"]] if h.get("site") else [],
         }
         for h in params.data(db, per_page=FEED_SIZE)["hits"]
@@ -85,7 +85,10 @@ def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> bytes
     ET.SubElement(feed, f"{{{ATOM}}}id").text = clean(self_url)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=clean(self_url))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(page_url))
-    newest = max((_time(e["updated"]) for e in entries), default=_time(None))
+    # Atom wants a time on the feed and on every entry: an undated item takes the newest one of the feed
+    # (it had taken 1970-01-01), and a feed of undated items the moment it was made
+    dated = [t for t in (_time(e["updated"]) for e in entries) if t]
+    newest = max(dated, default=None) or datetime.now(UTC).replace(microsecond=0)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "newsdesk"
     for e in entries:
@@ -93,7 +96,7 @@ def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> bytes
         ET.SubElement(entry, f"{{{ATOM}}}title").text = clean(e["title"])
         ET.SubElement(entry, f"{{{ATOM}}}id").text = clean(e["link"])
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(e["link"]))
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _time(e["updated"]).isoformat()
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = (_time(e["updated"]) or newest).isoformat()
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = clean(e["summary"])
         for category in e["categories"]:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=clean(category))
@@ -112,8 +115,8 @@ def rss(title: str, page_url: str, entries: list[dict]) -> bytes:
         ET.SubElement(item, "link").text = clean(e["link"])
         ET.SubElement(item, "guid", isPermaLink="true").text = clean(e["link"])
         ET.SubElement(item, "description").text = as_html(e["summary"])
-        if e["updated"]:
-            ET.SubElement(item, "pubDate").text = format_datetime(_time(e["updated"]))
+        if when := _time(e["updated"]):
+            ET.SubElement(item, "pubDate").text = format_datetime(when)
         for category in e["categories"]:
             ET.SubElement(item, "category").text = clean(category)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
