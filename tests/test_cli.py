@@ -63,6 +63,12 @@ def test_facts_of_a_page_in_another_language_say_why_there_are_none(run, tmp_pat
     assert record["language"] == "fr" and record["entities"] == [] and record["places"] == []
 
 
+def test_facts_text_says_who_a_toll_includes(run):
+    """A QA pass: "19 civilians including three children" lost its children in the text output (--json had them)."""
+    output = run("facts", "--file", str(SEED)).stdout
+    assert "killed | 19 | civilians | including three children | Thalthana | 2016-10-05" in output
+
+
 def test_a_storys_facts_show_its_tolls_across_reports(run, tmp_path):
     """A monitor's QA pass: `facts sID` printed each article's figures but not the story's reconciled tolls
     that its help promises (only --json had them)."""

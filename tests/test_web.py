@@ -67,6 +67,9 @@ def test_story_page_has_members_timeline_facts_and_pictures(client, desk):
     assert "<svg" in html and 'class="bar"' in html  # coverage chart
     assert "land-110m.svg" in html and html.count('class="dot"') == 3  # Aleppo, Moscow, Washington on the map
     assert "Thalthana" in html and "the United Nations" in html
+    # a QA pass: "19 civilians including three children" had lost its children on the story page
+    assert ["three children"] in [f["subgroups"] for f in data["facts"]["figures"]]
+    assert "including three children" in html
 
 
 def test_article_reader(client, desk):

@@ -219,6 +219,7 @@ def build_desk(path: Path) -> dict:
                         19,
                         19,
                         victims="civilians",
+                        subgroups=["three children"],
                         place="Thalthana",
                         time="Wednesday",
                         attributed_to="the Observatory",

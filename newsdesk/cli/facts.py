@@ -145,7 +145,8 @@ def print_facts(result: dict) -> None:
     if result.get("figures"):
         click.secho("figures", bold=True)
         for fig in result["figures"]:
-            parts = [fig["category"], fig["text"], fig.get("victims"), fig.get("place"), fig.get("time")]
+            including = f"including {', '.join(fig['subgroups'])}" if fig.get("subgroups") else None
+            parts = [fig["category"], fig["text"], fig.get("victims"), including, fig.get("place"), fig.get("time")]
             click.echo("  " + " | ".join(str(p) for p in parts if p))
             if fig.get("attributed_to"):
                 click.echo(f"      according to {fig['attributed_to']}")

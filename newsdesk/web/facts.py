@@ -66,6 +66,7 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
                 "site": row["site"],
             }
             | {k: record.get(k) for k in ("victims", "place", "time", "attributed_to", "event", "sentence")}
+            | {"subgroups": record.get("subgroups") or []}
         )
     return {
         "people": named_facts(groups["people"], ("name", "label"))[:limit],

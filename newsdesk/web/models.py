@@ -98,6 +98,7 @@ class FigureFact(Loose):
     high: float | None = None
     article_id: str
     site: str | None = None
+    subgroups: list[str] = Field([], description='who the figure includes ("three children")')
 
 
 class TimeBucket(Loose):
