@@ -240,3 +240,14 @@ def test_the_command_turns_numpys_huge_page_advice_off_unless_the_user_set_it():
     env["NUMPY_MADVISE_HUGEPAGE"] = "1"
     assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
                           check=True).stdout.strip() == "True"
+
+
+def test_a_search_for_a_word_left_out_says_to_put_the_query_after_dashes(run, tmp_path):
+    """A QA pass: `newsdesk search -aleppo` said only "No such option: -a", though the README documents -word."""
+    assert run("ingest", str(SEED)).exit_code == 0
+    result = run("search", "-aleppo")
+    assert result.exit_code == 2 and "no such option: -aleppo" in result.output and "search -- " in result.output
+    assert "No such option" in run("search", "--sitee", "x").output  # a mistyped long option stays click's error
+    left_out = run("search", "--json", "--", "syria -hezbollah")
+    assert left_out.exit_code == 0 and all("hezbollah" not in (h["headline"] or "").lower()
+                                           for h in json_lines(left_out.stdout))

@@ -36,7 +36,22 @@ class IsoTime(click.ParamType):
         self.fail(f"{value!r} is not a date: give YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS].", param, ctx)
 
 
-@click.command()
+class _SearchCommand(click.Command):
+    """Says how to search for a query that begins with "-" (a word left out), which click takes for an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        typed_args = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            if error.option_name.startswith("--"):
+                raise
+            typed = next((arg for arg in typed_args if arg.startswith(error.option_name)), error.option_name)  # "-aleppo", not "-a"
+            raise click.UsageError(f"no such option: {typed}. To leave a word out, put the query after --: "
+                                   f"newsdesk search -- 'WORDS {typed}'", ctx) from error
+
+
+@click.command(cls=_SearchCommand)
 @click.argument("query", required=False, default="")
 @click.option("--person", help="Only items naming this person (needs facts).")
 @click.option("--place", help="Only items naming this place (needs facts).")
@@ -53,7 +68,9 @@ class IsoTime(click.ParamType):
 def search(ctx: Context, query: str, as_json: bool, limit: int, offset: int, **filters) -> None:
     """Full-text search (bm25-ranked, with snippets) over articles and teasers.
 
-    Words are AND-ed; "quoted phrases" match exactly. Filters combine with the query or stand alone.
+    Words are AND-ed; "quoted phrases" match exactly; OR between two makes either do; -word or NOT word leaves
+    out what holds it (put the query after --: search -- 'Apple -iOS'); word* matches any word it begins.
+    Filters combine with the query or stand alone.
     """
     from newsdesk.store.search import MARK_CLOSE, MARK_OPEN, find
 

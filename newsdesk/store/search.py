@@ -81,8 +81,9 @@ def phrase(words: str) -> str:
 def fts_query(text: str) -> str:
     """A user's query as an FTS5 query; never an FTS syntax error. Words and quoted phrases are AND-ed;
     ``OR`` between two of them makes either do (``Apple OR Samsung Galaxy`` is (Apple or Samsung) and
-    Galaxy); ``-word`` or ``NOT word`` leaves out what holds it; parentheses and ``AND`` are read as the
-    default. Anything else is a word: FTS5's own syntax and column filters are not passed through."""
+    Galaxy); ``-word`` or ``NOT word`` leaves out what holds it; ``word*`` matches any word it begins
+    (``Ukrain*``); parentheses and ``AND`` are read as the default. Anything else is a word: FTS5's own
+    syntax and column filters are not passed through."""
     # composed, so that a Greek word typed with combining accents is still one \w+ word
     text = unicodedata.normalize("NFC", text)
     groups: list[list[str]] = []  # AND-ed groups of OR-ed terms
@@ -104,6 +105,8 @@ def fts_query(text: str) -> str:
         else:  # a word of any script, with its vowel signs; "U.S." is the phrase of its parts
             words = " ".join(WORD.findall(token))
             term = phrase(words) if words else None
+            if term and token.endswith("*"):  # a prefix: FTS5's "alep" *
+                term += " *"
         if term is None:
             continue
         if negate:
