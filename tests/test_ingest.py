@@ -237,6 +237,12 @@ def test_more_bad_inputs_fail_alone_or_are_read(settings, tmp_path):
     (tmp_path / "authors-sue-openai.html").write_text(page)
     (tmp_path / "license-to-kill-review.html").write_text(page.replace("Storm", "Film"))
     (tmp_path / "README.md").write_text("# My scrape\n")
+    # the desk's own store beside its pages (`ingest ./`): no page, and no failure either (a QA pass)
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "desk.db").execute("CREATE TABLE t (x)").connection.commit()
+    (tmp_path / "desk.db-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(60))
+    (tmp_path / "desk.db-shm").write_bytes(bytes(64))
     (tmp_path / "utf16-no-bom.html").write_bytes(page.replace("Storm", "Gale").encode("utf-16-le"))
     (tmp_path / "stray-nul.html").write_bytes(page.replace("Storm", "Rain").encode().replace(b"Monday", b"Mon\x00day"))
     os.mkfifo(tmp_path / "pipe")
@@ -246,6 +252,7 @@ def test_more_bad_inputs_fail_alone_or_are_read(settings, tmp_path):
         "authors-sue-openai.html", "license-to-kill-review.html", "stray-nul.html", "utf16-no-bom.html"]
     reasons = {Path(f.uri).name: f.reason for f in failures}
     assert "cannot read feed" in reasons["corrupt.rss.gz"]
+    assert not [name for name in reasons if name.startswith("desk.db")]
     assert {reasons[n] for n in ("pipe", "broken-link.html", "null")} == {
         "not a regular file (a device, a pipe or a broken link)"}
     from newsdesk.extract import extract

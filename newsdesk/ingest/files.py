@@ -34,8 +34,26 @@ def walk(path: Path) -> Iterator[Path]:
     for child in sorted(path.rglob("*")):
         if child.is_dir() or any(part.startswith(".") for part in child.relative_to(path).parts):
             continue
-        if child.name not in SKIP_NAMES and not is_project_file(child):
+        if child.name not in SKIP_NAMES and not is_project_file(child) and not is_database_file(child):
             yield child
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_database_file(path: Path) -> bool:
+    """A SQLite store (a desk's own, kept beside its pages: `ingest ./`) or its -wal, -shm or -journal file.
+    A walk had read them as pages and failed on them as binary data."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
+            return True
+    if not path.is_file():  # a pipe would block the read
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def is_project_file(path: Path) -> bool:
