@@ -494,3 +494,26 @@ def test_a_date_only_the_title_carries_is_read():
     page = ('<html lang="es"><head><title>Conflicto mapuche: el Gobierno endurece su postura - 07.12.2017 - LA NACION'
             f'</title></head><body><h1>Conflicto mapuche: el Gobierno endurece su postura</h1>{_SPANISH_STORY}</body></html>')
     assert extract_html(Page(uri="x.html", raw=page.encode(), kind="html")).published == "2017-12-07"
+
+
+def test_a_wire_dateline_in_the_first_paragraph_gives_dateline_and_agency_and_no_standfirst_opens_on_it():
+    """A QA pass: an HTML page opening "LONDON (Reuters) - ..." had no dateline or agency, and its written
+    standfirst began "LONDON (Reuters) -". The body keeps the paragraph as printed (the gold bodies do)."""
+    from newsdesk.stories.headlines import write_headline, write_standfirst
+
+    lead = ("LONDON (Reuters) - British inflation fell more than expected in March, official figures showed on "
+            "Wednesday, raising bets that the Bank of England will cut interest rates in the summer.")
+    rest = "".join(f"<p>{text}</p>" for text in (
+        "Consumer prices rose 3.2% in the year to March, down from 3.4% in February, the Office for National "
+        "Statistics said.",
+        "Economists polled by Reuters had expected a reading of 3.1%.",
+        "Sterling fell against the dollar after the figures were published.",
+        "The central bank's next policy meeting is due in May."))
+    html = f"<html><body><article><p>{lead}</p>{rest}</article></body></html>".encode()
+    article = extract_html(Page(uri="wire", raw=html, kind="html", url="https://news.example/uk-inflation"))
+    assert (article.dateline, article.agency) == ("LONDON (Reuters)", "Reuters")
+    assert article.blocks[0].text == lead
+    assert write_standfirst(article).text.startswith("British inflation fell more than expected")
+    assert "LONDON" not in write_headline(article).text and "Reuters" not in write_headline(article).text
+    plain = extract_html(Page(uri="plain", raw=html.replace(b"LONDON (Reuters) - ", b""), kind="html"))
+    assert plain.dateline is None and plain.agency is None

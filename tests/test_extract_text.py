@@ -113,6 +113,22 @@ def test_a_place_dateline_opening_the_story_is_the_dateline_not_body():
     assert plain.dateline is None and plain.blocks[0].text.startswith("Today, Zimbabwean")
 
 
+def test_a_headline_line_over_a_wire_story_is_the_title_and_the_dateline_still_read():
+    """A QA pass: a text page opening "Fed holds rates steady, ..." over "WASHINGTON (Reuters) - ..." came out
+    untitled with the headline as a subhead, and, a block having begun, no dateline or agency."""
+    article = extract_lines([
+        "Fed holds rates steady, signals cuts later this year",
+        "WASHINGTON (Reuters) - The Federal Reserve held interest rates steady on Wednesday but signaled it still "
+        "expects to cut borrowing costs later this year, as inflation continues to ease toward its 2% target.",
+        "Fed Chair Jerome Powell told reporters that policymakers wanted greater confidence that inflation was "
+        "moving sustainably lower before reducing rates.",
+        "The decision left the benchmark overnight rate in the 5.25%-5.50% range, where it has been since July.",
+    ], "f" * 16)
+    assert article.title == "Fed holds rates steady, signals cuts later this year"
+    assert (article.dateline, article.agency) == ("WASHINGTON (Reuters)", "Reuters")
+    assert [b.kind for b in article.blocks] == ["p", "p", "p"] and article.blocks[0].text.startswith("The Federal")
+
+
 def test_augmented_pages_keep_their_source_group_and_labels(tmp_path):
     from newsdesk.extract.train_augment import augment
     from newsdesk.extract.train_segmenter import LabelledPage

@@ -56,6 +56,7 @@ def test_story_page_has_members_timeline_facts_and_pictures(client, desk):
     assert {m["id"] for m in data["members"]} == {ids["afp"], ids["convoy"]}
     afp = next(m for m in data["members"] if m["id"] == ids["afp"])
     assert {s["site"] for s in afp["sources"]} == {"thestar.com.my", "dailysabah.com"}  # the syndicated copy
+    assert afp["agency"] == "AFP"  # shown for a member with no site (a text file's), not "unknown source"
     people = {p["name"]: p for p in data["facts"]["people"]}
     assert people["Lars Bromley"]["articles"] == 2
     places = {p["name"]: p for p in data["facts"]["places"]}

@@ -187,12 +187,18 @@ def extract_html(page: Page) -> Article:
     if sum(len(b.text) for b in blocks) < MIN_BODY_CHARS:
         raise ValueError("no article text found")
     body_text = " ".join(b.text for b in blocks)
+    # a wire story's first paragraph opens on its dateline ("LONDON (Reuters) - ..."): the place and agency are
+    # read from it, and the body keeps it as the page printed it
+    opening = next((line_forms.place_dateline(b.text) for b in blocks if b.kind == "p"), None)
+    dateline = opening[0] if opening and opening[1] else None
     return repair_article(Article(
         page_hash=page.hash,
         blocks=blocks,
         title=title,
         title_source=title_source,
         byline=meta.byline or byline_from_markup(tree),  # last: it prunes the tree
+        dateline=dateline,
+        agency=line_forms.dateline_agency(dateline) if dateline else None,
         published=meta.published or hints.get("published"),
         language=_language(meta.language, body_text),
         site=meta.site or page.source,

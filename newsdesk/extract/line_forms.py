@@ -168,6 +168,12 @@ def place_dateline(text: str) -> tuple[str, str] | None:
     return None
 
 
+def dateline_agency(dateline: str) -> str | None:
+    """The agency a wire dateline names: "WASHINGTON (Reuters)" -> "Reuters"."""
+    inside = dateline[dateline.find("(") + 1: dateline.rfind(")")] if "(" in dateline else ""
+    return agency_line(inside) if inside else None
+
+
 def byline(text: str) -> bool:
     if len(_WORDS.findall(text)) > 14 or _TERMINAL.search(text):
         return False

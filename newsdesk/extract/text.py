@@ -61,7 +61,8 @@ def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash
         # the story's first line may open on its dateline ("Pichilemu, Chile  A power outage ..."), whose
         # lost dash only the raw line's spacing still shows, or the dateline may stand alone just above it
         opening = None
-        if not article.blocks and (label in ("body", "subhead") or labels[i + 1: i + 2] == ["body"]):
+        opened = any(block.kind == "p" for block in article.blocks)  # a headline read as a subhead may come first
+        if not opened and (label in ("body", "subhead") or labels[i + 1: i + 2] == ["body"]):
             opening = line_forms.place_dateline(raw)
             if opening is not None and label not in ("body", "subhead") and opening[1]:
                 opening = None  # furniture holds a dateline only when it is the whole line
@@ -69,7 +70,7 @@ def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash
             # the place the story was filed from says more than a date line, whose date is kept as published
             if article.dateline is None or line_forms.date_line(article.dateline):
                 article.dateline = opening[0]
-            article.agency = article.agency or _agency_in(opening[0])
+            article.agency = article.agency or line_forms.dateline_agency(opening[0])
             text = " ".join(opening[1].split())
             if not text:
                 continue
@@ -94,13 +95,12 @@ def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash
         elif label == "teaser_standfirst" and pending_headline is not None:
             article.teasers.append(Teaser(headline=pending_headline, standfirst=text, page_hash=page_hash))
             pending_headline = None
+    if article.title is None and len(article.blocks) > 1 and article.blocks[0].kind == "h" and article.blocks[1].kind == "p":
+        # a short first line over the story, taken for a subhead, is the page's headline: a text page that opens
+        # "Fed holds rates steady, signals cuts later this year" came out untitled, the headline a subhead
+        article.title = article.blocks.pop(0).text
     return article
 
-
-def _agency_in(dateline: str) -> str | None:
-    """The agency a wire dateline names: "WASHINGTON (Reuters)" -> "Reuters"."""
-    inside = dateline[dateline.find("(") + 1: dateline.rfind(")")] if "(" in dateline else ""
-    return line_forms.agency_line(inside) if inside else None
 
 
 # The longest of the 709 WCXB pages as text has 1,530 lines; a million-line file took 3.7 GB to segment.

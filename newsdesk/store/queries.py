@@ -252,7 +252,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
         """SELECT m.item_id AS id, m.kind, m.score,
                   coalesce(a.headline, t.headline) AS headline, a.title AS title,
                   coalesce(a.standfirst, t.standfirst) AS standfirst,
-                  coalesce(a.site, t.site) AS site, coalesce(a.url, t.url) AS url,
+                  coalesce(a.site, t.site) AS site, coalesce(a.url, t.url) AS url, a.agency AS agency,
                   coalesce(a.published, t.published) AS published
            FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
            WHERE m.story_id = ? ORDER BY published, m.item_id""", (story_id,))]

@@ -67,6 +67,7 @@ class Member(Loose):
     standfirst: str | None = None
     site: str | None = None
     url: str | None = None
+    agency: str | None = Field(None, description="the wire agency an article names (AFP, Reuters), if any")
     published: str | None = None
     time: str | None = None
     time_basis: str | None = Field(None, description="published | captured (its page's capture) | page (the date of "
