@@ -31,7 +31,7 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
     except ImportError as exc:
         raise click.ClickException(f"facts need the 'facts' extra: pip install 'newsdesk[facts]' ({exc})") from exc
     if bool(item_id) == bool(path):
-        raise click.UsageError("give either an ARTICLE_OR_STORY_ID or --file PATH")
+        raise click.UsageError("give either an ITEM_ID (an article a… or a story s…) or --file PATH")
     if path:
         sys.exit(_facts_of_file(ctx, path, as_json, extract_facts, facts_to_json))
     result = _facts_of_item(ctx, item_id, extract_facts, facts_to_json, reconcile_figures)
