@@ -205,6 +205,18 @@ def test_a_poll_over_budget_leaves_the_rest_for_an_unconditional_next_poll(fetch
     assert poll.etag is None  # else the unchanged feed answers 304 and the two are never reached
 
 
+def test_an_entry_whose_page_fails_for_now_is_tried_again_next_poll(fetcher_factory):
+    """A QA pass: an entry whose article answered 500 was neither kept nor retried, as the next poll's conditional
+    GET of the unchanged feed got a 304. Now the poll asks for the feed whole next time."""
+    with LocalSite({}) as site:
+        feed_site(site, 2)
+        site.routes["/a1"] = (500, {}, b"busy")
+        poll = poll_url(fetcher_factory(), site.url("/feed"))
+    assert [i.url for i in poll.items if isinstance(i, Page)] == [site.url("/a0")]
+    assert any(isinstance(i, Failure) and "500" in i.reason for i in poll.items)
+    assert site.url("/a1") not in poll.links and poll.deferred == 1 and poll.etag is None
+
+
 # ---- 5. XML-illegal characters in titles ----
 
 def test_export_opml_survives_control_characters_in_titles(db):

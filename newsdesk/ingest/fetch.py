@@ -402,7 +402,7 @@ class Poll:
     transient: bool = False
     retry_after: float | None = None
     interrupted: bool = False  # stopped part-way: store what came, but do not count it as a poll
-    deferred: int = 0  # entry pages left for the next poll by the per-poll budget
+    deferred: int = 0  # entry pages left for the next poll (the per-poll budget, a temporary failure)
 
 
 def is_http(url: str | None) -> bool:
@@ -544,7 +544,10 @@ class _Follower:
         except FetchError as exc:
             self.poll.items.append(Failure(link, "fetch", str(exc)))
             if exc.transient:
-                return  # try again next poll
+                # not remembered, and counted as left over, so the next poll asks for the feed whole and tries
+                # again: with the feed's ETag kept, an unchanged feed answered 304 and the entry was lost for good
+                self.poll.deferred += 1
+                return
             page = None
         if isinstance(page, Page):
             self.poll.items.append(page)
