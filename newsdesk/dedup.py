@@ -274,9 +274,11 @@ class Deduper:
         # the store's answer for an exact copy of an article older than the index holds (see ``find``): its id
         # and title
         self.stored_original: Callable[[str], tuple[str, str | None] | None] | None = None
-        # the store's originals (with stored signatures) dated from one ISO day up to another, and the day before
-        # which the store's originals were left out of the index: see ``_recall``
-        self.stored_between: Callable[[str, str], Iterable[tuple[Article, Signature | None]]] | None = None
+        # the store's originals (with stored signatures) and canonical teasers as (headline, site, id) dated from
+        # one ISO day up to another, and the day before which the store's items were left out of the index: see
+        # ``_recall``
+        self.stored_between: Callable[[str, str], tuple[Iterable[tuple[Article, Signature | None]],
+                                                         Iterable[tuple[str, str | None, str]]]] | None = None
         self.recall_before: str | None = None
         self._recalled = _Generation(len(self._bands), None)
         self._recalled_weeks: set[str] = set()
@@ -354,11 +356,12 @@ class Deduper:
         return self._nearest(*signature, facts(article.text), article.title if short else None)
 
     def _recall(self, published: str | None) -> None:
-        """Index the store's originals from around an article's date when it is older than the stream's
-        window: an archive taken in a source at a time brings another site's copy of a years-old wire story,
-        and the index, loaded with the store's newest week, had no original to match it to. A week of
-        dates is recalled once (with ``window_days`` either side); the recalled part is emptied when it
-        holds half of ``max_originals``, so memory stays bounded."""
+        """Index the store's originals and teaser headlines from around an item's date when it is older than
+        the stream's window: an archive taken in a source at a time brings another site's copy of a years-old
+        wire story, a feed's older entries come again in a later run, and the index, loaded with the store's
+        newest week, had nothing to match them to. A week of dates is recalled once (with ``window_days``
+        either side); the recalled part is emptied when it holds half of ``max_originals``, so memory stays
+        bounded."""
         day = (published or "")[:10]
         if self.stored_between is None or not self.recall_before or not day or day >= self.recall_before:
             return
@@ -373,13 +376,18 @@ class Deduper:
         self._recalled_weeks.add(monday.isoformat())
         start = (monday - timedelta(days=self.window_days)).isoformat()
         end = (monday + timedelta(days=7 + self.window_days)).isoformat()
-        for stored, signature in self.stored_between(start, end):
+        articles, titles = self.stored_between(start, end)
+        for stored, signature in articles:
             if self._lookup("canonical", stored.id) is None and (signature := signature or self.signature(stored.text)):
                 self._recalled.canonical[stored.id] = stored.id
                 self._recalled.originals += 1
                 if stored.title and len(stored.text.split()) < SHORT_BODY_WORDS:
                     self._recalled.short_titles[stored.id] = stored.title
                 self._index(self._recalled, stored.id, signature, facts(stored.text))
+                titles = [*titles, (stored.title, stored.site, stored.id)] if stored.title else titles
+        for headline, site, item_id in titles:
+            if (key := title_key(headline, site)) and self._lookup("by_title", key) is None:
+                self._recalled.by_title[key] = item_id
 
     def _band_keys(self, values: np.ndarray) -> list[int]:
         return [hash(values[start:end].tobytes()) for start, end in self._bands]
@@ -412,9 +420,12 @@ class Deduper:
                 best_id, best = candidate, jaccard
         return best_id
 
-    def find_title(self, headline: str, site: str | None) -> str | None:
-        """Id of an item with the same normalised headline on the same site, for teasers and feed items."""
+    def find_title(self, headline: str, site: str | None, published: str | None = None) -> str | None:
+        """Id of an item with the same normalised headline on the same site, for teasers and feed items
+        (``published``: the item's date, for one older than the index's window; see ``_recall``)."""
         key = title_key(headline, site)
+        if key and self._lookup("by_title", key) is None:
+            self._recall(published)
         return self._lookup("by_title", key) if key else None
 
     def add_title(self, headline: str, site: str | None, item_id: str) -> str:

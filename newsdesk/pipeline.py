@@ -194,7 +194,7 @@ def dedup(items: Iterable, deduper) -> Iterator:
                     item.signature = (deduper.scheme, *record)
             site = article.site if article else item.page.source
             for teaser in item.extraction.teasers:
-                original = deduper.find_title(teaser.headline, site)
+                original = deduper.find_title(teaser.headline, site, teaser.published)
                 if original:
                     item.teaser_duplicates[teaser.id] = original
                 else:
@@ -259,7 +259,7 @@ def load_deduper(db: sqlite3.Connection):
     Signatures come from the store; an article stored before signatures were kept (or under other
     settings) is shingled once and its signature saved, so the next round reads it."""
     from newsdesk.dedup import Deduper
-    from newsdesk.store.queries import originals_dated_between, recent_for_dedup
+    from newsdesk.store.queries import originals_dated_between, recent_for_dedup, teasers_dated_between
 
     deduper = Deduper()
     articles, teasers, deduper.recall_before = recent_for_dedup(db, deduper.scheme)
@@ -281,8 +281,9 @@ def load_deduper(db: sqlite3.Connection):
         return (row[0], row[1]) if row else None
 
     def stored_between(start: str, end: str):
-        for article, stored in originals_dated_between(db, deduper.scheme, start, end):
-            yield article, deduper.signature_from_record(*stored) if stored else None
+        articles = ((article, deduper.signature_from_record(*stored) if stored else None)
+                    for article, stored in originals_dated_between(db, deduper.scheme, start, end))
+        return articles, teasers_dated_between(db, start, end)
 
     deduper.stored_original = stored_original
     deduper.stored_between = stored_between

@@ -144,6 +144,25 @@ def test_same_headline_from_a_sites_second_feed_in_a_later_run_is_a_duplicate(db
     assert len(rows) == 2 and rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["id"]
 
 
+def test_an_older_feed_entry_from_a_sites_second_feed_in_a_later_run_is_still_a_duplicate(db, settings, tmp_path):
+    """A QA pass: the same 2014 headline from a site's two feeds, ingested in two runs, stayed two teasers (and two
+    stories), as the title index held only the store's newest week, counted from the runs' own clock."""
+    def feed(name: str, link: str) -> str:
+        path = tmp_path / name
+        path.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Town News</title>'
+            f"<item><title>Council approves new harbour bridge after long debate</title><link>{link}</link>"
+            "<pubDate>Wed, 05 Mar 2014 09:00:00 GMT</pubDate><description>The vote was 7 to 2.</description></item>"
+            "</channel></rss>")
+        return str(path)
+
+    ingest([feed("news.rss", "https://town.example/a")], db, settings, enrich=False)
+    ingest([feed("politics.rss", "https://town.example/politics/a?utm_source=rss")], db, settings, enrich=False)
+    rows = db.execute("SELECT id, published, duplicate_of FROM teasers ORDER BY rowid").fetchall()
+    assert [row["published"][:10] for row in rows] == ["2014-03-05", "2014-03-05"]
+    assert rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["id"]
+
+
 def test_two_feeds_of_one_site_named_by_section_are_one_site(db, settings, tmp_path):
     """A QA pass: feeds titled "Daily Globe - World" and "Daily Globe | Top stories" were two sites, so the
     same headline in both stayed two teasers and counted as two sources of its story."""

@@ -48,6 +48,14 @@ def originals_dated_between(db: sqlite3.Connection, scheme: str, start: str, end
     return _signed_originals(db, scheme, "a.published >= ? AND a.published < ?", (start, end))
 
 
+def teasers_dated_between(db: sqlite3.Connection, start: str, end: str) -> list[tuple[str, str | None, str]]:
+    """Canonical teasers as (headline, site, id) that ran from ``start`` up to ``end`` (ISO days), for the same."""
+    return [tuple(row) for row in db.execute(
+        """SELECT t.headline, t.site, t.id FROM teasers t JOIN pages p ON p.hash = t.page_hash
+           WHERE t.duplicate_of IS NULL AND coalesce(t.published, p.ingested) >= ?
+                 AND coalesce(t.published, p.ingested) < ? ORDER BY p.ingested, t.rowid""", (start, end))]
+
+
 def _signed_originals(db: sqlite3.Connection, scheme: str, where: str, parameters: tuple
                       ) -> Iterator[tuple[Article, tuple[bytes, int] | None]]:
     rows = db.execute(
