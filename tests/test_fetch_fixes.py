@@ -217,6 +217,16 @@ def test_an_entry_whose_page_fails_for_now_is_tried_again_next_poll(fetcher_fact
     assert site.url("/a1") not in poll.links and poll.deferred == 1 and poll.etag is None
 
 
+def test_a_fetched_feed_cut_short_says_its_later_entries_are_lost(fetcher_factory):
+    with LocalSite({}) as site:
+        feed_site(site, 3)
+        whole = site.routes["/feed"][2]
+        site.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, whole[: whole.index(b"<item>", 200) + 20])
+        poll = poll_url(fetcher_factory(), site.url("/feed"))
+    cut = [i for i in poll.items if isinstance(i, Failure) and i.reason.startswith("feed cut short")]
+    assert len(cut) == 1 and "any after the break lost" in cut[0].reason
+
+
 # ---- 5. XML-illegal characters in titles ----
 
 def test_export_opml_survives_control_characters_in_titles(db):

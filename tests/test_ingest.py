@@ -187,6 +187,19 @@ def test_atom_feed_entries(settings):
     assert pages[0].hints["published"] == "2010-03-01T08:00:00Z"
 
 
+def test_a_feed_cut_short_keeps_its_entries_and_says_the_rest_are_lost(settings, tmp_path):
+    """A QA pass: a feed file cut at 1,500 bytes stored its first entry and said nothing of the two lost after it.
+    A feed feedparser recovers whole (a stray control character) is no failure."""
+    whole = (FIXTURES / "feeds/wikinews.rss").read_bytes()
+    (tmp_path / "cut.rss").write_bytes(whole[:1500])
+    (tmp_path / "stray.rss").write_bytes(whole.replace(b"<item>", b"<item>\x01", 1))
+    pages, failures = pages_and_failures([tmp_path / "cut.rss", tmp_path / "stray.rss"], settings)
+    assert len([p for p in pages if p.uri.startswith(str(tmp_path / "cut.rss"))]) == 1
+    assert len([p for p in pages if p.uri.startswith(str(tmp_path / "stray.rss"))]) == 3
+    assert [(Path(f.uri).name, f.reason[:16]) for f in failures] == [("cut.rss", "feed cut short (")]
+    assert "1 entry read, any after the break lost" in failures[0].reason
+
+
 def test_same_bytes_at_another_address_is_another_page(settings):
     one = Page(uri="a", raw=b"same wire copy", kind="text", url="https://one.example/story")
     two = Page(uri="b", raw=b"same wire copy", kind="text", url="https://two.example/story")

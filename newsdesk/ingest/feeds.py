@@ -42,6 +42,23 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
     source = site_name(parsed.feed.get("title") or "")
     for number, entry in enumerate(parsed.entries, start=1):
         yield entry_page(entry, f"{uri}#entry{number}", source, fetched, parsed.feed.get("language"))
+    if problem := cut_short(parsed, data):
+        yield Failure(uri, "read", problem)
+
+
+_FEED_ENDS = (b"</rss>", b"</feed>", b"</rdf:RDF>", b"</RDF>")
+
+
+def cut_short(parsed: feedparser.FeedParserDict, data: bytes) -> str | None:
+    """Why a feed that broke off (a truncated download or file) lost entries, else None.
+
+    feedparser keeps the entries before the break and flags the feed; the flag is also raised for
+    what it recovers from whole (a stray character, a wrong charset), so only a feed whose document
+    does not close is reported: the entries after the break are gone, and nothing else would say so."""
+    if not parsed.get("bozo") or data.rstrip().endswith(_FEED_ENDS):
+        return None
+    return (f"feed cut short ({parsed.bozo_exception}): {len(parsed.entries)} entr"
+            f"{'y' if len(parsed.entries) == 1 else 'ies'} read, any after the break lost")[:300]
 
 
 _SECTION = re.compile(r"\s*:\s+|\s+[-–—|>»]\s+")

@@ -583,6 +583,8 @@ def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
         return
     for entry in entries:
         follower.entry(entry)
+    if problem := feeds.cut_short(parsed, body):
+        poll.items.append(Failure(response.url, "fetch", problem))
 
 
 def _read_json_feed(follower: _Follower, response: Response, body: bytes) -> None:
