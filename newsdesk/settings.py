@@ -74,6 +74,7 @@ class Settings:
     )
     allow_private_addresses: bool = field(
         default=False,
+        # read from NEWSDESK_ALLOW_PRIVATE_ADDRESSES, as the naming rule says, and from its older short name
         metadata={"help": "let the fetcher reach private/loopback addresses", "env": "NEWSDESK_ALLOW_PRIVATE"},
     )
     poll_interval: str = field(
@@ -88,11 +89,14 @@ class Settings:
         path = Path(config_file or os.environ.get("NEWSDESK_CONFIG") or Path(user_config_dir("newsdesk")) / "newsdesk.toml")
         if path.is_file():
             with path.open("rb") as fh:
-                values.update(tomllib.load(fh))
+                try:
+                    values.update(tomllib.load(fh))
+                except tomllib.TOMLDecodeError as exc:
+                    raise ValueError(f"{path}: not a TOML file: {exc}") from exc
         for f in fields(cls):
-            env_name = f.metadata.get("env", f"NEWSDESK_{f.name.upper()}")
-            if env_name in os.environ:
-                values[f.name] = os.environ[env_name]
+            for env_name in dict.fromkeys((f.metadata.get("env", ""), f"NEWSDESK_{f.name.upper()}")):
+                if env_name in os.environ:
+                    values[f.name] = os.environ[env_name]
         values.update({k: v for k, v in (overrides or {}).items() if v is not None})
         known = {f.name: f for f in fields(cls)}
         unknown = set(values) - set(known)
@@ -112,6 +116,13 @@ class Settings:
                 raise ValueError(f"{name} must be more than {meta['above']}, not {value!r}")
             if "max" in meta and value > meta["max"]:
                 raise ValueError(f"{name} must be at most {meta['max']}, not {value!r}")
+        if "poll_interval" in coerced:  # said now, naming the setting, not at the first `sources add`
+            from newsdesk.ingest.sources import parse_interval
+
+            try:
+                parse_interval(coerced["poll_interval"])
+            except ValueError as exc:
+                raise ValueError(f"poll_interval: {exc}") from exc
         return cls(**coerced)
 
     def describe(self) -> list[tuple[str, Any, str]]:
@@ -125,6 +136,10 @@ def _coerce(name: str, type_name: Any, value: Any) -> Any:
     """A setting's value as its field's type, from an environment string or a TOML value; a value of another
     kind is a ValueError naming the setting, not a stage failing on every page later."""
     kind = {"bool": bool, "int": int, "float": float}.get(type_name, type_name)
+    if kind in ("str", str):
+        if isinstance(value, str):
+            return value
+        raise ValueError(f"{name} must be text (in quotes in a TOML file), not {value!r}")
     if kind not in (bool, int, float):
         return value
     if isinstance(value, bool):  # a TOML true / false; bool is an int to Python, not to a user

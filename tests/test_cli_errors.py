@@ -140,11 +140,36 @@ def test_option_values_out_of_range_are_usage_errors(run):
     ("STORIES_DAYS", "nan", "stories_days must be a finite number"),
     ("STORY_SLICE_HOURS", "0", "story_slice_hours must be more than 0"),
     ("RESPECT_ROBOTS", "maybe", "respect_robots must be true or false"),
+    ("POLL_INTERVAL", "soon", "poll_interval: bad interval 'soon'"),  # a QA pass: said first at `sources add`
 ])
 def test_bad_settings_values_are_one_line_before_anything_is_read(run, settings, name, value, words):
     result = run("ingest", str(SEED), env={f"NEWSDESK_{name}": value})
     assert one_error_line(result, "bad settings: " + words), result.output
     assert not Path(settings.db).exists()  # said before the store was even opened
+
+
+@pytest.mark.parametrize("line, words", [
+    ("public_url = 5", "public_url must be text (in quotes in a TOML file), not 5"),  # "db = 5" was a traceback
+    ("user_agent = 5", "user_agent must be text"),  # had failed every fetch
+    ("workers = ", "not a TOML file"),  # the file is named
+])
+def test_a_settings_file_of_the_wrong_types_is_one_line_naming_the_setting_or_file(run, tmp_path, line, words):
+    config = tmp_path / "newsdesk.toml"
+    config.write_text(line + "\n")
+    result = run("--config", str(config), "stats")
+    assert result.exit_code != 0 and words in result.output and "Traceback" not in result.output, result.output
+    if words == "not a TOML file":
+        assert str(config) in result.output
+
+
+def test_the_private_addresses_setting_reads_its_rule_named_variable_and_its_old_short_one(monkeypatch):
+    from newsdesk.settings import Settings
+
+    for name in ("NEWSDESK_ALLOW_PRIVATE_ADDRESSES", "NEWSDESK_ALLOW_PRIVATE"):
+        monkeypatch.delenv("NEWSDESK_ALLOW_PRIVATE_ADDRESSES", raising=False)
+        monkeypatch.delenv("NEWSDESK_ALLOW_PRIVATE", raising=False)
+        monkeypatch.setenv(name, "1")
+        assert Settings.load(config_file="/nonexistent/newsdesk.toml").allow_private_addresses is True
 
 
 def test_a_file_that_is_not_a_store_says_so_for_every_command(tmp_path):
