@@ -51,7 +51,7 @@ def test_guard_refuses_loopback_without_the_switch(fetcher_factory):
             fetcher_factory(allow_private_addresses=False).get(site.url("/"))
         assert site.requests == []  # refused before connecting, not after
     message = str(error.value)
-    assert "127.0.0.1" in message and "loopback" in message and "NEWSDESK_ALLOW_PRIVATE=1" in message
+    assert "127.0.0.1" in message and "loopback" in message and "NEWSDESK_ALLOW_PRIVATE_ADDRESSES=1" in message
 
 
 def test_guard_checks_resolved_addresses_of_names(fetcher_factory):

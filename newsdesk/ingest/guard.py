@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-ALLOW_HINT = "set allow_private_addresses = true or NEWSDESK_ALLOW_PRIVATE=1 to fetch from it"
+ALLOW_HINT = "set allow_private_addresses = true or NEWSDESK_ALLOW_PRIVATE_ADDRESSES=1 to fetch from it"
 
 
 class BlockedAddress(Exception):
