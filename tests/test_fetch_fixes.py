@@ -227,6 +227,13 @@ def test_a_fetched_feed_cut_short_says_its_later_entries_are_lost(fetcher_factor
     assert len(cut) == 1 and "any after the break lost" in cut[0].reason
 
 
+def test_junk_served_as_a_feed_is_a_malformed_feed_not_a_page(fetcher_factory):
+    """A QA pass: random bytes served as application/rss+xml read "not a web page" and the source stayed "ok"."""
+    with LocalSite({"/feed": (200, {"Content-Type": "application/rss+xml"}, bytes(range(256)) * 4)}) as site:
+        poll = poll_url(fetcher_factory(), site.url("/feed"))
+    assert poll.kind == "feed" and poll.error.startswith("malformed feed") and not poll.items
+
+
 # ---- 5. XML-illegal characters in titles ----
 
 def test_export_opml_survives_control_characters_in_titles(db):

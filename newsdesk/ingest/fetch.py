@@ -467,6 +467,11 @@ def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | N
         _read_json_feed(follower, response, body)
     elif kind == "sitemap":
         _read_sitemap(follower, response.url, body)
+    elif response.content_type.endswith(("rss+xml", "atom+xml", "rdf+xml", "feed+json")):
+        # served as a feed but no feed at all (an error page's bytes, junk): the source is failing, and says why
+        poll.kind = "feed"
+        poll.error = f"malformed feed: served as {response.content_type}, but the body is not a feed"
+        poll.etag = poll.last_modified = None
     else:
         poll.kind = "page"
         page = html_page(response, hints={})
