@@ -251,3 +251,33 @@ def test_a_search_for_a_word_left_out_says_to_put_the_query_after_dashes(run, tm
     left_out = run("search", "--json", "--", "syria -hezbollah")
     assert left_out.exit_code == 0 and all("hezbollah" not in (h["headline"] or "").lower()
                                            for h in json_lines(left_out.stdout))
+
+
+def test_export_keeps_a_time_span_a_site_or_a_story(run, tmp_path):
+    """A QA pass: researchers had to export everything and filter it themselves (`export --since` was no option)."""
+    reports = tmp_path / "reports.jsonl"
+    body = " ".join(f"Sentence {n} of the council report on the new harbour bridge and its cost." for n in range(12))
+    reports.write_text("\n".join(json.dumps(r) for r in (
+        {"url": "https://one.example/bridge", "published": "2024-03-01T09:00:00Z", "title": "Council backs bridge",
+         "text": body},
+        {"url": "https://two.example/fair", "published": "2024-03-05T09:00:00Z", "title": "Spring fair opens",
+         "text": body.replace("council report on the new harbour bridge", "spring fair in the park")},
+    )) + "\n", encoding="utf-8")
+    assert run("ingest", str(reports)).exit_code == 0
+
+    def exported(*args: str) -> list[dict]:
+        result = run("export", *args)
+        assert result.exit_code == 0, result.output
+        return json_lines(result.stdout)
+
+    assert len(exported()) == 2
+    assert [r["title"] for r in exported("--since", "2024-03-02")] == ["Spring fair opens"]
+    assert [r["title"] for r in exported("--until", "2024-03-01")] == ["Council backs bridge"]  # the whole day
+    assert [r["title"] for r in exported("--site", "TWO.example")] == ["Spring fair opens"]
+    assert exported("--since", "2024-03-06") == []
+    story = exported("--site", "one.example")[0]["story_id"]
+    assert [r["title"] for r in exported("--story", story)] == ["Council backs bridge"]
+    assert [r["id"] for r in exported("--table", "stories", "--story", story)] == [story]
+    assert [r["id"] for r in exported("--table", "stories", "--until", "2024-03-01")] == [story]
+    result = run("export", "--table", "places", "--site", "one.example")
+    assert result.exit_code == 2 and "--site applies to --table articles, teasers only" in result.output

@@ -212,13 +212,22 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
               help="Also export the copies merged into another article or teaser, each with that one in "
                    "duplicate_of and its story_id (articles and teasers only: stories and facts are of "
                    "canonical items alone).")
+@click.option("--since", type=IsoTime(), metavar="DATE", help="Only items published on or after DATE (stories: "
+              "running then or later; undated items are left out).")
+@click.option("--until", type=IsoTime(), metavar="DATE", help="Only items published on or before DATE (a day), or "
+              "before DATE (with a time).")
+@click.option("--site", help="Only items from this site, any case (articles and teasers).")
+@click.option("--story", "story", metavar="STORY_ID", help="Only the rows of this story (s…).")
 @pass_ctx
-def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool) -> None:
+def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool, **filters) -> None:
     """Export the store for analysis: every article (with headline, standfirst, story id, metadata and
-    text) by default, or teasers, stories, or the facts of every article. The columns of each table are
-    listed in the README ("Export columns"), the same in every format and for every store."""
+    text) by default, or teasers, stories, or the facts of every article; --since, --until, --site and
+    --story keep a part of it. The columns of each table are listed in the README ("Export columns"), the
+    same in every format and for every store."""
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
+    if filters["site"] and table not in queries.SITE_EXPORTED:
+        raise click.UsageError(f"--site applies to --table {', '.join(queries.SITE_EXPORTED)} only, not {table}")
     if include_duplicates and table not in queries.DUPLICATES_EXPORTED:
         raise click.UsageError(f"--include-duplicates applies to --table "
                                f"{' and '.join(queries.DUPLICATES_EXPORTED)} only, not {table}")
@@ -230,7 +239,7 @@ def export(ctx: Context, table: str, fmt: str, output: str | None, include_dupli
                                        f"({exc})") from exc
     db = ctx.connect(readonly=True)
     columns = queries.EXPORT_COLUMNS[table]
-    rows = queries.export(db, table, include_duplicates=include_duplicates)  # streamed: a big store need not fit
+    rows = queries.export(db, table, include_duplicates=include_duplicates, **filters)  # streamed: a big store need not fit
     try:
         if fmt == "parquet":
             write_parquet(rows, columns, output)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import groupby
 
 from newsdesk.records import (Article, Block, Caption, DateMention, Entity, Facts, Figure, Place, content_hash,
-                              from_dict)
+                              from_dict, utc_time)
 
 ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
 
@@ -404,16 +404,42 @@ def export_figures(db: sqlite3.Connection) -> Iterator[dict]:
             })
 
 
-def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False) -> Iterator[dict]:
+SITE_EXPORTED = ("articles", "teasers")  # the tables with a site column
+
+
+def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False, since: str | None = None,
+           until: str | None = None, site: str | None = None, story: str | None = None) -> Iterator[dict]:
+    """The rows of one export table, those of a time span, a site or a story only when asked.
+
+    ``since`` / ``until`` test an item's ``published`` as search does (an undated item is left out; a bare day
+    is the whole day), and a story's span: it is kept when it ran at any time between them."""
     if table == "articles":
-        return export_articles(db, include_duplicates)
-    if table == "teasers":
-        return export_teasers(db, include_duplicates)
-    if table == "stories":
-        return export_stories(db)
-    if table == "figures":
-        return export_figures(db)
-    return export_facts(db, table)
+        rows = export_articles(db, include_duplicates)
+    elif table == "teasers":
+        rows = export_teasers(db, include_duplicates)
+    elif table == "stories":
+        rows = export_stories(db)
+    elif table == "figures":
+        rows = export_figures(db)
+    else:
+        rows = export_facts(db, table)
+    if not (since or until or site or story):
+        return rows
+    from newsdesk.store.search import nocase, until_bound
+
+    since, until = utc_time(since), until_bound(utc_time(until))
+
+    def kept(row: dict) -> bool:
+        first, last = (row["first_seen"], row["last_seen"]) if table == "stories" else (row["published"],) * 2
+        if since and (last is None or (last < since and last != since[:10])):
+            return False
+        if until and (first is None or first >= until):
+            return False
+        if site and (row.get("site") is None or nocase(row["site"]) != nocase(site)):
+            return False
+        return not (story and (row["id"] if table == "stories" else row["story_id"]) != story)
+
+    return (row for row in rows if kept(row))
 
 
 def stats(db: sqlite3.Connection) -> dict:
