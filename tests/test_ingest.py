@@ -200,6 +200,17 @@ def test_a_feed_cut_short_keeps_its_entries_and_says_the_rest_are_lost(settings,
     assert "1 entry read, any after the break lost" in failures[0].reason
 
 
+def test_a_feed_files_relative_links_are_read_against_the_site_it_names(settings, tmp_path):
+    """A QA pass: `<link>/news/bridge</link>` in a saved feed of https://rel.example/ was stored as "/news/bridge"."""
+    (tmp_path / "rel.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Rel</title><link>https://rel.example/</link>'
+        "<item><title>Council approves bridge</title><link>/news/bridge</link><description>7 to 2.</description></item>"
+        "<item><title>Fair opens</title><link>https://other.example/fair</link><description>Sun.</description></item>"
+        "</channel></rss>")
+    pages, failures = pages_and_failures([tmp_path / "rel.rss"], settings)
+    assert not failures and [p.url for p in pages] == ["https://rel.example/news/bridge", "https://other.example/fair"]
+
+
 def test_same_bytes_at_another_address_is_another_page(settings):
     one = Page(uri="a", raw=b"same wire copy", kind="text", url="https://one.example/story")
     two = Page(uri="b", raw=b"same wire copy", kind="text", url="https://two.example/story")

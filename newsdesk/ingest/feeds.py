@@ -14,6 +14,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -41,7 +42,8 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
         return
     source = site_name(parsed.feed.get("title") or "")
     for number, entry in enumerate(parsed.entries, start=1):
-        yield entry_page(entry, f"{uri}#entry{number}", source, fetched, parsed.feed.get("language"))
+        yield entry_page(entry, f"{uri}#entry{number}", source, fetched, parsed.feed.get("language"),
+                         parsed.feed.get("link"))
     if problem := cut_short(parsed, data):
         yield Failure(uri, "read", problem)
 
@@ -78,11 +80,15 @@ def _iso(struct: time.struct_time | None) -> str | None:
 
 
 def entry_page(entry, where: str, source: str | None, fetched: str | None = None,
-               language: str | None = None) -> Page | Failure:
-    """One feed entry as a page; ``language`` is the feed's (an entry's own ``xml:lang`` wins)."""
+               language: str | None = None, base: str | None = None) -> Page | Failure:
+    """One feed entry as a page; ``language`` is the feed's (an entry's own ``xml:lang`` wins), and a relative
+    link ("/news/bridge") is read against ``base``, the site the feed names (a fetched feed's own address
+    already serves feedparser so)."""
     title = (entry.get("title") or "").strip()
     summary = (entry.get("summary") or "").strip()
     link = entry.get("link") or None
+    if link and base and not urlsplit(link).scheme and urlsplit(base).scheme in ("http", "https"):
+        link = urljoin(base, link)
     published = _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
     if not (title or summary):
         return Failure(where, "read", "feed entry has neither title nor summary")
