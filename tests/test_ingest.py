@@ -211,6 +211,18 @@ def test_a_feed_files_relative_links_are_read_against_the_site_it_names(settings
     assert not failures and [p.url for p in pages] == ["https://rel.example/news/bridge", "https://other.example/fair"]
 
 
+def test_a_saved_json_feed_is_read_as_a_feed(settings, tmp_path):
+    """A QA pass: a JSON Feed file was read as one JSON Lines record: one teaser, "JSON Gazette", its items lost."""
+    (tmp_path / "feed.json").write_text(json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "JSON Gazette",
+        "items": [{"id": "1", "url": "https://gazette.example/a", "title": "Harbour bridge approved",
+                   "summary": "The council voted 7 to 2.", "date_published": "2024-03-01T09:00:00Z"},
+                  {"id": "2", "url": "https://gazette.example/b", "title": "Spring fair opens"}]}))
+    pages, failures = pages_and_failures([tmp_path / "feed.json"], settings)
+    assert not failures and [p.url for p in pages] == ["https://gazette.example/a", "https://gazette.example/b"]
+    assert pages[0].hints["published"] == "2024-03-01T09:00:00Z" and pages[0].source == "JSON Gazette"
+
+
 def test_same_bytes_at_another_address_is_another_page(settings):
     one = Page(uri="a", raw=b"same wire copy", kind="text", url="https://one.example/story")
     two = Page(uri="b", raw=b"same wire copy", kind="text", url="https://two.example/story")

@@ -35,6 +35,9 @@ def read_file(path: Path, settings: Settings) -> Iterator[Page | Failure]:
 
 
 def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | Failure]:
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        yield from _parse_json_feed(data, uri, fetched)
+        return
     parsed = feedparser.parse(data)
     if not parsed.entries:
         problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
@@ -46,6 +49,22 @@ def parse(data: bytes, uri: str, fetched: str | None = None) -> Iterator[Page | 
                          parsed.feed.get("link"))
     if problem := cut_short(parsed, data):
         yield Failure(uri, "read", problem)
+
+
+def _parse_json_feed(data: bytes, uri: str, fetched: str | None) -> Iterator[Page | Failure]:
+    """A JSON Feed saved to a file (it had been read as one JSON Lines record, its title a teaser)."""
+    from newsdesk.ingest.sources import json_feed
+
+    try:
+        title, entries = json_feed(data, "")
+    except ValueError as exc:
+        yield Failure(uri, "read", f"malformed JSON Feed: {exc}"[:300])
+        return
+    if not entries:
+        yield Failure(uri, "read", "feed has no entries")
+        return
+    for number, entry in enumerate(entries, start=1):
+        yield entry_page(entry, f"{uri}#entry{number}", site_name(title or ""), fetched)
 
 
 _FEED_ENDS = (b"</rss>", b"</feed>", b"</rdf:RDF>", b"</RDF>")

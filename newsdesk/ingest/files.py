@@ -103,6 +103,8 @@ def sniff(start: bytes) -> str:
     text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"warc/"):
         return "warc"
+    if text.startswith(b"{") and b"jsonfeed.org/version" in text:
+        return "feed"  # a JSON Feed, one document, not lines of records
     if text.startswith(b"{") and b"\n{" in text or text.startswith(b'{"'):
         return "jsonl"
     if text.startswith(b"<?xml") or text.startswith(b"<rss") or text.startswith(b"<feed"):
