@@ -246,8 +246,13 @@ def store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> 
             report.count("store", "article")
     site = article.site if article else page.source
     for teaser in item.extraction.teasers:
-        write.save_teaser(db, teaser, article.id if article else None, site, item.teaser_duplicates.get(teaser.id))
-        report.teasers += 1
+        original = item.teaser_duplicates.get(teaser.id)
+        write.save_teaser(db, teaser, article.id if article else None, site, original)
+        if original:  # the same headline from the site's other feed: one more copy, not one more teaser
+            report.duplicates += 1
+            report.count("dedup", "copy of a stored teaser")
+        else:
+            report.teasers += 1
     if article is None:
         report.stored += 1
         report.count("store", "teasers only")

@@ -561,3 +561,19 @@ def test_an_undated_page_of_an_archive_joins_its_dated_story_and_leaves_its_time
                               "Amatrice earthquake toll rises as rescuers dig through rubble"}
     assert len(stories) == 2
     assert (stories[quake]["first_seen"], stories[quake]["last_seen"]) == ("2016-08-24T08:00:00Z", "2016-08-24T12:00:00Z")
+
+
+def test_a_teaser_merged_into_another_counts_as_a_duplicate_not_a_teaser(db, settings, tmp_path):
+    """A QA pass: the same headline from a site's second feed was merged, yet the run said "0 duplicate(s) merged,
+    1 teaser(s)" and `stats` counted two teasers."""
+    def feed(name: str, link: str) -> str:
+        path = tmp_path / name
+        path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Town News</title>'
+                        f"<item><title>Council approves new harbour bridge</title><link>{link}</link>"
+                        "<description>The vote was 7 to 2.</description></item></channel></rss>")
+        return str(path)
+
+    first = ingest([feed("news.rss", "https://town.example/a")], db, settings, enrich=False)
+    second = ingest([feed("politics.rss", "https://town.example/politics/a")], db, settings, enrich=False)
+    assert (first.teasers, first.duplicates) == (1, 0) and (second.teasers, second.duplicates) == (0, 1)
+    assert queries.stats(db)["teasers"] == 1 and queries.stats(db)["teaser_duplicates"] == 1

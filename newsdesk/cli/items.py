@@ -289,7 +289,7 @@ def stats(ctx: Context, as_json: bool) -> None:
         emit_json(data)
     else:
         for key, value in data.items():
-            click.echo(f"{key:<14} {value}")
+            click.echo(f"{key:<18} {value}")
 
 
 COMMANDS = [search, show, stories, story, export, stats]

@@ -449,6 +449,7 @@ def stats(db: sqlite3.Connection) -> dict:
         "failed_pages": one("SELECT count(*) FROM pages WHERE status = 'failed'"),
         "articles": one("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
         "duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-        "teasers": one("SELECT count(*) FROM teasers"),
+        "teasers": one("SELECT count(*) FROM teasers WHERE duplicate_of IS NULL"),
+        "teaser_duplicates": one("SELECT count(*) FROM teasers WHERE duplicate_of IS NOT NULL"),
         "stories": one("SELECT count(*) FROM stories WHERE size > 0"),
     }
