@@ -130,7 +130,7 @@ def _add_new_teasers(db: sqlite3.Connection, page: Page, extraction: Extraction,
     for teaser in extraction.teasers:
         if db.execute("SELECT 1 FROM teasers WHERE id = ?", (teaser.id,)).fetchone():
             continue
-        original = deduper.find_title(teaser.headline, site)
+        original = deduper.find_title(teaser.headline, site, teaser.published)
         if original is None:
             deduper.add_title(teaser.headline, site, teaser.id)
         write.save_teaser(db, teaser, article_row["id"] if article_row else None, site, original)
