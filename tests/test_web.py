@@ -179,6 +179,11 @@ def test_entity_and_place_pages(client):
     assert aleppo["name"] == "Aleppo" and aleppo["articles"] == 2 and aleppo["lat"] == pytest.approx(36.2, abs=0.01)
     assert sum(b["count"] for b in aleppo["coverage"]) == 2
     assert 'class="dot"' in client.get("/places/Aleppo").text
+    index = client.get("/entities.json", params={"limit": 1}).json()
+    # a QA pass: the indexes stopped at 200 of 3,056 names without saying so
+    assert len(index["entries"]) == 1 and index["total"] > 1
+    assert f"the first 1 of {index['total']}" in client.get("/entities", params={"limit": 1}).text
+    assert "the first" not in client.get("/entities").text  # all shown
     people = client.get("/entities.json").json()["entries"]
     assert people[0]["name"] == "Lars Bromley"
     assert client.get("/entities/Nobody.json").status_code == 404

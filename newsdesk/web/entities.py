@@ -183,7 +183,8 @@ def name_index(db: sqlite3.Connection, kind: str, limit: int) -> dict:
         }
         for r in rows
     ]
-    return {"kind": kind, "entries": entries}
+    total = db.execute(f"SELECT count(DISTINCT name COLLATE NOCASE) FROM {kind} WHERE {TAGGED[kind]}").fetchone()[0]
+    return {"kind": kind, "entries": entries, "total": total, "limit": limit}
 
 
 def _sites(db: sqlite3.Connection, table: str, name: str) -> list[str]:

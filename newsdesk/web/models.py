@@ -231,6 +231,8 @@ class EntityPage(Loose):
 class EntityIndex(Loose):
     kind: str
     entries: list[NamedFact]
+    total: int = Field(0, description="how many distinct names there are; entries holds the first `limit` of them")
+    limit: int = 200
 
 
 class ErrorDetail(BaseModel):
