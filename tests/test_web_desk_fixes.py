@@ -298,3 +298,13 @@ def test_the_story_page_reconciles_its_tolls_across_reports(tmp_path):
     assert len(tolls) == 1 and len(tolls[0]["history"]) == 2
     assert sorted(row["attributed_to"] for row in tolls[0]["disputed"]) == ["Syrian state media", "a monitor"]
     assert "Tolls across the story" in page and "&lt;b&gt;300&lt;/b&gt; (Syrian state media)" in page
+
+
+def test_times_say_their_zone_when_it_is_known():
+    """A QA pass: times read "7 Dec 2026, 16:48", no zone, though the datetime attribute ends in Z."""
+    from newsdesk.web.render import when
+
+    assert when("2016-10-06T14:05:00Z") == "6 Oct 2016, 14:05 UTC"
+    assert when("2016-10-06T14:05:00+00:00") == "6 Oct 2016, 14:05 UTC"
+    assert when("2016-10-06T14:05:00") == "6 Oct 2016, 14:05"  # the page gave no zone: none is made up
+    assert when("2016-10-06") == "6 Oct 2016" and when(None) == "date unknown"

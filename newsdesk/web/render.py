@@ -91,7 +91,8 @@ def safe_url(url: str | None) -> str | None:
 
 
 def when(value: str | None, with_time: bool = True) -> str:
-    """An ISO date or time as people read it ("6 Oct 2016, 14:05"); unknown dates say so."""
+    """An ISO date or time as people read it ("6 Oct 2016, 14:05 UTC"); unknown dates say so. A time whose zone
+    the source did not give is shown without one."""
     if not value:
         return "date unknown"
     try:
@@ -100,7 +101,8 @@ def when(value: str | None, with_time: bool = True) -> str:
         return value
     if len(value.strip()) <= 10 or not with_time or (parsed.hour, parsed.minute) == (0, 0):
         return f"{parsed.day} {parsed:%b %Y}"
-    return f"{parsed.day} {parsed:%b %Y, %H:%M}"
+    zone = " UTC" if parsed.utcoffset() is not None and not parsed.utcoffset() else ""
+    return f"{parsed.day} {parsed:%b %Y, %H:%M}{zone}"
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
