@@ -154,3 +154,12 @@ def test_a_region_is_found_by_the_name_texts_use_not_only_its_official_one():
     crimea = resolve("Crimea", Counter())
     assert crimea.country == "UA" and crimea.lat is not None and "Crimea" in crimea.name
     assert resolve("Moscow", Counter()).geonameid == 524901  # a city keeps its name over any region's
+
+
+def test_the_places_index_says_when_a_name_is_several_places(namesakes: TestClient) -> None:
+    """A QA pass: the index read "Georgia 6 articles" and the page "named in 4 articles" (the other 2 were the
+    country): the index counts every place of the name, so it now says how many there are."""
+    entries = {e["name"]: e for e in namesakes.get("/places.json").json()["entries"]}
+    assert entries["Paris"]["articles"] == 3 and entries["Paris"]["namesakes"] == 2
+    assert namesakes.get("/places/Paris.json").json()["articles"] == 2
+    assert "2 places of this name" in namesakes.get("/places").text

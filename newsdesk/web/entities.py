@@ -80,11 +80,7 @@ def place_page(db: sqlite3.Connection, name: str, country: str | None = None, ge
     """The page of one place of that name: the one ``country`` or ``geonameid`` picks, else the most-named.
     Names are shared ("Paris", France and Texas; "Tripoli", Libya and Lebanon), so the page lists the others
     under ``variants``, each with the URL of its own page, and counts only its own place's articles."""
-    rows = db.execute(
-        """SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
-           JOIN articles a ON a.id = p.article_id WHERE p.name = ? COLLATE NOCASE""",
-        (name,),
-    ).fetchall()
+    rows = _place_rows(db, name)
     if not rows:
         raise HTTPException(404, f"No place named {name!r} in the store.")
     groups = place_groups(rows)
@@ -114,6 +110,14 @@ def place_page(db: sqlite3.Connection, name: str, country: str | None = None, ge
         "json_url": (_place_url(place, ".json") if len(variants) > 1
                      else f"/places/{quote(place['name'], safe='')}.json"),
     }
+
+
+def _place_rows(db: sqlite3.Connection, name: str) -> list[sqlite3.Row]:
+    return db.execute(
+        """SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
+           JOIN articles a ON a.id = p.article_id WHERE p.name = ? COLLATE NOCASE""",
+        (name,),
+    ).fetchall()
 
 
 def _place_url(place: dict, suffix: str = "") -> str:
@@ -180,6 +184,8 @@ def name_index(db: sqlite3.Connection, kind: str, limit: int) -> dict:
             "label": entity_labels(db, r["name"])[0] if kind == "entities" else None,
             "articles": r["articles"],
             "sites": _sites(db, kind, r["name"]),
+            # a name several places share counts all their articles here, and its page one place's: say so
+            "namesakes": len(place_groups(_place_rows(db, r["name"]))) if kind == "places" else None,
         }
         for r in rows
     ]

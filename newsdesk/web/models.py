@@ -81,6 +81,8 @@ class NamedFact(Loose):
     label: str | None = None
     articles: int
     sites: list[str] = []
+    namesakes: int | None = Field(None, description="in the places index: how many places share the name (their "
+                                  "articles are counted together here; each has its own page)")
 
 
 class PlaceFact(Loose):
