@@ -107,7 +107,8 @@ def fts_query(text: str) -> str:
             term = phrase(words) if words else None
             if term and token.endswith("*"):  # a prefix: FTS5's "alep" *
                 term += " *"
-        if term is None:
+        if term is None:  # "-…" or NOT before no word at all: the next word is not left out for it
+            negate = False
             continue
         if negate:
             excluded.append(term)
