@@ -136,7 +136,9 @@ def test_a_windows_start_is_written_as_its_end():
 
     assert window_start("2024-10-10T15:00:00Z", 3) == "2024-10-07T15:00:00Z"
     assert window_start("2024-10-10T15:00:00", 0.5) == "2024-10-10T03:00:00"
-    assert window_start("2024-10-10", 1) == "2024-10-09T00:00:00"
+    # the demo's front page gave a window from "2016-10-03T00:00:00" to "2016-10-06"
+    assert window_start("2024-10-10", 1) == "2024-10-09"
+    assert window_start("2024-10-10", 0.5) == "2024-10-09T12:00:00"
 
 
 def test_a_store_without_teaser_languages_gets_the_column(settings):

@@ -104,10 +104,14 @@ def parse_time(value: str) -> datetime:
 
 
 def window_start(end: str, days: float) -> str:
-    """The time ``days`` before ``end``, for display, written as ``end`` is: in UTC ("Z") when it is. (Queries
-    compare with the zoneless form, which sorts before every stored form of the same instant.)"""
-    start = (parse_time(end) - timedelta(days=days)).isoformat()
-    return start + "Z" if end.strip().endswith("Z") else start
+    """The time ``days`` before ``end``, for display, written as ``end`` is: a day when it is a day and the start
+    falls on midnight, in UTC ("Z") when it is. (Queries compare with the zoneless form, which sorts before every
+    stored form of the same instant.)"""
+    start = parse_time(end) - timedelta(days=days)
+    end = end.strip()
+    if len(end) == 10 and start.time() == datetime.min.time():
+        return start.date().isoformat()
+    return start.isoformat() + ("Z" if end.endswith("Z") else "")
 
 
 def row_to_article(row: sqlite3.Row) -> Article:
