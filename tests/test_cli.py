@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, SAMPLES, SEED
 
 from newsdesk.cli import main
+from newsdesk.cli.common import shorten
 
 
 @pytest.fixture
@@ -281,3 +282,27 @@ def test_export_keeps_a_time_span_a_site_or_a_story(run, tmp_path):
     assert [r["id"] for r in exported("--table", "stories", "--until", "2024-03-01")] == [story]
     result = run("export", "--table", "places", "--site", "one.example")
     assert result.exit_code == 2 and "--site applies to --table articles, teasers only" in result.output
+
+
+def test_a_storys_members_at_one_time_come_most_central_first(run, tmp_path):
+    """A QA pass: members of a day-stamped story came in id order, so an outlier could lead the list."""
+    headlines = [
+        "SpaceX Dragon capsule reaches space station with Easter cargo",
+        "SpaceX Dragon reaches space station with Easter delivery for astronauts",
+        "Dragon capsule docks at space station carrying Easter cargo",
+        "SpaceX cargo capsule arrives at International Space Station",
+        "Easter delivery: SpaceX Dragon capsule reaches the space station",
+        "SpaceX Dragon arrives at space station with legs for Robonaut",
+        "Space station crew captures SpaceX Dragon cargo capsule",
+        "SpaceX capsule reaches station after weekend launch",
+    ]
+    feed = tmp_path / "day.jsonl"
+    feed.write_text("".join(json.dumps({"url": f"https://site{i}.example/spacex-{i}", "title": h,
+                                        "published": "2014-04-20"}) + "\n" for i, h in enumerate(headlines)))
+    run("ingest", str(feed))
+    [story] = [s for s in json_lines(run("stories", "--all", "--json").stdout) if s["size"] >= 6]
+    members = json_lines(run("story", story["id"], "--json").stdout)[0]["members"]
+    scores = [m["score"] for m in members]
+    assert len(set(scores)) > 1 and scores == sorted(scores, reverse=True)
+    assert shorten("Israel, Hezbollah agree to ceasefire brokered by US and France", 40) == (
+        "Israel, Hezbollah agree to ceasefire…")

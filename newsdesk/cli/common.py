@@ -71,5 +71,10 @@ def emit_json(obj: Any) -> None:
 
 
 def shorten(text: str | None, width: int) -> str:
+    """``text`` on one line within ``width`` characters, cut at a word when one ends in its last third."""
     text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > (width * 2) // 3 else cut).rstrip(" ,;:-–—") + "…"

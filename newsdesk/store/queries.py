@@ -267,7 +267,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
                   coalesce(a.site, t.site) AS site, coalesce(a.url, t.url) AS url, a.agency AS agency,
                   coalesce(a.published, t.published) AS published
            FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
-           WHERE m.story_id = ? ORDER BY published, m.item_id""", (story_id,))]
+           WHERE m.story_id = ? ORDER BY published, m.score DESC, m.item_id""", (story_id,))]
     for member in members:
         member["sources"] = [dict(r) for r in db.execute(
             "SELECT site, url, seen FROM sources WHERE article_id = ? ORDER BY seen", (member["id"],))]

@@ -69,7 +69,9 @@ def story_json(story_id: str = ID, db: sqlite3.Connection = Depends(store)) -> d
 )
 def story_html(request: Request, story_id: str = ID, db: sqlite3.Connection = Depends(store)):
     data = story_page(db, story_id)
-    timeline = sorted(data["members"], key=lambda m: (m["time"] is None, m["time"] or "", m["id"]))
+    # by time, and at one time (a day-stamped feed) the most central first, so an outlier is not the lead
+    timeline = sorted(data["members"],
+                      key=lambda m: (m["time"] is None, m["time"] or "", -(m["score"] or 0.0), m["id"]))
     return render(
         request,
         "story.html",
