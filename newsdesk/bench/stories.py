@@ -32,10 +32,12 @@ import random
 import re
 import time
 import tracemalloc
+import zlib
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -65,44 +67,191 @@ class Dataset:
     items: list[GroupItem]
     gold: dict[str, str]
     kind: str = "events"  # uci | events: UCI's gold stories are days, which the live rows also score
+    # item key -> the id as the file spelled it, in file order: keys are unique, ids need not be
+    ids: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # warnings about the input, one line each
 
 
-def _open_text(path: Path):
-    return (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8", newline="")
+SINGLETON = "\0singleton:"  # gold label prefix of an item without an event: its own gold story, named by no file
 
 
-def _uci_time(value: str) -> str | None:
-    """A UCI timestamp: epoch milliseconds as UCI gives them (seconds if too small for milliseconds), or an
-    ISO date; None for anything else, such as the header's "TIMESTAMP"."""
-    value = value.strip()
-    if value.isdigit():
-        stamp = int(value) / (1000 if int(value) > 10**11 else 1)
-        return datetime.fromtimestamp(stamp, tz=timezone.utc).isoformat()
-    return value if parse_time(value) is not None else None
+@dataclass
+class Tally:
+    """How many rows had one problem, and where the first was: one warning line, not one per row."""
+
+    count: int = 0
+    first: str = ""
+
+    def add(self, where: str) -> None:
+        self.count += 1
+        if self.count == 1:
+            self.first = where
+
+
+def open_text(path: Path, newline: str | None = ""):
+    """A text file, gunzipped when its first bytes say gzip: a name can be wrong either way. A UTF-8 BOM
+    (Windows and Excel exports) is dropped, so it is neither part of the first id nor hides a JSON "{"."""
+    with path.open("rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+    return (gzip.open if gzipped else open)(path, "rt", encoding="utf-8-sig", newline=newline)
+
+
+def check_dump(dump: Path | None) -> None:
+    """Fail before the run, not after it, when the dump cannot be written (a missing folder, no
+    permission). Appending writes nothing, so an earlier dump survives a run that fails."""
+    if dump is None:
+        return
+    try:
+        with dump.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise click.ClickException(f"--dump {dump}: cannot write there: {error.strerror or error}") from None
+
+
+def write_dump(dump: Path, lines: Iterable[str]) -> None:
+    try:
+        dump.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"--dump {dump}: cannot write: {error.strerror or error}") from None
+
+
+def unique_keys(names: list[str]) -> list[str]:
+    """Each row's key: its id, or for an id seen before that id with a ``#2``, ``#3``... that no row uses,
+    so that every row is scored as its own item with its own gold story."""
+    taken, seen, keys = set(names), set(), []
+    for name in names:
+        key, n = name, 1
+        while key in seen or key != name and key in taken:  # a suffixed key must not be another row's id
+            n += 1
+            key = f"{name}#{n}"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def repeated(names: Iterable[str]) -> list[str]:
+    """The ids that occur more than once, in order of first appearance."""
+    counts = Counter(names)
+    return [name for name, count in counts.items() if count > 1]
+
+
+def repeat_note(source: str, names: Iterable[str]) -> list[str]:
+    dupes = repeated(names)
+    if not dupes:
+        return []
+    return [f"{source}: {len(dupes)} ids occur more than once (first: {dupes[0]}); each row is scored as its own item"]
+
+
+_EPOCH_DIGITS = re.compile(r"\d{9,}(\.\d*)?")  # shorter digits are no news time: "20140310" is an ISO date
+
+
+def _epoch(stamp: float) -> str:
+    """Epoch milliseconds when too big for seconds (UCI's, JavaScript's), else seconds, as ISO 8601; a
+    number too small for either (before 1973, such as a year) is not understood."""
+    if stamp < 10**8:
+        raise ValueError(f"not an epoch time: {stamp}")
+    return datetime.fromtimestamp(stamp / (1000 if stamp > 10**11 else 1), tz=timezone.utc).isoformat()
+
+
+def read_time(value: object) -> str | None:
+    """An ISO 8601 time for a date given as ISO text (kept as given), epoch seconds or milliseconds (a
+    number, or its digits: "1394409600000.0" is how pandas writes a column with gaps) or RFC 2822 (feeds);
+    None when there is none. A date that is there but unreadable raises ValueError."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _epoch(value)
+        text = value.strip() if isinstance(value, str) else None
+        if text is None:
+            raise ValueError(f"not a date: {value!r}")
+        if _EPOCH_DIGITS.fullmatch(text):
+            return _epoch(float(text))
+        if parse_time(text) is not None:
+            return text
+        parsed = parsedate_to_datetime(text)
+    except (OverflowError, OSError, TypeError, ValueError) as error:
+        raise ValueError(f"not a date: {value!r}") from error
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def _dated(value: object, unread: Tally) -> str | None:
+    """The item's time, or None (undated) with the unreadable date counted for the warning."""
+    try:
+        return read_time(value)
+    except ValueError:
+        unread.add(repr(value))
+        return None
+
+
+def _date_note(source: str, unread: Tally, rows: int) -> list[str]:
+    if not unread.count:
+        return []
+    return [f"{source}: {unread.count} of {rows} dates not understood (first: {unread.first}); those items are undated"]
+
+
+def as_text(value: object) -> str:
+    """A field as text: a number as written, a list (of sentences, paragraphs) joined by spaces, null as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " ".join(part for part in map(as_text, value) if part)
+    return str(value) if isinstance(value, int | float) else json.dumps(value, ensure_ascii=False)
+
+
+def _dataset(name: str, rows: list[tuple[str, GroupItem, str | None]], kind: str, notes: list[str]) -> Dataset:
+    """The dataset of rows ``(id as spelled, item, gold story or None)`` in file order: a repeated id gets a
+    key of its own (and one warning), an item without a gold story is a gold story of its own."""
+    names = [shown for shown, _, _ in rows]
+    keys = unique_keys(names)
+    items = [item if item.id == key else replace(item, id=key) for key, (_, item, _) in zip(keys, rows, strict=True)]
+    gold = {key: SINGLETON + key if story is None else story for key, (_, _, story) in zip(keys, rows, strict=True)}
+    return Dataset(name, items, gold, kind, dict(zip(keys, names, strict=True)), repeat_note(name, names) + notes)
+
+
+UCI_FIELDS = ("ID", "TITLE", "URL", "PUBLISHER", "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP")
+
+
+def _is_uci_header(row: list[str]) -> bool:
+    return [cell.strip().upper() for cell in row[:8]] == list(UCI_FIELDS)
 
 
 def load_uci(path: Path, limit: int | None = None) -> Dataset:
     """UCI rows ``ID TITLE URL PUBLISHER CATEGORY STORY HOSTNAME TIMESTAMP``: tab-separated with quoting off,
-    as in the shared file, or the original comma-separated CSV with its header row. A row without a story
-    or a time (a header) is passed over."""
-    items, gold = [], {}
-    with _open_text(path) as fh:
+    as in the shared file, or the original comma-separated CSV with its header row. A row without a usable
+    time is an undated item (as in an events file); a header is passed over; a row too short or without a
+    story cannot be scored, and is counted in a warning."""
+    rows, malformed, unread = [], Tally(), Tally()
+    with open_text(path) as fh:
         tabbed = "\t" in fh.readline()
         fh.seek(0)
-        rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if tabbed else csv.reader(fh)
-        for row in rows:
-            if len(row) < 8 or not row[5].strip() or (stamp := _uci_time(row[7])) is None:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if tabbed else csv.reader(fh)
+        for row in reader:
+            if not row or len(row) == 1 and not row[0].strip() or _is_uci_header(row):  # a blank line, a header
                 continue
-            items.append(GroupItem(id=row[0], headline=row[1], text="", published=stamp, site=row[6], url=row[2]))
-            gold[row[0]] = row[5]
-    return _limited(Dataset(path.name, items, gold, "uci"), limit)
+            if len(row) < 8 or not row[5].strip():
+                malformed.add(f"line {reader.line_num}")
+                continue
+            item = GroupItem(id=row[0], headline=row[1], text="", published=_dated(row[7], unread), site=row[6], url=row[2])
+            rows.append((row[0], item, row[5]))
+    if malformed.count > len(rows):  # not a UCI file at all (JSON lines given --format uci): say so, not score it
+        raise ValueError(f"{malformed.count} of {malformed.count + len(rows)} rows are not UCI rows (first: {malformed.first})")
+    notes = _date_note(path.name, unread, len(rows))
+    if malformed.count:
+        notes.append(f"{path.name}: {malformed.count} rows passed over, too short or without a STORY (first: {malformed.first})")
+    return _limited(_dataset(path.name, rows, "uci", notes), limit)
 
 
 def load_events(path: Path, limit: int | None = None) -> Dataset:
     """JSON lines with ``event_id``, ``title``, ``text`` and optionally ``id`` (else the line number),
-    ``published`` (may be null) and ``url``; gzipped or not."""
-    items, gold = [], {}
-    with _open_text(path) as fh:
+    ``published`` (may be null; ISO 8601, epoch seconds or milliseconds, RFC 2822) and ``url``; gzipped or
+    not. A null ``event_id`` makes the item a gold story of its own: it names no event to share."""
+    rows: list[tuple[str, GroupItem, str | None]] = []
+    no_id, no_event, unread = Tally(), Tally(), Tally()
+    null_ids = 0
+    with open_text(path) as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -111,16 +260,36 @@ def load_events(path: Path, limit: int | None = None) -> Dataset:
                 event = row["event_id"]
             except (ValueError, KeyError, TypeError) as error:
                 raise ValueError(f"{path.name} line {number}: not an event record with an event_id ({error})") from None
-            site = re.sub(r"^https?://(www\.)?", "", row.get("url") or "").split("/")[0] or None
-            item_id = str(row.get("id", number))
-            items.append(GroupItem(item_id, row.get("title") or "", row.get("text") or "", row.get("published"), site))
-            gold[item_id] = str(event)
-    return _limited(Dataset(path.name, items, gold), limit)
+            item_id = row.get("id")
+            if item_id is None:
+                no_id.add(f"line {number}")
+                null_ids += "id" in row
+            if event is None:
+                no_event.add(f"line {number}")
+            url = row.get("url") if isinstance(row.get("url"), str) else ""
+            site = re.sub(r"^https?://(www\.)?", "", url).split("/")[0] or None
+            shown = str(number if item_id is None else item_id)
+            published = _dated(row.get("published"), unread)
+            item = GroupItem(shown, as_text(row.get("title")), as_text(row.get("text")), published, site)
+            rows.append((shown, item, None if event is None else str(event)))
+    notes = id_note(path.name, no_id, null_ids, len(rows)) + _date_note(path.name, unread, len(rows))
+    if no_event.count:
+        notes.append(f"{path.name}: {no_event.count} records have a null event_id; each is scored as a gold story "
+                     f"of its own (first: {no_event.first})")
+    return _limited(_dataset(path.name, rows, "events", notes), limit)
+
+
+def id_note(source: str, no_id: Tally, null_ids: int, rows: int) -> list[str]:
+    """A file without ids is a documented layout and passes quietly; a null id, or a missing one among
+    rows that have ids, is likely a slip worth a line."""
+    if not no_id.count or not null_ids and no_id.count == rows:
+        return []
+    return [f"{source}: {no_id.count} records have a null or no id; their line numbers stand for them (first: {no_id.first})"]
 
 
 def sniff_format(path: Path) -> str:
     """``events`` for JSON lines, else ``uci``: by what the file holds, whatever its name."""
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         for line in fh:
             if line.strip():
                 return "events" if line.lstrip().startswith("{") else "uci"
@@ -133,9 +302,11 @@ def split_halves(dataset: Dataset) -> list[Dataset]:
         items = [i for i in dataset.items if keep(i)]
         return Dataset(f"{dataset.name} {name}", items, {i.id: dataset.gold[i.id] for i in items}, dataset.kind)
 
-    if all(dataset.gold[i.id].isdigit() for i in dataset.items):
-        return [part("even ids", lambda i: int(dataset.gold[i.id]) % 2 == 0),
-                part("odd ids", lambda i: int(dataset.gold[i.id]) % 2 == 1)]
+    # an item without an event (a gold story of its own) is in neither half: it has no id to split by
+    events = {i.id: dataset.gold[i.id] for i in dataset.items if not dataset.gold[i.id].startswith(SINGLETON)}
+    if events and all(event.isdigit() for event in events.values()):
+        return [part("even ids", lambda i: i.id in events and int(events[i.id]) % 2 == 0),
+                part("odd ids", lambda i: i.id in events and int(events[i.id]) % 2 == 1)]
     months = sorted({_month(i) for i in dataset.items})
     return [part(month, lambda i, m=month: _month(i) == m) for month in months]
 
@@ -150,7 +321,9 @@ def _limited(dataset: Dataset, limit: int | None) -> Dataset:
     if not limit:
         return dataset
     ordered = sorted(dataset.items, key=lambda i: parse_time(i.published) or float("-inf"))[:limit]
-    return Dataset(dataset.name, ordered, {i.id: dataset.gold[i.id] for i in ordered}, dataset.kind)
+    kept = {i.id for i in ordered}
+    return Dataset(dataset.name, ordered, {i.id: dataset.gold[i.id] for i in ordered}, dataset.kind,
+                   {key: shown for key, shown in dataset.ids.items() if key in kept}, dataset.notes)
 
 
 def in_time_order(items: list[GroupItem]) -> list[GroupItem]:
@@ -369,16 +542,24 @@ def _print_row(row: dict, as_json: bool) -> None:
 
 
 def _datasets(paths: Iterable[Path], fmt: str | None, limit: int | None) -> list[Dataset]:
+    """Every file loaded and checked before any output, so that an error is the only thing printed."""
     loaded = []
     for path in paths:
-        kind = fmt or sniff_format(path)
+        kind = fmt or "uci or events"
         try:
+            kind = fmt or sniff_format(path)
             loaded.append(load_uci(path, limit) if kind == "uci" else load_events(path, limit))
-        except (ValueError, UnicodeDecodeError, OSError, EOFError) as error:
+        except (ValueError, OSError, EOFError, zlib.error) as error:  # UnicodeDecodeError is a ValueError
             raise click.ClickException(f"{path}: cannot read as {kind}: {error}") from None
         if not loaded[-1].items:
-            raise click.ClickException(f"{path}: no {kind} items found (try --format)")
+            raise click.ClickException(f"{path}: no {kind} items found{'' if fmt else ' (try --format)'}")
     return loaded
+
+
+def dump_lines(dataset: Dataset, assignment: dict[str, str]) -> list[str]:
+    """``id<TAB>story`` for every row of the file, in file order, the id as the file spelled it."""
+    ids = dataset.ids or {item.id: item.id for item in dataset.items}
+    return [f"{shown}\t{assignment[key]}" for key, shown in ids.items()]
 
 
 @click.command(name="stories")
@@ -404,12 +585,16 @@ def command(
         paths = tuple(p for p in (shared_data() / UCI_PATH, shared_data() / EVENTS_PATH) if p.is_file())
         if not paths:
             raise click.ClickException(f"no data: pass PATH or provide {shared_data()}")
-    dump_lines: list[str] = []
+    check_dump(dump)
+    wholes = _datasets(paths, fmt, limit)
+    for note in (note for whole in wholes for note in whole.notes):
+        click.echo(f"warning: {note}", err=True)
+    dumped: list[str] = []
     if not as_json:
         click.echo(f"{'dataset':<46} {'method':<15} {'P':>6} {'R':>6} {'F1':>6} {'clusters':>15} {'items/s':>9} {'CPU s':>7} {'peak MB':>8}")
     trace = not no_trace
     methods = {**METHODS, "newsdesk": partial(newsdesk_grouping, embeddings=embeddings)}
-    for whole in _datasets(paths, fmt, limit):
+    for whole in wholes:
         runs = [(dataset, methods, False) for dataset in ((whole, *split_halves(whole)) if halves else (whole,))]
         if mixed_share and whole.kind == "events":
             runs.append((mixed(whole, mixed_share), methods, False))
@@ -422,12 +607,12 @@ def command(
                 label = f"{name}+{embeddings}" if name == "newsdesk" and embeddings != "static" else name
                 row, assignment = run_method(label, method, dataset, trace=trace)
                 if name == "newsdesk" and dataset is whole:
-                    dump_lines.extend(f"{item}\t{story}" for item, story in assignment.items())
+                    dumped.extend(dump_lines(whole, assignment))
                 rows = [row, per_day_row(row, assignment, dataset)] if per_day else [row]
                 for shown in rows:
                     _print_row(shown, as_json)
     if dump:
-        dump.write_text("\n".join(dump_lines) + "\n", encoding="utf-8")
+        write_dump(dump, dumped)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,10 @@ sentence splitter instead.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +31,8 @@ import click
 import numpy as np
 from rouge_score import rouge_scorer
 
+from newsdesk.bench.stories import Tally, as_text, check_dump, id_note, open_text, repeat_note, unique_keys, write_dump
+from newsdesk.extract import text_language
 from newsdesk.records import Article, Block
 from newsdesk.stories.headlines import split_sentences, summary_indices, textrank, write_headline, write_standfirst
 
@@ -40,11 +42,16 @@ TUNE_CATEGORIES = {"business", "politics", "sport"}
 CUT_WORDS = 12
 
 
-def load(path: Path, limit: int | None) -> list[dict]:
-    """JSON lines with ``article`` (or ``text``) and optionally ``summary``, ``title``, ``category`` and ``id``
-    (else the line number); gzipped or not. A record without an article is an error naming its line."""
-    rows = []
-    with (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8") as fh:
+def load(path: Path, limit: int | None, notes: list[str] | None = None) -> list[dict]:
+    """JSON lines with ``article`` (or ``text``) and optionally ``summary`` (text, or a list of sentences),
+    ``title``, ``category`` and ``id`` (else the line number); gzipped or not. A record without an article
+    is an error naming its line.
+
+    Each row keeps its ``id`` as the file has it (1 and "1" are two records, and the dump writes each back
+    as given) and gets a ``key``, unique even where ids repeat, to hold its outputs by. Warnings about the
+    input are added to ``notes``."""
+    rows, no_id, null_ids = [], Tally(), 0
+    with open_text(path, newline=None) as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -55,12 +62,39 @@ def load(path: Path, limit: int | None) -> list[dict]:
                 raise ValueError(f"{path.name} line {number}: not a JSON object ({error})") from None
             if not isinstance(article, str):
                 raise ValueError(f"{path.name} line {number}: no article text (an \"article\" or \"text\" field)")
-            rows.append({**row, "id": str(row.get("id", number)), "article": article,
-                         "summary": row.get("summary") or ""})
+            if row.get("id") is None:
+                no_id.add(f"line {number}")
+                null_ids += "id" in row
+            rows.append({**row, **_text_fields(row), "id": str(number) if row.get("id") is None else row["id"],
+                         "article": article})
+    ids = [json.dumps(row["id"]) for row in rows]  # the type counts: 7 and "7" are not the same id
+    for row, key in zip(rows, unique_keys([_spelled(row["id"]) for row in rows]), strict=True):
+        row["key"] = key
+    if notes is not None:
+        notes.extend(repeat_note(path.name, ids) + id_note(path.name, no_id, null_ids, len(rows)))
     if limit and limit < len(rows):
         step = len(rows) / limit  # spread over categories rather than the first N of one
         rows = [rows[int(i * step)] for i in range(limit)]
     return rows
+
+
+def _key(row: dict) -> str:
+    """What a row's outputs are held by: its ``key`` from ``load``, else (rows made elsewhere) its id."""
+    return row.get("key") or str(row["id"])
+
+
+def _spelled(item_id: object) -> str:
+    return item_id if isinstance(item_id, str) else json.dumps(item_id)
+
+
+def _text_fields(row: dict) -> dict:
+    """``summary`` as text (a list of sentences joined by spaces), and ``title`` and ``category`` as text
+    when the file gives them as something else (a number)."""
+    fields = {"summary": as_text(row.get("summary"))}
+    for name in ("title", "category"):
+        if row.get(name) is not None and not isinstance(row[name], str):
+            fields[name] = as_text(row[name])
+    return fields
 
 
 def first_reference_sentence(summary: str, sentences: list[str]) -> str:
@@ -73,8 +107,12 @@ def first_reference_sentence(summary: str, sentences: list[str]) -> str:
 
 
 def article_of(row: dict, with_title: bool) -> Article:
+    """The record as the store would hold it, with the language the pipeline would give it (a Chinese
+    article read as English got an empty headline from the English compressor)."""
     blocks = [Block("p", p.strip()) for p in row["article"].split("\n") if p.strip()]
-    return Article(page_hash=str(row["id"]), blocks=blocks, title=row.get("title") if with_title else None)
+    article = Article(page_hash=_key(row), blocks=blocks, title=row.get("title") if with_title else None)
+    article.language = text_language(article.text) if blocks else None
+    return article
 
 
 def cut(text: str, words: int = CUT_WORDS) -> str:
@@ -124,7 +162,7 @@ def methods() -> dict[str, dict[str, Callable[[dict, list[str]], str]]]:
 def evaluate(rows: list[dict]) -> tuple[list[dict], dict[str, dict[str, str]]]:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     sentences = [split_sentences(row["article"]) for row in rows]
-    outputs: dict[str, dict[str, str]] = {str(row["id"]): {} for row in rows}
+    outputs: dict[str, dict[str, str]] = {_key(row): {} for row in rows}
     results = []
     for target, table in methods().items():
         for name, method in table.items():
@@ -141,7 +179,7 @@ def evaluate(rows: list[dict]) -> tuple[list[dict], dict[str, dict[str, str]]]:
                     "summary": row["summary"],
                 }[target]
                 if name == "newsdesk" and target in ("headline", "standfirst"):
-                    outputs[str(row["id"])][target] = candidate
+                    outputs[_key(row)][target] = candidate
                 if not reference:
                     continue
                 got = scorer.score(reference, candidate)
@@ -167,27 +205,41 @@ def command(path: Path | None, limit: int | None, dump: Path | None, as_json: bo
     path = path or BBC
     if not path.is_file():
         raise click.ClickException(f"no data at {path}")
-    try:
-        rows = load(path, limit)
-    except (ValueError, UnicodeDecodeError, OSError, EOFError) as error:
-        raise click.ClickException(str(error)) from None
-    if not rows:
-        raise click.ClickException(f"{path}: no records")
+    check_dump(dump)
+    rows, notes = _load_checked(path, limit)
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
     results, outputs = evaluate(rows)
     if dump:
-        with dump.open("w") as fh:
-            for item_id, written in outputs.items():
-                fh.write(json.dumps({"id": item_id, "headline": written.get("headline", ""),
-                                     "standfirst": written.get("standfirst", "")}) + "\n")
+        write_dump(dump, (json.dumps({"id": row["id"], "headline": outputs[_key(row)].get("headline", ""),
+                                      "standfirst": outputs[_key(row)].get("standfirst", "")}) for row in rows))
     if as_json:
         for row in results:
             click.echo(json.dumps(row))
         return
     click.echo(f"{len(rows)} items from {path.name}; tune = {', '.join(sorted(TUNE_CATEGORIES))}; held = the rest")
+    if not any(row.get("title") for row in rows):
+        click.echo("no headline rows: they need a \"title\" field, which no record has (--dump still holds the headlines)")
     click.echo(f"{'target':<11}{'method':<16}{'part':<6}{'items':>6}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'items/s':>11}")
     for row in results:
         click.echo(f"{row['target']:<11}{row['method']:<16}{row['part']:<6}{row['items']:>6}{row['rouge1']:>7.1f}"
                    f"{row['rouge2']:>7.1f}{row['rougeL']:>7.1f}{row['items_per_s']:>11.1f}")
+
+
+def _load_checked(path: Path, limit: int | None) -> tuple[list[dict], list[str]]:
+    """The records and the warnings about them, or one line saying why the file cannot be read."""
+    notes: list[str] = []
+    try:
+        rows = load(path, limit, notes)
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path}: not UTF-8 text, plain or gzipped: {error}") from None
+    except ValueError as error:  # names the file and line already
+        raise click.ClickException(str(error)) from None
+    except (OSError, EOFError, zlib.error) as error:
+        raise click.ClickException(f"{path}: cannot read: {error}") from None
+    if not rows:
+        raise click.ClickException(f"{path}: no records")
+    return rows, notes
 
 
 if __name__ == "__main__":
