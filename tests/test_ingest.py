@@ -97,6 +97,26 @@ def test_headline_only_records_are_kept_as_headline_items(settings, tmp_path):
     assert [x.teasers[0].published for x in items] == ["2014-03-10", "2014-03-16"]
 
 
+def test_a_wires_version_marks_leave_the_headline(settings, tmp_path):
+    """A desk QA pass: story headlines read "REFILE-UPDATE 8-North Korea's new leader ...", "... (Update6)" and
+    "... is female[1]"; a label of a kind of piece ("FACTBOX-") is the reader's business and stays."""
+    from newsdesk.extract import extract
+
+    body = "Pyongyang launched a long-range rocket on Wednesday, officials said. " * 8
+    records = [{"url": "https://x.example/1", "title": "REFILE-UPDATE 8-North Korea's new leader burnishes credentials with rocket",
+                "text": body},
+               {"url": "https://x.example/2", "title": "Chile's Bachelet Becomes Nation's First Woman Leader (Update6)"},
+               {"url": "https://x.example/3", "title": "First panda born in Taiwan is female[1]"},
+               {"url": "https://x.example/4", "title": "FACTBOX-Details of Sri Lankan cricketers injured in gun attack"}]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    pages, _ = pages_and_failures([tmp_path / "wire.jsonl"], settings)
+    items = [extract(page) for page in pages]
+    assert items[0].article.title == "North Korea's new leader burnishes credentials with rocket"
+    assert [x.teasers[0].headline for x in items[1:]] == [
+        "Chile's Bachelet Becomes Nation's First Woman Leader", "First panda born in Taiwan is female",
+        "FACTBOX-Details of Sri Lankan cricketers injured in gun attack"]
+
+
 def test_jsonl_capture_time_is_kept_when_it_is_a_time_and_never_guessed(settings, tmp_path):
     records = [{"text": "One line of news.", "fetched": "2024-11-27T08:00:00Z"},
                {"text": "Another line of news.", "fetched": "last Tuesday"}, {"text": "A third.", "fetched": 1732694400}]

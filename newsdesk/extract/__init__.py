@@ -8,6 +8,7 @@ fallbacks) is filled in here, once, so the extractors stay about reading pages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, timedelta
@@ -65,7 +66,7 @@ def feed_teaser(page: Page) -> Teaser:
 
     hints = page.hints
     summary = as_text(hints.get("summary") or "")
-    headline = repaired(as_text(hints.get("title") or "") or summary[:120]) or ""
+    headline = without_wire_slugs(repaired(as_text(hints.get("title") or "") or summary[:120])) or ""
     standfirst = (repaired(summary) or "") if hints.get("title") else ""
     return Teaser(
         headline=headline,
@@ -112,6 +113,22 @@ def not_ahead(published: str | None) -> str | None:
     return published
 
 
+# A wire's processing marks, which say which version of the copy this is, not what happened: "REFILE-UPDATE
+# 8-North Korea's new leader ...", "UPDATE: Dead whale ...", "... Amid Disease (Update1)", "... Blackout [UPDATE]",
+# and a wiki's footnote mark ("... is female[1]"). Labels of a kind of piece ("FACTBOX-", "ANALYSIS-") stay.
+_WIRE_SLUGS = re.compile(r"^(?:(?:REFILE|UPDATE|UPDATED|CORRECTED|CORRECTION|RPT|REPEAT|WRAPUP)(?:\s*\d+)?\s*[-:]\s*)+")
+_UPDATE_NOTE = re.compile(r"\s*(?:\((?:Update|UPDATE)\s*\d*\)|\[(?:UPDATE|UPDATED|Update|Updated)\s*\d*\])$")
+_FOOTNOTE = re.compile(r"(?<=[^\W\d])\[\d{1,2}\]$")
+
+
+def without_wire_slugs(title: str | None) -> str | None:
+    """A headline without the wire's version marks (kept when too little would be left)."""
+    if not title:
+        return title
+    bare = _FOOTNOTE.sub("", _UPDATE_NOTE.sub("", _WIRE_SLUGS.sub("", title))).strip()
+    return bare if len(bare.split()) >= 2 else title
+
+
 def finish(article: Article, page: Page) -> None:
     """Fill what the page-kind extractors leave open, using feed/JSONL hints only as fallbacks."""
     hints = page.hints
@@ -119,6 +136,7 @@ def finish(article: Article, page: Page) -> None:
     article.url = article.url or page.url or article.canonical_url
     if not article.title and hints.get("title"):
         article.title, article.title_source = hints["title"], "publisher"
+    article.title = without_wire_slugs(article.title)
     if not article.title:
         article.title_source = "none"
     article.published = not_ahead(article.published or hints.get("published"))
@@ -127,6 +145,7 @@ def finish(article: Article, page: Page) -> None:
     if not article.language and article.blocks:
         article.language = text_language(article.text)
     for teaser in article.teasers:
+        teaser.headline = without_wire_slugs(teaser.headline) or teaser.headline
         teaser.page_hash = teaser.page_hash or page.hash
         # a rail of teasers is in its page's language; where the page's article is too short to tell, a sure
         # guess from the teaser itself
