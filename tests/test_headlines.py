@@ -134,6 +134,20 @@ def test_story_headline_is_the_headline_most_reports_agree_on():
     assert standfirst.member == 2  # the standfirst still comes from the member most central by its text
 
 
+def test_a_story_is_named_by_a_whole_headline_not_one_cut_short_or_a_bare_name():
+    """A desk QA pass over two UCI days: a 290-item story was headlined "It's not all about chocolate eggs this
+    Easter..." and a 35-item one "Neil Patrick Harris", while whole headlines of the story were at hand."""
+    members = [
+        ("Animal Welfare Activists Picket Liam Neeson's NYC Home Over Carriage Horse  ...", ""),
+        ("Animal activists picket Liam Neeson's home over carriage horse ban", ""),
+        ("Liam Neeson", ""),
+    ]
+    headline, _ = story_headline(members, np.array([0.9, 0.5, 0.8]))
+    assert headline.text == "Animal activists picket Liam Neeson's home over carriage horse ban"
+    # with no whole headline, the most central one still names the story
+    assert story_headline(members[:1] + members[2:3], np.array([0.9, 0.8]))[0].member in (0, 1)
+
+
 def test_compression_keeps_negation_and_whole_names():
     from newsdesk.stories.headlines import _salience, compress
 
@@ -516,3 +530,40 @@ def test_a_page_of_endless_sentences_gets_a_bounded_standfirst():
     written = write_standfirst(endless)
     assert written.text.endswith("word…") and len(written.text) <= STANDFIRST_CHARS + 1
     assert written.sentence_index == 0
+
+
+def test_a_one_sentence_brief_still_gets_a_headline():
+    """A QA pass: a brief whose lead compressed to under three words ("The minister resigned on Monday.")
+    got an empty headline, so the desk listed it untitled."""
+    for text, expected in [("The minister resigned on Monday.", "Minister resigns"), ("Resigns.", "Resigns")]:
+        written = write_headline(Article(page_hash="brief".ljust(16, "0"), blocks=[Block("p", text)]))
+        assert written.text == expected and written.sentence == text
+
+
+def test_a_standfirst_is_a_sentence_that_stands_alone():
+    """A desk QA pass: standfirsts began inside a quotation ('Let It Snow" as the sixth ...'), or were a photo
+    credit, a bullet or a link line; the best of the top few sentences that stands alone is taken instead."""
+    from newsdesk.stories.headlines import stands_alone, standfirst_index
+
+    for fragment in ['Let It Snow" as the sixth most frequently performed Christmas song.', "(AP Photo/File)",
+                     "▶ About PSY from YG Ent.: http://smarturl.it/psy", "• There's no threat to drinking water",
+                     "We're just happy with the start,\" he said."]:
+        assert not stands_alone(fragment), fragment
+    for sentence in ['She said: "The time has come for a ban on smoking in public places.',
+                     '"Mitt Romney just doesn\'t get it," Castro said.', 'The film "Let It Snow" opened.']:
+        assert stands_alone(sentence), sentence
+    sentences = ["(AP Photo/File)", "A giant crucifix built for Pope John Paul II collapsed on Monday, killing a man.",
+                 "Officials said the statue had stood for years."]
+    assert standfirst_index(sentences, "Giant crucifix collapses") == 1
+
+
+def test_a_headline_keeps_a_numbers_hedge_and_no_repeated_word():
+    """A desk QA pass over the sample's written headlines: "Many 140 people feared dead" (the lead said "As many
+    as 140"), "Convicted serial killer sentenced to death death" (a second clause after a semicolon)."""
+    from newsdesk.stories.headlines import compress_traced
+
+    assert compress_traced("As many as 140 people are feared dead after a boat sank on the Kasai River, a "
+                           "tributary of the Congo River.")[0].startswith("As many as 140 people")
+    headline = compress_traced("A convicted serial killer has been sentenced to death by hanging in the African "
+                               "country of Swaziland; his death will be the first execution in the country since 1983.")[0]
+    assert "death death" not in headline and headline.endswith("sentenced to death")

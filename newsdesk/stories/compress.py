@@ -268,7 +268,7 @@ _COMPARATIVES = {"more", "fewer", "less"}
 
 def _hedges_number(child) -> bool:
     """A word of the phrase that hedges a number: "nearly 200,000", "more than $8m", "up to 2,500", "at
-    least three" (the parser hangs "more than" and "up to" from either word); not "$55.5bn, up 15%"."""
+    least three", "as many as 140" (the parser hangs "more than" and "up to" from either word); not "$55.5bn, up 15%"."""
     word, head = child.lower_, child.head
     if head.pos_ == "NUM" and child.dep_ == "quantmod" and child.like_num:
         # the other end of a range or a vote: "10 to 3", not "to 3" (but "eight in 10" is no range)
@@ -276,7 +276,7 @@ def _hedges_number(child) -> bool:
         return all(t.lower_ in ("to", "-", "–", "and", "or") for t in between)
     if head.pos_ == "NUM":
         near = {c.lower_ for c in (*head.children, *child.children)}
-        return (word in _HEDGES or word in ("than", "to", "least", "most")
+        return (word in _HEDGES or word in ("than", "to", "least", "most", "as", "many", "much")
                 or (word in _COMPARATIVES and "than" in near) or (word == "up" and "to" in near))
     return ((word in ("at", "up") or word in _COMPARATIVES) and head.lower_ in ("least", "most", "than", "to")
             or (word == "than" and head.lower_ in _COMPARATIVES))

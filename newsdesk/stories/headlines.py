@@ -287,13 +287,25 @@ def compress_traced(sentence: str, max_words: int = HEADLINE_WORDS,
     """
     doc, kept = _core(sentence, article_text)
     kept = _whole_words(doc, select(doc, kept, salience or {}, min(HEADLINE_MIN_WORDS, max_words), max_words))
+    kept = _without_repeats(kept)
     forms = headline_forms(kept)
     return _render(kept, forms), _render(kept, {i: "" for i, form in forms.items() if not form})
+
+
+def _without_repeats(kept: list) -> list:
+    """The kept words without a word that repeats the one before it once the words between them went:
+    "sentenced to death [by hanging ...; his] death", "Group of [20 (G20)] of finance ministers"."""
+    return [t for n, t in enumerate(kept) if not (n and t.is_alpha and t.lower_ == kept[n - 1].lower_)]
 
 
 def _core(sentence: str, article_text: str = "") -> tuple[object, list]:
     """Parse the sentence and drop what a headline never keeps; returns (doc, kept tokens)."""
     sentence = _LEADING_SOURCE.sub("", sentence)  # "According to police, ..." misleads the parser
+    first, semicolon, _ = sentence.partition("; ")
+    if semicolon and len(first.split()) >= 6:
+        # two sentences joined: the parser may root the second ("...sentenced to death; his death will be the
+        # first execution" gave "sentenced to death death"), and the news is in the first
+        sentence = first + "."
     if len(sentence) > _MAX_PARSE_CHARS:  # web text: a "sentence" may be a whole unpunctuated page
         sentence = sentence[:_MAX_PARSE_CHARS].rsplit(" ", 1)[0]
     doc = _parser()(sentence)
@@ -574,9 +586,35 @@ def summary_indices(sentences: list[str], title: str | None = None, count: int =
 
 
 def standfirst_index(sentences: list[str], title: str | None = None) -> int | None:
-    """Index of the sentence that best says what the article is about, or None for no sentences."""
+    """Index of the sentence that best says what the article is about, or None for no sentences: the best
+    ranked of the top few that can stand alone, else the best."""
     ranked = rank_sentences(sentences, title)
-    return ranked[0] if ranked else None
+    standing = [i for i in ranked[:STANDFIRST_CHOICES] if stands_alone(sentences[i])]
+    return (standing or ranked or [None])[0]
+
+
+STANDFIRST_CHOICES = 5
+_LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|ly|it)/", re.IGNORECASE)
+_CREDIT = re.compile(r"\b(?:AP|AFP|Reuters|Getty|EPA|PA)\b[^.]{0,20}\b(?:Photo|Images)\b|\bPhoto(?:graph)?:", re.IGNORECASE)
+_BULLET = re.compile(r"^[•▶►■●◆▪*>-]")
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence reads as a standfirst out of its article: not a fragment of a quotation cut by the
+    splitter ('Let It Snow" as the sixth ...'), not a credit, link or list bullet ("(AP Photo/File)",
+    "▶ About PSY from YG Ent.: http://...", "• There's no threat ..."), found on the desk as standfirsts."""
+    text = sentence.strip()
+    if _LINK.search(text) or _CREDIT.search(text) or _BULLET.match(text):
+        return False
+    if text.startswith("(") and text.rstrip(".").endswith(")"):
+        return False
+    # A quotation may open and run on into the next sentence ('She said: "The time has come ...'), but a
+    # sentence whose first quote mark closes one began inside it.
+    closing, opening = text.find("”"), text.find("“")
+    if closing >= 0 and (opening < 0 or closing < opening):
+        return False
+    first = text.find('"')
+    return first <= 0 or text[first - 1].isspace() or text[first - 1] in "([:—–-"
 
 
 def write_standfirst(article: Article) -> Written:
@@ -609,6 +647,7 @@ def write_headline(article: Article) -> Written:
     if not in_english(article):
         return _cut_lead(sentences, article.language or "")
     salience = _salience(article.text)
+    shortest: Written | None = None
     # The lead is where a news writer puts the news: against BBC titles it beat taking the most
     # salient of the first two or three sentences (ROUGE-1 27.1 vs 25.9 on the tune half).
     for index, sentence in enumerate(sentences[:3]):
@@ -616,7 +655,13 @@ def write_headline(article: Article) -> Written:
             headline, extract = compress_traced(_without_dateline(sentence), HEADLINE_WORDS, salience, names_from)
             if len(headline.split()) >= 3 and headline.split()[-1].lower() not in _SAY:
                 return Written(headline, index, sentence, "generated", extract=extract)
-    return Written("", None, "", "generated")
+            if headline and shortest is None:
+                shortest = Written(headline, index, sentence, "generated", extract=extract)
+    # A brief of one short sentence ("The minister resigned on Monday.") still gets a headline: a short
+    # one from its lead, else the lead itself, rather than none.
+    if shortest is None and sentences:
+        return _cut_lead(sentences, "en")
+    return shortest or Written("", None, "", "generated")
 
 
 FOREIGN_HEADLINE_WORDS = 14
@@ -676,6 +721,12 @@ def member_centrality(members: list[tuple[str, str]]) -> np.ndarray:
     return centrality([f"{h}\n{t}" for h, t in members]) if members else np.zeros(0)
 
 
+def _says_something(headline: str) -> bool:
+    """A headline that is whole (not cut with "...") and of four words or more."""
+    text = headline.strip()
+    return not text.endswith(("...", "…")) and len(text.split()) >= 4
+
+
 def story_headline(members: list[tuple[str, str]], scores: np.ndarray | None = None) -> tuple[Written, Written]:
     """Headline and standfirst of a story from its most central members, given (headline, text) pairs
     (and their ``member_centrality``, when the caller has it already).
@@ -701,7 +752,11 @@ def story_headline(members: list[tuple[str, str]], scores: np.ndarray | None = N
     top = order[0]
     titled = [i for i in order if members[i][0].strip()]
     if len(titled) >= 2:  # ties (any two headlines are equally central) go to the member central by its text
-        top = titled[int(np.argmax(np.round(centrality([members[i][0] for i in titled]), 6)))]
+        central = np.round(centrality([members[i][0] for i in titled]), 6)
+        # a headline the publisher cut short ("... Carriage Horse  ...") or a bare name ("Neil Patrick Harris")
+        # names the story only while no whole headline does
+        whole = np.array([_says_something(members[i][0]) for i in titled])
+        top = titled[int(np.argmax(np.where(whole, central, -1.0) if whole.any() else central))]
     headline = write_headline(article(top))
     with_text = next((i for i in order if members[i][1].strip()), top)
     standfirst = write_standfirst(article(with_text))
