@@ -69,6 +69,9 @@ WINDOW_DAYS = 7
 # A body this short may be the page's template rather than its story; there a different title says "not a copy".
 SHORT_BODY_WORDS = 80
 SAME_TITLE = 0.5
+# A page at an address already known is that address's piece again (an updated version, a re-crawl) when their
+# texts share this much: versions of one article share most of their shingles, different stories next to none.
+SAME_ADDRESS_JACCARD = 0.1
 MAX_ORIGINALS = 200_000
 # datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
 _HASH_SCHEME = MinHash(num_perm=2).scheme
@@ -201,6 +204,16 @@ def canonical_url(url: str | None) -> str | None:
     url = url.strip().split("#", 1)[0]
     url = re.sub(r"^https?://(www\.)?", "", url, flags=re.I)
     return url.rstrip("/").lower() or None
+
+
+def article_url(article: Article) -> str | None:
+    """The address an article is known by: its canonical link, unless that names only a site (a page whose
+    canonical link is its site's front page, a common template fault), else its own address."""
+    for url in (article.canonical_url, article.url):
+        key = canonical_url(url)
+        if key and "/" in key:
+            return key
+    return canonical_url(article.url)
 
 
 @lru_cache(maxsize=1)
@@ -339,9 +352,11 @@ class Deduper:
         """Id of the canonical article this one copies, or None when it is new."""
         if seen := self._lookup("canonical", article.id):
             return seen
-        url = canonical_url(article.canonical_url or article.url)
+        url = article_url(article)
         if url and (original := self._lookup("by_url", url)):
-            return original
+            signature = signature or self.signature(article.text)
+            if self._same_piece(article, signature, original):
+                return original
         short = len(article.text.split()) < SHORT_BODY_WORDS
         if article.text.strip() and (original := self._lookup("by_body", article.body_hash)):
             return None if short and _other_story(article.title, self._lookup("short_titles", original)) else original
@@ -391,6 +406,16 @@ class Deduper:
 
     def _band_keys(self, values: np.ndarray) -> list[int]:
         return [hash(values[start:end].tobytes()) for start, end in self._bands]
+
+    def _same_piece(self, article: Article, signature: Signature | None, original: str) -> bool:
+        """Whether an article at a known address is that address's piece again (a later version shares much
+        of its text) and not another piece: a site that gives every page its front page as canonical link,
+        or records that reuse one address for different stories, had merged unrelated articles."""
+        other = self._lookup("signatures", original)
+        if signature is not None and other is not None:
+            return np.count_nonzero(signature[0] == other[0]) / len(signature[0]) >= SAME_ADDRESS_JACCARD
+        known = self._lookup("short_titles", original)
+        return not (article.title and known and title_key(article.title, None) != title_key(known, None))
 
     def _candidates(self, values: np.ndarray) -> list[str]:
         found: set[str] = set()
@@ -450,7 +475,7 @@ class Deduper:
         canonical = article.id if original else self.find(article, signature) or article.id
         generation = self._generations[-1]
         generation.canonical[article.id] = canonical
-        url = canonical_url(article.canonical_url or article.url)
+        url = article_url(article)
         if url and not self._lookup("by_url", url):
             generation.by_url[url] = canonical
         if article.text.strip() and not self._lookup("by_body", article.body_hash):

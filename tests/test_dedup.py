@@ -75,6 +75,22 @@ def test_exact_url_and_body_hash():
     assert canonical_url("HTTPS://www.X.org/a/") == "x.org/a"
 
 
+def test_one_address_holds_one_piece_and_its_versions_not_other_stories():
+    """An ingest QA pass: four unrelated pages whose canonical link was their site's front page, and two JSONL
+    records that reused one address for different stories, were merged as copies and hidden from search."""
+    aleppo, *others = [seed_paragraphs()] + wikinews(12)[-3:]
+    deduper = Deduper()
+    deduper.add(article("a1", aleppo, title="Syrian army scales back Aleppo bombardment", url="https://site.com/story"))
+    assert deduper.find(article("a2", others[0], title="Another story", url="https://site.com/story")) is None
+    updated = aleppo[:-2] + ["The Observatory later raised the toll to 25 civilians, including five children."]
+    assert deduper.find(article("a3", updated, title="Aleppo toll rises", url="https://site.com/story")) == "a1"
+    front_page = Deduper()
+    for n, body in enumerate(others):
+        page = article(f"f{n}", body, url=f"https://news.example.com/2024/{n}")
+        page.canonical_url = "https://www.news.example.com/"
+        assert front_page.add(page) == f"f{n}"
+
+
 def test_title_only_duplicates_need_the_same_site():
     deduper = Deduper()
     assert deduper.add_title("Syria scales back Aleppo bombardment - World feed", "afp.com", "t1") == "t1"
