@@ -9,6 +9,7 @@ boundary or be written as JSON.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -241,7 +242,7 @@ class Failure:
     skipped: bool = False  # deliberately passed over (an image record in a WARC), not an error
 
     def __str__(self) -> str:
-        return f"{self.uri}: {'skipped' if self.skipped else self.stage + ' failed'}: {self.reason}"
+        return f"{shown(self.uri)}: {'skipped' if self.skipped else self.stage + ' failed'}: {self.reason}"
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -257,3 +258,15 @@ def to_dict(record: Any) -> dict[str, Any]:
 def from_dict(cls: type, data: dict[str, Any]) -> Any:
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def shown(path: object) -> str:
+    """The path as failure lines and the store show it: as it is, unless it holds a control character (a
+    newline split one failure line in two; an escape sequence recoloured the terminal) or a byte that is no
+    UTF-8 (a surrogate no terminal can print). Those are escaped as Python writes them, and then so are
+    backslashes, so the escaped name still reads one way only."""
+    text = str(path)
+    if not any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cs")
+                   or c == "\\" else c for c in text)

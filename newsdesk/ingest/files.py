@@ -7,12 +7,16 @@ HTML and ``feed`` files without an extension.
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import re
 import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-from newsdesk.records import Failure, Page
+from newsdesk.records import Failure, Page, shown
 from newsdesk.settings import Settings
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -23,6 +27,10 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SNIFF_BYTES = 4096
+GZIP_MAGIC = b"\x1f\x8b"
+# a page gzipped twice (a scraper that gzips what the server sent gzipped) is common enough to unwrap; three
+# layers is no scrape but a puzzle or a bomb, refused in one line
+GZIP_LAYERS = 2
 
 
 def walk(path: Path) -> Iterator[Path]:
@@ -87,20 +95,57 @@ def detect_kind(path: Path) -> str:
     return sniff(head(path))
 
 
+@contextmanager
+def open_input(path: Path) -> Iterator[BinaryIO]:
+    """The file as a stream, gunzipped when gzipped (by its first bytes, not its name), up to
+    ``GZIP_LAYERS`` deep. Streamed, so a reader that reads a bounded amount holds a bounded amount, however
+    far a gzip bomb expands."""
+    with ExitStack() as stack:
+        stream: BinaryIO = stack.enter_context(path.open("rb"))
+        for _ in range(GZIP_LAYERS):
+            if stream.peek(2)[:2] != GZIP_MAGIC:
+                break
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+        yield stream
+
+
 def head(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        start = fh.read(SNIFF_BYTES)
-    if start[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as fh:
-                return fh.read(SNIFF_BYTES)
-        except (OSError, EOFError, zlib.error):
-            return start
-    return start
+    """The first kilobytes to sniff, gunzipped; a corrupt gzip gives its raw start (it is refused in one
+    line when read). A file that cannot be opened or read raises ``OSError``."""
+    try:
+        with open_input(path) as fh:
+            return fh.read(SNIFF_BYTES)
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        with path.open("rb") as fh:
+            return fh.read(SNIFF_BYTES)
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def wide_codec(start: bytes) -> str | None:
+    """The codec of UTF-16 or UTF-32 text, by its byte-order mark (or UTF-16's NULs without one), else None."""
+    for bom, codec in _WIDE_BOMS:
+        if start.startswith(bom):
+            return codec
+    return utf16_without_bom(start)
+
+
+def narrowed(start: bytes) -> bytes:
+    """The start of a file as UTF-8 when it is UTF-16 or UTF-32, else as it is: in wide text every other byte
+    is a NUL, so "<html" was never found and UTF-16 HTML named ``.txt`` was stored as an article of raw
+    markup. A character cut at the end is dropped; a byte-order mark becomes UTF-8's, which sniffing skips."""
+    codec = wide_codec(start)
+    return start.decode(codec, "ignore").encode() if codec else start
 
 
 def sniff(start: bytes) -> str:
-    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = narrowed(start).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"warc/"):
         return "warc"
     if text.startswith(b"{") and b"jsonfeed.org/version" in text:
@@ -117,15 +162,23 @@ def sniff(start: bytes) -> str:
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
-    """File contents, gunzipped when gzipped; refuses anything over ``limit`` bytes (after decompression)."""
-    with path.open("rb") as fh:
-        magic = fh.read(2)
-    opener = gzip.open if magic == b"\x1f\x8b" else open
-    with opener(path, "rb") as fh:
+    """File contents, gunzipped when gzipped (twice at most); refuses anything over ``limit`` bytes (after
+    decompression), and a gzip still inside the second layer, which had been called "binary data"."""
+    with open_input(path) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"larger than the {limit:,}-byte page limit (setting max_page_bytes)")
+    if data[:2] == GZIP_MAGIC:
+        raise ValueError(f"gzip inside gzip more than {GZIP_LAYERS} layers deep, not unwrapped further")
     return data
+
+
+# a start tag, an end tag, a comment or a doctype: text that holds none is no HTML, whatever its name says
+_MARKUP = re.compile(rb"<(?:[a-z][a-z0-9:-]*(?:\s[^<>]*)?/?>|/[a-z][a-z0-9:-]*\s*>|!--|!doctype)", re.I)
+
+
+def has_markup(data: bytes) -> bool:
+    return bool(_MARKUP.search(narrowed(data)))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -156,7 +209,7 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def read_page(path: Path, kind: str, settings: Settings) -> Page | Failure:
-    uri = str(path)
+    uri = shown(path)
     try:
         data = read_bytes(path, settings.max_page_bytes)
     except (OSError, EOFError, zlib.error) as exc:
@@ -167,4 +220,6 @@ def read_page(path: Path, kind: str, settings: Settings) -> Page | Failure:
         return Failure(uri, "read", "empty file")
     if looks_binary(data):
         return Failure(uri, "read", "binary data, not a web page or text")
+    if kind == "html" and not has_markup(data):
+        kind = "text"  # plain text saved as .html: read as HTML it had failed "no article text found"
     return Page(uri=uri, raw=data, kind=kind)
