@@ -115,6 +115,16 @@ def test_a_cut_headline_joins_its_story_by_the_words_of_its_link() -> None:
     assert without_links["cut"] != without_links["a1"]  # the link is what joined it
 
 
+def test_headlines_that_share_only_a_date_are_not_one_story() -> None:
+    """A desk QA pass over two UCI days: "Company News for April 21, 2014" and other headlines that shared
+    only a date were one story (calendar words and numbers made their words and their word vectors alike)."""
+    when = "2014-04-21T00:00:00+00:00"
+    items = [GroupItem(f"d{n}", title, "", when, f"site{n}.com") for n, title in enumerate([
+        "Company News for April 21, 2014", "Annual Drug Take-Back Day is scheduled for April 26",
+        "IU baseball vs Michigan State; Sunday, April 20, 2014", "Weekend Movie Preview: April 18, 2014"])]
+    assert len(set(StoryGrouper().group(items).values())) == 4
+
+
 def test_url_words_read_the_slug_not_ids_dates_or_file_paths() -> None:
     assert url_words("http://www.thestar.com/business/2014/03/10/american_airlines_jetblue_end_reciprocal_"
                      "frequentflier_deal.html") == ["american", "airline", "jetblue", "end", "reciprocal",

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from newsdesk.stories.vectors import guess_language, holds_foreign_stop_word, is_english
+from newsdesk.stories.vectors import CALENDAR_WORDS, guess_language, holds_foreign_stop_word, is_english
 
 TABLE = Path(__file__).resolve().parent / "models" / "minilm_static.npz"
 TRANSFORMER_MEAN = Path(__file__).resolve().parent / "models" / "minilm_mean.npy"
@@ -82,9 +82,12 @@ class StaticEmbeddings:
         return tuple(pieces)
 
     def piece_ids(self, text: str) -> list[int]:
+        """The word pieces of a text's words, leaving out numbers and calendar words, which say when and not
+        what ("Company News for April 21, 2014" and "Weekend Movie Preview: April 18, 2014")."""
         ids: list[int] = []
         for word in _WORD.findall(_plain(text)):
-            ids.extend(self._pieces(word))
+            if not (word.isdigit() or word in CALENDAR_WORDS):
+                ids.extend(self._pieces(word))
         return ids
 
     def raw(self, texts: Sequence[str]) -> np.ndarray:

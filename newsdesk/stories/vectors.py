@@ -40,7 +40,15 @@ _NEWS_STOP = {
     "watch", "live", "breaking", "exclusive", "just", "amid", "over", "after", "year", "week", "day",
     "today", "first", "will", "may", "could", "would", "should", "get", "gets", "make", "makes", "s",
 }
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+# Calendar words name when, not what: "Company News for April 21, 2014" and "Weekend Movie Preview: April 18"
+# share nothing else.
+CALENDAR_WORDS = frozenset({
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "tonight",
+    "yesterday", "tomorrow",
+})
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP | CALENDAR_WORDS
 # py3langid's normalised probability a guessed language must reach: English headlines of UCI reach it
 # for another language about once in 20,000 (and then are mostly not English), French headlines at 0.96+
 RELIABLE_LANGUAGE = 0.9
