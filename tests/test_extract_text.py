@@ -220,9 +220,30 @@ def test_non_utf8_page_is_decoded():
     ("2016-10-06", "2016-10-06"),
     ("The city fell on October 6, 2016 after a siege.", None),
     ("Feb 30 2016", None),
+    # numeric dates: dots are day first everywhere they are written; a slash date only when one order is
+    # impossible, as "06/10/2016" is 6 October in Europe and 10 June in the US
+    ("06.10.2016", "2016-10-06"),
+    ("Veröffentlicht am 06.10.2016 um 14:05 Uhr", "2016-10-06"),
+    ("25/10/2016", "2016-10-25"),
+    ("10/25/2016 14:05", "2016-10-25"),
+    ("2016/10/06", "2016-10-06"),
+    ("06/10/2016", None),
+    ("31.02.2016", None),
 ])
 def test_date_line(text, iso):
     assert line_forms.date_line(text) == iso
+
+
+def test_a_german_page_with_a_numeric_date_line_is_dated():
+    text = ("Bundestag beschließt neues Heizungsgesetz nach langer Debatte\nVon Anna Schmidt\n06.10.2016, 14:05 Uhr\n"
+            "Der Bundestag hat am Donnerstag nach monatelangem Streit das neue Gebäudeenergiegesetz beschlossen. "
+            "Die Abgeordneten der Koalition stimmten mit großer Mehrheit für den Entwurf.\n"
+            "Das Gesetz sieht vor, dass neue Heizungen künftig zu mindestens 65 Prozent mit erneuerbaren Energien "
+            "betrieben werden müssen. Für bestehende Anlagen gelten lange Übergangsfristen.\n")
+    article = extract_text(Page(uri="x", raw=text.encode(), kind="text"))
+    assert article.published == "2016-10-06"
+    assert article.byline == "Anna Schmidt"
+    assert not any("06.10.2016" in p for p in article.paragraphs)
 
 
 @pytest.mark.slow

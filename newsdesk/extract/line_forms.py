@@ -44,6 +44,12 @@ _DATE_FORMS = [
     re.compile(rf"\b{_DAY}\.?(?:er|º)?\s+(?:de\s+)?(?P<fmonth>{_FOREIGN_MONTH})\s+(?:de\s+|del\s+)?{_YEAR}\b", re.I),
     # "2024年10月06日" (Chinese, Japanese), "2024년 10월 6일" (Korean): digits run into the characters, no \b
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<mnum>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"),
+    # "06.10.2016" (German, Russian, Polish...): day first wherever dots separate; "2016/10/06"
+    re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"(?<![\d/])(?P<year>(?:19|20)\d\d)/(?P<mnum>\d{1,2})/(?P<day>\d{1,2})\b"),
+    # "06/10/2016" is 6 October in most of the world and 10 June in the US: read only when one order is
+    # impossible ("25/10/2016", "10/25/2016") or both agree, as a date four months off is worse than none
+    re.compile(r"(?<![\d/])(?P<slash1>\d{1,2})/(?P<slash2>\d{1,2})/(?P<year>(?:19|20)\d\d)\b"),
 ]
 _WEEKDAY = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|"
             r"martes|miércoles|jueves|viernes|sábado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
@@ -109,6 +115,11 @@ def parse_date(text: str) -> str | None:
         if not match:
             continue
         parts = match.groupdict()
+        if parts.get("slash1"):
+            first, second = int(parts["slash1"]), int(parts["slash2"])
+            if first <= 12 and second <= 12 and first != second:
+                continue
+            parts["day"], parts["mnum"] = (first, second) if first > 12 else (second, first)
         month = (int(parts["mnum"]) if parts.get("mnum") else FOREIGN_MONTHS[parts["fmonth"].lower()]
                  if parts.get("fmonth") else _MONTHS[parts["month"][:3].lower()])
         try:
