@@ -439,3 +439,19 @@ def test_atom_feeds_never_date_an_undated_item_1970(client):
         stamps = [feed.findtext("a:updated", namespaces=ns)] + [
             e.findtext("a:updated", namespaces=ns) for e in feed.findall("a:entry", ns)]
         assert stamps and all(s and not s.startswith("1970") for s in stamps)
+
+
+def test_an_agency_is_the_source_of_an_article_without_a_site(ingested_desk):
+    """The seed page is a text file with no address, so its story's one source is its agency, as the story
+    page says ("AFP"): the source filters list it and find the story, and search by it finds the article
+    (AFP had been missing from the filter, and the front card named no source)."""
+    with TestClient(create_app(str(ingested_desk))) as desk_client:
+        front = desk_client.get("/index.json", params={"all": "true"}).json()
+        aleppo = next(s for s in front["stories"] if "Aleppo" in s["headline"] + (s["standfirst"] or ""))
+        assert aleppo["sites"] == ["AFP"]
+        assert "AFP" in desk_client.get("/").text.split('name="site"')[1].split("</select>")[0]
+        filtered = desk_client.get("/index.json", params={"all": "true", "site": "afp"}).json()["stories"]
+        assert [s["id"] for s in filtered] == [aleppo["id"]]
+        hits = desk_client.get("/search.json", params={"q": "Aleppo", "site": "AFP"}).json()["hits"]
+        assert hits and all(h["item_id"].startswith("a") for h in hits)
+        assert desk_client.get("/search.json", params={"q": "Aleppo", "site": "Reuters"}).json()["hits"] == []

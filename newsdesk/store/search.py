@@ -193,7 +193,7 @@ def find(
     if site:
         # Sites are named as their pages spell them ("Wikinews", "BBC News"); a user types any case. No index
         # covers site (matches are joined to their rows by id), so the collation costs no index use.
-        joined.append(("coalesce(a.site, t.site) = ? COLLATE NOCASE", (site,)))
+        joined.append(("coalesce(a.site, t.site, a.agency) = ? COLLATE NOCASE", (site,)))
     if language:
         joined.append(("coalesce(a.language, t.language) = ? COLLATE NOCASE", (language,)))
     if since:
@@ -344,7 +344,7 @@ class ItemMeta:
             with self._lock:
                 if newest > self._seen:
                     rows = db.execute(
-                        """SELECT s.rowid, coalesce(a.site, t.site), coalesce(a.language, t.language),
+                        """SELECT s.rowid, coalesce(a.site, t.site, a.agency), coalesce(a.language, t.language),
                                   coalesce(a.published, t.published)
                            FROM search s LEFT JOIN articles a ON a.id = s.item_id
                            LEFT JOIN teasers t ON t.id = s.item_id

@@ -50,7 +50,7 @@ def save_article(db: sqlite3.Connection, article: Article, duplicate_of: str | N
         ),
     )
     if duplicate_of is None:
-        index_item(db, article.id, "article", article.title or "", text, article.site)
+        index_item(db, article.id, "article", article.title or "", text, article.site or article.agency)
 
 
 def save_teaser(db: sqlite3.Connection, teaser: Teaser, article_id: str | None, site: str | None,
@@ -100,9 +100,10 @@ def set_headline(db: sqlite3.Connection, article_id: str, headline: str, headlin
            WHERE id = ?""",
         (headline, headline_sentence, standfirst, standfirst_sentence, article_id),
     )
-    row = db.execute("SELECT text, site FROM articles WHERE id = ? AND duplicate_of IS NULL", (article_id,)).fetchone()
+    row = db.execute("SELECT text, coalesce(site, agency) AS source FROM articles WHERE id = ? AND duplicate_of IS NULL",
+                     (article_id,)).fetchone()
     if row:
-        index_item(db, article_id, "article", headline, row["text"], row["site"])
+        index_item(db, article_id, "article", headline, row["text"], row["source"])
 
 
 def save_facts(db: sqlite3.Connection, facts: Facts, version: int) -> None:

@@ -171,4 +171,4 @@ def _write_article_headline(db: sqlite3.Connection, row: sqlite3.Row, write_head
          standfirst.sentence_index if standfirst else row["standfirst_sentence"], row["id"]),
     )
     if row["duplicate_of"] is None:
-        index_item(db, row["id"], "article", headline.text, row["text"], row["site"])
+        index_item(db, row["id"], "article", headline.text, row["text"], row["site"] or row["agency"])

@@ -27,7 +27,8 @@ def story_ids_matching(
         selects.append(
             (
                 """SELECT m.story_id FROM story_members m LEFT JOIN articles a ON a.id = m.item_id
-                           LEFT JOIN teasers t ON t.id = m.item_id WHERE coalesce(a.site, t.site) = ? COLLATE NOCASE""",
+                           LEFT JOIN teasers t ON t.id = m.item_id
+                           WHERE coalesce(a.site, t.site, a.agency) = ? COLLATE NOCASE""",
                 site,
             )
         )
@@ -70,9 +71,9 @@ def story_sites(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, list[
     marks = ",".join("?" * len(story_ids))
     sites: dict[str, list[str]] = {i: [] for i in story_ids}
     for row in db.execute(
-        f"""SELECT DISTINCT m.story_id, coalesce(a.site, t.site) AS site FROM story_members m
+        f"""SELECT DISTINCT m.story_id, coalesce(a.site, t.site, a.agency) AS site FROM story_members m
             LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
-            WHERE m.story_id IN ({marks}) AND coalesce(a.site, t.site) IS NOT NULL ORDER BY site""",
+            WHERE m.story_id IN ({marks}) AND coalesce(a.site, t.site, a.agency) IS NOT NULL ORDER BY site""",
         story_ids,
     ):
         sites[row["story_id"]].append(row["site"])
@@ -105,11 +106,12 @@ def latest_articles(db: sqlite3.Connection, limit: int = PER_PAGE) -> list[dict]
 
 
 def facets(db: sqlite3.Connection) -> dict[str, list[str]]:
-    """Values the filters can take: every site and language in the store (few, so cheap to list)."""
+    """Values the filters can take: every source and language in the store (few, so cheap to list). An
+    article without a site (a scraped text file) is known by its agency, as its story page names it."""
     sites = [
         r[0]
         for r in db.execute(
-            """SELECT site FROM articles WHERE site IS NOT NULL
+            """SELECT coalesce(site, agency) FROM articles WHERE coalesce(site, agency) IS NOT NULL
                UNION SELECT site FROM teasers WHERE site IS NOT NULL ORDER BY 1"""
         )
     ]
