@@ -547,9 +547,15 @@ def test_a_standfirst_is_a_sentence_that_stands_alone():
 
     for fragment in ['Let It Snow" as the sixth most frequently performed Christmas song.', "(AP Photo/File)",
                      "▶ About PSY from YG Ent.: http://smarturl.it/psy", "• There's no threat to drinking water",
-                     "We're just happy with the start,\" he said."]:
+                     "We're just happy with the start,\" he said.",
+                     # a site's notices to its reader, in the Wikinews event set's source texts
+                     "User comments or postings do not reflect the viewpoint of BLABBERMOUTH.NET and BLABBERMOUTH.NET "
+                     "does not endorse, or guarantee the accuracy of, any user comment.",
+                     "Click here to subscribe to Haaretz for only $1 for the first month",
+                     "Copyright © 2005 NPR. All rights reserved."]:
         assert not stands_alone(fragment), fragment
     for sentence in ['She said: "The time has come for a ban on smoking in public places.',
+                     "Facebook said the change to its privacy policy would let users comment on news stories.",
                      '"Mitt Romney just doesn\'t get it," Castro said.', 'The film "Let It Snow" opened.']:
         assert stands_alone(sentence), sentence
     sentences = ["(AP Photo/File)", "A giant crucifix built for Pope John Paul II collapsed on Monday, killing a man.",

@@ -597,14 +597,21 @@ STANDFIRST_CHOICES = 5
 _LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|ly|it)/", re.IGNORECASE)
 _CREDIT = re.compile(r"\b(?:AP|AFP|Reuters|Getty|EPA|PA)\b[^.]{0,20}\b(?:Photo|Images)\b|\bPhoto(?:graph)?:", re.IGNORECASE)
 _BULLET = re.compile(r"^[•▶►■●◆▪*>-]")
+# A site speaking to its reader about itself: comment rules, disclaimers, calls to subscribe or follow
+_HOUSE_NOTICE = re.compile(
+    r"\b(?:you must be (?:logged|signed) in|to comment on (?:this|a|an|our)\b|(?:do|does) not (?:necessarily )?"
+    r"(?:reflect|represent) the (?:views?|viewpoint|opinions?|position) of|does not endorse|all rights reserved"
+    r"|click here|(?:sign up|subscribe) (?:for|to) our|this material may not be (?:published|broadcast)"
+    r"|(?:straight )?(?:to|in) your inbox|follow us on|share this (?:article|story))\b", re.IGNORECASE)
 
 
 def stands_alone(sentence: str) -> bool:
     """Whether a sentence reads as a standfirst out of its article: not a fragment of a quotation cut by the
     splitter ('Let It Snow" as the sixth ...'), not a credit, link or list bullet ("(AP Photo/File)",
-    "▶ About PSY from YG Ent.: http://...", "• There's no threat ..."), found on the desk as standfirsts."""
+    "▶ About PSY from YG Ent.: http://...", "• There's no threat ..."), nor the site's notice to its reader
+    ("User comments or postings do not reflect the viewpoint of ..."), found on the desk as standfirsts."""
     text = sentence.strip()
-    if _LINK.search(text) or _CREDIT.search(text) or _BULLET.match(text):
+    if _LINK.search(text) or _CREDIT.search(text) or _BULLET.match(text) or _HOUSE_NOTICE.search(text):
         return False
     if text.startswith("(") and text.rstrip(".").endswith(")"):
         return False
