@@ -214,17 +214,26 @@ def store(items: Iterable, db: sqlite3.Connection, report: Report) -> Iterator[F
                 report.count(item.stage, "failed")
             yield item
             continue
-        if isinstance(item, tuple):  # a page that failed extraction: keep its bytes, record why
-            page, failure = item
-            with db:
-                write.save_page(db, page, status="failed", error=failure.reason)
-            report.failures.append(failure)
-            report.count("extract", "failed")
-            yield failure
-            continue
+        page = item[0] if isinstance(item, tuple) else item.page
         with db:
-            store_extracted(db, item, report)
-        yield None
+            # Another ingest may have stored this very page since skip_known read the store: the write lock
+            # is taken before looking, so the page is written once and counted once, and a failure here
+            # never marks that stored page failed.
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            if write.known_status(db, page.hash) == "ok":
+                report.known += 1
+                report.count("skip_known", "already known")
+                outcome = None
+            elif isinstance(item, tuple):  # a page that failed extraction: keep its bytes, record why
+                write.save_page(db, page, status="failed", error=item[1].reason)
+                report.failures.append(item[1])
+                report.count("extract", "failed")
+                outcome = item[1]
+            else:
+                store_extracted(db, item, report)
+                outcome = None
+        yield outcome
 
 
 def store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> None:

@@ -13,6 +13,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SAMPLES, SEED
 
 from newsdesk.pipeline import ingest
+from newsdesk.records import Failure
 from newsdesk.store import queries
 from newsdesk.store.sqlite import connect
 
@@ -577,3 +578,37 @@ def test_a_teaser_merged_into_another_counts_as_a_duplicate_not_a_teaser(db, set
     second = ingest([feed("politics.rss", "https://town.example/politics/a")], db, settings, enrich=False)
     assert (first.teasers, first.duplicates) == (1, 0) and (second.teasers, second.duplicates) == (0, 1)
     assert queries.stats(db)["teasers"] == 1 and queries.stats(db)["teaser_duplicates"] == 1
+
+
+def test_a_page_another_ingest_stores_meanwhile_is_counted_known_and_stays_stored(db, settings, monkeypatch):
+    """Two ingests of one file at once: both read the page before either stored it. The second to write
+    must count it as already known, not as one more article stored (both had reported "stored 1"), and a
+    failure in its extraction must not mark the other's stored page failed."""
+    from newsdesk import pipeline
+
+    def read_before_the_other_ingest_stored(items, db, report):  # skip_known as it saw the store: empty
+        for item in items:
+            report.read += 1
+            yield item
+
+    real_extract = pipeline.extract_pages
+
+    def extract_while_another_ingest_runs(pages, *args, **kwargs):
+        pages = list(pages)
+        monkeypatch.setattr(pipeline, "extract_pages", real_extract)
+        other = connect(settings.db)
+        assert ingest([str(SEED)], other, settings, enrich=False).stored == 1
+        other.close()
+        yield from real_extract(pages, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "skip_known", read_before_the_other_ingest_stored)
+    monkeypatch.setattr(pipeline, "extract_pages", extract_while_another_ingest_runs)
+    report = ingest([str(SEED)], db, settings, enrich=False)
+    assert (report.read, report.stored, report.known, report.teasers) == (1, 0, 1, 0)
+    assert counts(db)["articles"] == 1 and db.execute("SELECT count(*) FROM teasers").fetchone()[0] == 20
+
+    monkeypatch.setattr(pipeline, "extract_pages",
+                        lambda pages, *args, **kwargs: ((page, Failure(page.uri, "extract", "boom")) for page in pages))
+    report = ingest([str(SEED)], db, settings, enrich=False)
+    assert (report.failed, report.known) == (0, 1)
+    assert [row[0] for row in db.execute("SELECT status FROM pages")] == ["ok"]
