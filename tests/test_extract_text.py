@@ -85,6 +85,23 @@ def test_clean_article_text_is_body():
     assert body_lines / total >= WIKINEWS_BODY_FLOOR
 
 
+def test_blank_lines_between_paragraphs_change_no_label():
+    """Scraped text and JSONL records often put a blank line between paragraphs; the model has never seen
+    one. A clean three-paragraph report had come out all furniture ("no article text found") and a JSONL
+    record lost its short middle paragraph. Now the lines read as they do without the blanks."""
+    with WIKINEWS.open(encoding="utf-8") as fh:
+        articles = [[line for line in json.loads(row)["text"].splitlines() if line.strip()] for row in fh][:60]
+    model = default_model()
+    for lines in articles:
+        spaced = [part for line in lines for part in (line, "")]
+        assert segment(spaced, model)[::2] == segment(lines, model)
+    report = ["Rescuers searched for survivors of the earthquake, which has killed 38 people, according to AFAD. "
+              "Local media put the toll at 44.", "", "More than 250 people were injured, the health ministry said.",
+              "", "The quake was the strongest to hit the region since February 2023, when earthquakes killed more "
+              "than 50,000 people in Turkey and Syria."]
+    assert segment(report, model) == ["body", "furniture"] * 2 + ["body"]
+
+
 def test_image_markup_is_furniture_not_the_title():
     """Ten Wikinews sample articles open on a wiki image line ("File:Silverio Cavazos.jpg"); it had become
     the article's title and so its headline."""

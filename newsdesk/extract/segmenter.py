@@ -232,8 +232,21 @@ def _off_topic_tail(run: list[int], lines: list[str], labels: list[str]) -> bool
 
 
 def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
-    """One label per line (see ``LABELS``); blank lines are furniture."""
+    """One label per line (see ``LABELS``); blank lines are furniture.
+
+    The model reads the lines without the blank ones: its training pages have none, and a text that puts a
+    blank line between paragraphs gave every line blank neighbours it had never seen (a clean three-paragraph
+    report came out all furniture, "no article text found"; short paragraphs of a JSONL record's text
+    were dropped)."""
     lines = [" ".join(line.split()) for line in lines]
+    filled = [i for i, text in enumerate(lines) if text]
+    labels = ["furniture"] * len(lines)
+    for i, label in zip(filled, _segment_filled([lines[i] for i in filled], model)):
+        labels[i] = label
+    return labels
+
+
+def _segment_filled(lines: list[str], model: ArticleModel | None) -> list[str]:
     article = (model or default_model()).is_article(lines) if lines else np.zeros(0, bool)
     labels = ["body" if a else "furniture" for a in article]
     for i, text in enumerate(lines):
