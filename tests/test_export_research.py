@@ -80,6 +80,19 @@ def test_summing_the_latest_report_of_each_toll_counts_the_flood_once(stores):
     assert [f["figure_id"] for f in rows_of(stores["flood"], "figures")] == [f["figure_id"] for f in figures]
 
 
+def test_a_figures_place_carries_its_country_and_coordinates(stores):
+    """A monitor grouping tolls by place could not tell Tripoli in Lebanon from Tripoli in Libya: the
+    figures table gave a bare name. Each figure now carries its place as the article's places row has it."""
+    figures = rows_of(stores["flood"], "figures")
+    places = {(p["article_id"], p["name"]): p for p in rows_of(stores["flood"], "places")}
+    placed = [f for f in figures if f["place"]]
+    assert placed and all("Derna" in f["place"] and f["place_country"] == "LY" for f in placed)
+    for figure in placed:
+        place = places[(figure["article_id"], figure["place"])]
+        assert (figure["place_lat"], figure["place_lon"], figure["place_geonameid"]) == (
+            place["lat"], place["lon"], place["geonameid"])
+
+
 def test_toll_groups_are_the_storys_reconciled_tolls(stores):
     figures = rows_of(stores["flood"], "figures")
     story_id = figures[0]["story_id"]
