@@ -455,3 +455,21 @@ def test_an_agency_is_the_source_of_an_article_without_a_site(ingested_desk):
         hits = desk_client.get("/search.json", params={"q": "Aleppo", "site": "AFP"}).json()["hits"]
         assert hits and all(h["item_id"].startswith("a") for h in hits)
         assert desk_client.get("/search.json", params={"q": "Aleppo", "site": "Reuters"}).json()["hits"] == []
+
+
+def test_an_article_page_gives_its_figures_dates_and_located_places(ingested_desk):
+    """A monitor's QA pass: an article's page and JSON named its places without coordinates and gave no
+    figures or dates, which only its story showed. The seed's Aleppo story: "killed 19 civilians including
+    three children" on "Wednesday", which is 2016-10-05 against its 6 October date."""
+    with TestClient(create_app(str(ingested_desk))) as desk_client:
+        article_id = desk_client.get("/search.json", params={"q": "Thalthana"}).json()["hits"][0]["item_id"]
+        facts = desk_client.get(f"/articles/{article_id}.json").json()["facts"]
+        nineteen = next(f for f in facts["figures"] if f["text"] == "19")
+        assert nineteen["category"] == "killed" and "three children" in nineteen["subgroups"]
+        assert {"text": "Wednesday", "value": "2016-10-05"}.items() <= next(
+            d for d in facts["dates"] if d["text"] == "Wednesday").items()
+        aleppo = next(p for p in facts["places"] if p["name"] == "Aleppo")
+        assert aleppo["country"] == "SY" and abs(aleppo["lat"] - 36.2) < 0.1 and abs(aleppo["lon"] - 37.16) < 0.1
+        page = desk_client.get(f"/articles/{article_id}").text
+        assert "<h3>Figures</h3>" in page and "2016-10-05" in page and "Aleppo</a> (SY)" in page
+        assert 'class="map"' in page

@@ -16,6 +16,8 @@ from newsdesk.extract import in_english
 from newsdesk.records import Article, Block
 from newsdesk.store import queries
 from newsdesk.web.models import NOT_FOUND, ArticlePage, TeaserPage
+from newsdesk.web.charts import place_map
+from newsdesk.web.facts import article_facts
 from newsdesk.web.render import render, store
 
 router = APIRouter()
@@ -37,6 +39,7 @@ def article_page(db: sqlite3.Connection, article_id: str) -> dict:
     data["places"] = [
         r[0] for r in db.execute("SELECT DISTINCT name FROM places WHERE article_id = ? ORDER BY name", (canonical,))
     ]
+    data["facts"] = article_facts(db, canonical)
     # The facts step reads English only: say so, or an article without names reads as one that names nobody.
     if not in_english(Article(data["page_hash"], [Block("p", data["text"])], language=data["language"])):
         data["facts_note"] = f"Facts are read from English text only; this article is in '{data['language']}'."
@@ -91,7 +94,8 @@ def article_json(article_id: str = ARTICLE_ID, db: sqlite3.Connection = Depends(
     summary="Article reader (HTML)",
 )
 def article_html(request: Request, article_id: str = ARTICLE_ID, db: sqlite3.Connection = Depends(store)):
-    return render(request, "article.html", {"article": article_page(db, article_id)})
+    article = article_page(db, article_id)
+    return render(request, "article.html", {"article": article, "map": place_map(article["facts"]["places"])})
 
 
 @router.get(

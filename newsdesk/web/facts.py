@@ -30,11 +30,24 @@ def named_facts(rows: list[sqlite3.Row], key: tuple[str, ...]) -> list[dict]:
 
 
 def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
-    members = "SELECT item_id FROM story_members WHERE story_id = ?"
+    return gathered_facts(db, "SELECT item_id FROM story_members WHERE story_id = ?", story_id, limit)
+
+
+def article_facts(db: sqlite3.Connection, article_id: str, limit: int = 30) -> dict:
+    """One article's facts as its story's are shown, plus its dates as resolved against its dateline: a
+    monitor reading the article (or its JSON) had names without coordinates and no figures at all."""
+    facts = gathered_facts(db, "SELECT ?", article_id, limit)
+    facts["dates"] = [dict(row) for row in db.execute(
+        "SELECT text, value, relation FROM dates WHERE article_id = ? ORDER BY start", (article_id,))]
+    return facts
+
+
+def gathered_facts(db: sqlite3.Connection, members: str, key: str, limit: int) -> dict:
+    """The facts of the articles the query ``members`` (one parameter, ``key``) selects."""
     entity_rows = db.execute(
         f"""SELECT e.name, e.label, e.article_id, a.site FROM entities e JOIN articles a ON a.id = e.article_id
             WHERE e.article_id IN ({members})""",
-        (story_id,),
+        (key,),
     ).fetchall()
     groups: dict[str, list] = defaultdict(list)
     for row in entity_rows:
@@ -43,14 +56,14 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
     place_rows = db.execute(
         f"""SELECT p.name, p.country, p.lat, p.lon, p.geonameid, p.article_id, a.site FROM places p
             JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({members})""",
-        (story_id,),
+        (key,),
     ).fetchall()
     places = merge_places(place_rows)
     figure_rows = db.execute(
         f"""SELECT f.category, f.text, f.low, f.high, f.record, f.article_id, a.site FROM figures f
             JOIN articles a ON a.id = f.article_id WHERE f.article_id IN ({members})
             ORDER BY f.category, coalesce(f.high, f.low) DESC""",
-        (story_id,),
+        (key,),
     ).fetchall()
     figures, per_article = [], {}
     for row in figure_rows:
@@ -79,8 +92,9 @@ def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
 
 def _tolls(db: sqlite3.Connection, per_article: dict[str, list[dict]]) -> list[dict]:
     """The story's tolls reconciled across its reports (as ``newsdesk facts sID`` gives them): the latest, the
-    highest and the sources that disagree, for each toll that more than one report gives."""
-    if not per_article:
+    highest and the sources that disagree, for each toll, once more than one report gives figures (a toll
+    that only one of them gives is still the story's toll: it had been left out of the table)."""
+    if len(per_article) < 2:
         return []
     from newsdesk.facts.reconcile import reconcile_figures
     from newsdesk.records import Article, Facts, Figure
@@ -93,7 +107,7 @@ def _tolls(db: sqlite3.Connection, per_article: dict[str, list[dict]]) -> list[d
                         published=dated[article_id]["published"]),
                 Facts(article_id, figures=[from_dict(Figure, record) for record in records]))
                for article_id, records in per_article.items() if article_id in dated]
-    return [group for group in reconcile_figures(reports) if len(group["history"]) > 1 or group["disputed"]]
+    return reconcile_figures(reports)
 
 
 def place_key(row) -> tuple:

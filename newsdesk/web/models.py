@@ -110,11 +110,21 @@ class TimeBucket(Loose):
     count: int
 
 
+class DateFact(Loose):
+    text: str
+    value: str | None = Field(None, description="ISO day, month or year, resolved against the article's dateline")
+    relation: str
+
+
 class StoryFacts(Loose):
     people: list[NamedFact] = []
     organisations: list[NamedFact] = []
     places: list[PlaceFact] = []
     figures: list[FigureFact] = []
+
+
+class ArticleFacts(StoryFacts):
+    dates: list[DateFact] = []
 
 
 class StoryPage(Loose):
@@ -168,6 +178,8 @@ class ArticlePage(Loose):
     teasers: list[Teaser]
     story: dict | None = None
     untitled: bool
+    facts: ArticleFacts = Field(ArticleFacts(), description="its people, organisations, places with coordinates, "
+                                "casualty figures and resolved dates")
     facts_note: str | None = Field(None, description="why the article has no people or places: facts are read "
                                    "from English text only")
 
