@@ -78,6 +78,9 @@ def phrase(words: str) -> str:
     return f'"{indexed(words)}"'
 
 
+MAX_QUERY_TERMS = 32
+
+
 def fts_query(text: str) -> str:
     """A user's query as an FTS5 query; never an FTS syntax error. Words and quoted phrases are AND-ed;
     ``OR`` between two of them makes either do (``Apple OR Samsung Galaxy`` is (Apple or Samsung) and
@@ -120,7 +123,13 @@ def fts_query(text: str) -> str:
     if excluded and not groups:
         raise ValueError("a query needs a word to look for, not only words to leave out (-word, NOT word)")
     if not groups:  # only operator words ("AND OR"): they are what the user looks for
-        return " AND ".join(phrase(w) for w in WORD.findall(text))
+        groups = [[phrase(w)] for w in WORD.findall(text)]
+    # A term said twice finds nothing more, but the cost of FTS5's snippets grows steeply with the number of
+    # terms (250 times "t*" kept the server busy for 141 s): each is kept once, and only so many are taken.
+    groups = [list(group) for group in dict.fromkeys(tuple(dict.fromkeys(group)) for group in groups)]
+    excluded = list(dict.fromkeys(excluded))
+    if sum(map(len, groups)) + len(excluded) > MAX_QUERY_TERMS:
+        raise ValueError(f"a query of more than {MAX_QUERY_TERMS} different words or phrases; use fewer")
     query = " AND ".join(f"({' OR '.join(group)})" if len(group) > 1 else group[0] for group in groups)
     return f"{query} NOT ({' OR '.join(excluded)})" if excluded else query
 
