@@ -473,3 +473,43 @@ def test_an_article_page_gives_its_figures_dates_and_located_places(ingested_des
         page = desk_client.get(f"/articles/{article_id}").text
         assert "<h3>Figures</h3>" in page and "2016-10-05" in page and "Aleppo</a> (SY)" in page
         assert 'class="map"' in page
+
+
+def test_undated_stories_stay_out_of_a_window_that_a_fresh_fetch_moved_to_today(tmp_path):
+    """A self-hoster's QA pass: the undated Wikinews sample, then one feed fetched today. The window moved to
+    the fetch, and all the sample's stories, stamped with when newsdesk read them a minute before, fell inside
+    it and led the desk (366 of them ahead of the day's real news). They stay outside, and are counted."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    subjects = ("A council voted to build a new library, officials said.",
+                "The football club signed a young striker from a rival team.",
+                "Astronomers found a comet that will pass close to Mars next year.")
+    undated = [{"url": f"https://wiki.example/{n}", "title": f"Undated report: {text.split(' ', 2)[1]}",
+                "text": f"{text} " * 8} for n, text in enumerate(subjects)]
+    fresh = {"url": "https://news.example/today", "title": "Harbour reopens after storm",
+             "text": "The harbour reopened on Friday after a storm closed it for a week, the port said. " * 3}
+    path = tmp_path / "desk.db"
+    for name, records in (("sample", undated), ("fetched", [fresh])):
+        # published after the sample was read, as a feed fetched a minute later is
+        fresh["published"] = (datetime.now(UTC) + timedelta(seconds=2)).isoformat(timespec="seconds")
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        result = CliRunner().invoke(main, ["--db", str(path), "ingest", str(tmp_path / f"{name}.jsonl")])
+        assert result.exit_code == 0, result.output
+    with TestClient(create_app(str(path))) as desk_client:
+        front = desk_client.get("/index.json").json()
+        assert [s["headline"] for s in front["stories"]] == ["Harbour reopens after storm"]
+        assert front["window"]["undated_after"] == 3
+        assert len(desk_client.get("/index.json", params={"all": "true"}).json()["stories"]) == 4
+    listed = CliRunner().invoke(main, ["--db", str(path), "stories"])
+    assert "Harbour reopens" in listed.stdout and "Undated report" not in listed.stdout
+    assert "3 undated stories" in listed.stderr
+    # a store of undated stories alone still shows them: there is no dated window to keep them out of
+    alone = tmp_path / "alone.db"
+    CliRunner().invoke(main, ["--db", str(alone), "ingest", str(tmp_path / "sample.jsonl")])
+    with TestClient(create_app(str(alone))) as desk_client:
+        assert len(desk_client.get("/index.json").json()["stories"]) == 3

@@ -186,12 +186,17 @@ def newest_time(db: sqlite3.Connection) -> str | None:
             ORDER BY last_seen DESC LIMIT 50""", (_horizon(),)))
 
 
+# A story none of whose items has a date of its own: its times are when newsdesk read it
+_UNDATED_STORY = "coalesce((SELECT min(st.basis = 'ingested') FROM story_times st WHERE st.story_id = stories.id), 0)"
+
+
 def undated_after(db: sqlite3.Connection, end: str | None) -> int:
-    """How many stories a window ending at ``end`` leaves out for having no date of their own: stamped with
-    the time newsdesk read them, they fall after the newest dated item (a sample's 500 undated articles)."""
-    if not end:
+    """How many stories a window ending at ``end`` leaves out for having no date of their own (a sample's
+    500 undated articles): they are listed after the window (``--all``). A store with no dated item at all
+    shows them in the window, and leaves none out."""
+    if not end or not newest_dated(db):
         return 0
-    return db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen > ?", (end + "\uffff",)).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM stories WHERE size > 0 AND {_UNDATED_STORY}").fetchone()[0]
 
 
 def older_than(db: sqlite3.Connection, end: str | None, days: float) -> int:
@@ -232,6 +237,10 @@ def stories(
         where += " AND last_seen >= ? AND last_seen <= ?"
         # a bare day as the end means the whole of that day
         params += [(parse_time(end) - timedelta(days=days)).isoformat(), end + "\uffff"]
+        if newest_dated(db):
+            # When newsdesk read an undated story says nothing of when it ran: an archive's undated sample
+            # read a minute before one feed was fetched had its 366 stories lead the window of that fetch.
+            where += f" AND NOT {_UNDATED_STORY}"
     rows = db.execute(f"SELECT * FROM stories WHERE {where}", params).fetchall()
     end_time = parse_time(end) if end else None
 
