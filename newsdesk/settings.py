@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -69,8 +70,9 @@ class Settings:
     per_host_concurrency: int = field(default=2, metadata={"min": 1, "help": "parallel requests to one host"})
     per_host_delay: float = field(default=1.0, metadata={"min": 0, "help": "seconds between requests to one host"})
     public_url: str = field(
-        default="", metadata={"help": "the desk's public address (https://news.example.org) for the links in its "
-                                      "feeds; empty: the address each request came to (its Host header)"}
+        default="", metadata={"web_address": True,
+                              "help": "the desk's public address (https://news.example.org) for the links and ids in "
+                                      "its feeds; empty: the address each request came to (its Host header)"}
     )
     allow_private_addresses: bool = field(
         default=False,
@@ -116,6 +118,10 @@ class Settings:
                 raise ValueError(f"{name} must be more than {meta['above']}, not {value!r}")
             if "max" in meta and value > meta["max"]:
                 raise ValueError(f"{name} must be at most {meta['max']}, not {value!r}")
+            # feeds put this address before every link: without a scheme and host they would all be relative
+            if meta.get("web_address") and value and not _is_web_address(value):
+                raise ValueError(f"{name} must be an absolute http(s) address such as https://news.example.org, "
+                                 f"not {value!r}")
         if "poll_interval" in coerced:  # said now, naming the setting, not at the first `sources add`
             from newsdesk.ingest.sources import parse_interval
 
@@ -127,6 +133,16 @@ class Settings:
 
     def describe(self) -> list[tuple[str, Any, str]]:
         return [(f.name, getattr(self, f.name), f.metadata.get("help", "")) for f in fields(self)]
+
+
+def _is_web_address(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) address that paths can follow: a query or fragment would
+    swallow them."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}

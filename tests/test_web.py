@@ -262,6 +262,15 @@ def test_serve_command_takes_db_on_either_side(monkeypatch, desk):
         app, options = started.pop()
         assert options == {"host": "127.0.0.1", "port": 8123, "log_level": "info"}
         assert app.state.store.path == str(desk[0])
+    # the stories_days setting is the front page's window (the desk had kept its own 3 days)
+    result = runner.invoke(main, ["--db", str(desk[0]), "serve"], env={"NEWSDESK_STORIES_DAYS": "1"})
+    assert result.exit_code == 0, result.output
+    assert started.pop()[0].state.stories_days == 1.0
+    # a mistyped store is refused, as every other command refuses it, and no empty store is made
+    missing = desk[0].parent / "typo.db"
+    result = runner.invoke(main, ["--db", str(missing), "serve"])
+    assert result.exit_code == 1 and "no newsdesk store" in result.output and not missing.exists()
+    assert not started
 
 
 def test_front_page_after_ingesting_the_seed(ingested_desk):

@@ -313,3 +313,94 @@ def test_times_say_their_zone_when_it_is_known():
     assert when("2016-10-06T14:05:00+00:00") == "6 Oct 2016, 14:05 UTC"
     assert when("2016-10-06T14:05:00") == "6 Oct 2016, 14:05"  # the page gave no zone: none is made up
     assert when("2016-10-06") == "6 Oct 2016" and when(None) == "date unknown"
+
+
+# A self-hoster's QA pass over settings and feeds: the desk ignored `stories_days`, Atom ids and self links
+# ignored `public_url`, a `public_url` without a scheme was taken, undated Atom entries took the newest entry's
+# time, and the front page's feed links dropped its filters.
+
+ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def _atom_titles(body: bytes) -> list[str]:
+    return [e.findtext("a:title", namespaces=ATOM_NS) for e in ET.fromstring(body).findall("a:entry", ATOM_NS)]
+
+
+def test_the_front_page_window_is_the_stories_days_setting(desk):
+    """0.1 days, ending at the teasers' capture (12:00), leaves out the Aleppo story (09:30); ?days= still wins."""
+    aleppo = "Syria scales back Aleppo bombardment as UN blames air strike for convoy attack"
+    with TestClient(create_app(str(desk[0]), stories_days=0.1)) as short:
+        assert short.get("/index.json").json()["window"]["days"] == 0.1
+        assert aleppo not in _atom_titles(short.get("/feed.atom").content)
+        assert aleppo not in short.get("/feed.rss").text
+        assert 'name="days" type="number" min="0.1" step="any" value="0.1"' in short.get("/?all=true").text
+        assert short.get("/index.json", params={"days": 3}).json()["window"]["days"] == 3
+        assert aleppo in _atom_titles(short.get("/feed.atom", params={"days": 3}).content)
+        # the page keeps an explicit window that differs from the setting in its links
+        assert "/index.json?days=3" in short.get("/", params={"days": 3}).text
+
+
+def test_reloading_desk_reads_stories_days_from_the_environment(desk, monkeypatch):
+    """`serve --reload` builds the app from the environment: NEWSDESK_STORIES_DAYS sets its window too."""
+    from newsdesk.web.app import app_from_env
+
+    monkeypatch.setenv("NEWSDESK_DB", str(desk[0]))
+    monkeypatch.setenv("NEWSDESK_STORIES_DAYS", "1")
+    with TestClient(app_from_env()) as reloaded:
+        assert reloaded.get("/index.json").json()["window"]["days"] == 1.0
+
+
+def test_atom_id_and_self_link_come_from_the_public_url(desk):
+    """They were the request's own address (its Host header), whatever `public_url` said."""
+    with TestClient(create_app(str(desk[0]), "https://news.example.org/")) as public:
+        for path in ("/feed.atom?site=aljazeera.com", "/search.atom?q=aleppo"):
+            feed = ET.fromstring(public.get(path, headers={"Host": "evil.example"}).content)
+            address = f"https://news.example.org{path}"
+            assert feed.findtext("a:id", namespaces=ATOM_NS) == address, path
+            assert feed.find("a:link[@rel='self']", ATOM_NS).get("href") == address, path
+            entry_ids = [e.findtext("a:id", namespaces=ATOM_NS) for e in feed.findall("a:entry", ATOM_NS)]
+            assert entry_ids and all(i.startswith("https://news.example.org/") for i in entry_ids), path
+
+
+@pytest.mark.parametrize("address", ["news.example.org", "ftp://news.example.org", "https://", "https://x.org/?a=1"])
+def test_public_url_must_be_an_absolute_web_address(address):
+    """"news.example.org" was taken, and every feed link came out relative."""
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+    from newsdesk.settings import Settings
+
+    with pytest.raises(ValueError, match="public_url must be an absolute http"):
+        Settings.load({"public_url": address})
+    result = CliRunner().invoke(main, ["settings"], env={"NEWSDESK_PUBLIC_URL": address})
+    assert result.exit_code == 1 and "bad settings: public_url must be" in result.output
+    assert Settings.load({"public_url": "http://127.0.0.1:8000/desk/"}).public_url == "http://127.0.0.1:8000/desk/"
+
+
+def test_an_undated_atom_entry_is_updated_when_newsdesk_read_it(tmp_path):
+    """It had taken the newest dated entry's time, so an old undated article looked new with every new item."""
+    path = tmp_path / "desk.db"
+    ids = build_desk(path)
+    db = connect(path)
+    with db:
+        db.execute("UPDATE articles SET ingested = '2020-01-02T03:04:05Z' WHERE id = ?", (ids["bare"],))
+    db.close()
+    with TestClient(create_app(str(path))) as test_client:
+        feed = ET.fromstring(test_client.get("/search.atom", params={"q": "paragraph OR aleppo"}).content)
+        rss = ET.fromstring(test_client.get("/search.rss", params={"q": "paragraph OR aleppo"}).content)
+    updated = {e.findtext("a:id", namespaces=ATOM_NS).rsplit("/", 1)[1]: e.findtext("a:updated", namespaces=ATOM_NS)
+               for e in feed.findall("a:entry", ATOM_NS)}
+    assert len(updated) > 1 and updated[ids["bare"]] == "2020-01-02T03:04:05+00:00"
+    assert updated[ids["afp"]] == "2016-10-06T09:30:00+00:00"  # a dated entry keeps its own time
+    bare = next(i for i in rss.iter("item") if i.findtext("link").endswith(ids["bare"]))
+    assert bare.find("pubDate") is None  # RSS's pubDate is a publication date: none is made up
+
+
+def test_the_front_page_feed_links_keep_its_filters(client):
+    page = client.get("/", params={"site": "aljazeera.com", "person": "Lars Bromley", "days": 2}).text
+    query = "?site=aljazeera.com&person=Lars+Bromley&days=2.0"
+    hrefs = [html.unescape(h) for h in re.findall(r'href="(/feed\.(?:atom|rss)[^"]*)"', page)]
+    assert sorted(hrefs) == sorted([f"/feed.atom{query}", f"/feed.rss{query}"] * 2)  # <head> and footer
+    assert "/feed.atom\"" in client.get("/").text and "/feed.atom\"" in client.get("/entities").text  # unfiltered
+    feed = client.get(hrefs[0]).content
+    assert _atom_titles(feed) == ["Syria scales back Aleppo bombardment as UN blames air strike for convoy attack"]

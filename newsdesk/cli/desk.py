@@ -21,19 +21,26 @@ def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool)
 
     import uvicorn
 
+    from newsdesk.store.sqlite import connect
+
     path = db_path or ctx.settings.db
+    try:  # a mistyped path is refused as the other commands refuse it, not served as a new empty desk
+        connect(path, readonly=True).close()
+    except (FileNotFoundError, sqlite3.DatabaseError) as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"newsdesk desk on http://{host}:{port}/  (store: {path})", err=True)
     if reload:
-        # uvicorn's reloader imports the app by name in a fresh process, so the store path travels by env.
+        # uvicorn's reloader imports the app by name in a fresh process, so the settings travel by env.
         os.environ["NEWSDESK_DB"] = path
         os.environ["NEWSDESK_PUBLIC_URL"] = ctx.settings.public_url
+        os.environ["NEWSDESK_STORIES_DAYS"] = str(ctx.settings.stories_days)
         uvicorn.run("newsdesk.web.app:app_from_env", factory=True, host=host, port=port, reload=True)
         return
     from newsdesk.web.app import create_app
 
     try:
         # opens the store: a file that is not one is one line here, not a traceback
-        app = create_app(path, ctx.settings.public_url)
+        app = create_app(path, ctx.settings.public_url, ctx.settings.stories_days)
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -8,7 +8,6 @@ while the desk reads.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newsdesk.settings import Settings
 from newsdesk.store.sqlite import connect
 from newsdesk.store.search import ItemMeta
 from newsdesk.web.render import STATIC_DIR, render, wants_json
@@ -92,7 +92,9 @@ def open_for_reading(path: str) -> sqlite3.Connection:
     return db
 
 
-def create_app(db_path: str, public_url: str = "") -> FastAPI:
+def create_app(db_path: str, public_url: str = "", stories_days: float = Settings.stories_days) -> FastAPI:
+    """The desk over the store at ``db_path``; ``public_url`` and ``stories_days`` are the settings of those
+    names (the front page's window when a request gives no ``days``)."""
     from newsdesk.web import articles, entities, feeds, front, search, sources, stories
 
     app = FastAPI(
@@ -106,6 +108,7 @@ def create_app(db_path: str, public_url: str = "") -> FastAPI:
     )
     app.state.store = StoreConnections(str(db_path))
     app.state.public_url = public_url.rstrip("/")
+    app.state.stories_days = stories_days
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (front, stories, articles, search, entities, feeds, sources):
         app.include_router(module.router)
@@ -158,5 +161,7 @@ def create_app(db_path: str, public_url: str = "") -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --reload``, which builds the app in a fresh process from an import string."""
-    return create_app(os.environ["NEWSDESK_DB"], os.environ.get("NEWSDESK_PUBLIC_URL", ""))
+    """For ``uvicorn --reload``, which builds the app in a fresh process from an import string: the settings
+    come from the environment (``serve`` puts the store and the public address there) and the settings file."""
+    settings = Settings.load()
+    return create_app(settings.db, settings.public_url, settings.stories_days)

@@ -50,6 +50,18 @@ def _time(value: str | None) -> datetime | None:
         return None
 
 
+# Each entry has "updated", its own time (RSS's pubDate, left out when unknown), and "read", when newsdesk read
+# or last regrouped it: Atom must give every entry a time, and for an undated item only that one is true and
+# stays put. (The newest entry's time had stood in, so a 2010 archive article was "updated" anew with each
+# newer item and readers showed it as news.)
+
+
+def _atom_time(entry: dict) -> datetime:
+    """An entry's Atom ``updated``: its own time, else when newsdesk read it (see the entries above). Every item
+    has a read time (ingest times are never missing), and every story its own (its newest member's time)."""
+    return _time(entry["updated"]) or _time(entry["read"])
+
+
 def front_entries(db: sqlite3.Connection, params: FrontParams, base: str) -> list[dict]:
     return [
         {
@@ -58,13 +70,28 @@ def front_entries(db: sqlite3.Connection, params: FrontParams, base: str) -> lis
             "summary": s["standfirst"] or "",
             "link": f"{base}/stories/{s['id']}",
             "updated": s["last_seen"],
+            "read": s["updated"],
             "categories": s["sites"],
         }
         for s in params.data(db)["stories"]
     ]
 
 
+def read_times(db: sqlite3.Connection, item_ids: list[str]) -> dict[str, str]:
+    """When newsdesk read each item: an article's ingest time; a teaser's page's capture, else its ingest."""
+    marks = ",".join("?" * len(item_ids))
+    rows = db.execute(
+        f"""SELECT id, ingested FROM articles WHERE id IN ({marks})
+            UNION ALL SELECT t.id, coalesce(p.fetched, p.ingested) FROM teasers t JOIN pages p ON p.hash = t.page_hash
+            WHERE t.id IN ({marks})""",
+        item_ids + item_ids,
+    )
+    return dict(rows.fetchall())
+
+
 def search_entries(db: sqlite3.Connection, params: SearchParams, base: str) -> list[dict]:
+    hits = params.data(db, per_page=FEED_SIZE)["hits"]
+    read = read_times(db, [h["item_id"] for h in hits])
     return [
         {
             "id": h["item_id"],
@@ -72,9 +99,10 @@ def search_entries(db: sqlite3.Connection, params: SearchParams, base: str) -> l
             "summary": h["snippet"] or "",
             "link": f"{base}{item_href(h['item_id'])}",
             "updated": h["published"] or h.get("time"),  # an undated teaser: when it ran
+            "read": read.get(h["item_id"]),
             "categories": [h["site"]] if h.get("site") else [],
         }
-        for h in params.data(db, per_page=FEED_SIZE)["hits"]
+        for h in hits
     ]
 
 
@@ -85,18 +113,17 @@ def atom(title: str, self_url: str, page_url: str, entries: list[dict]) -> bytes
     ET.SubElement(feed, f"{{{ATOM}}}id").text = clean(self_url)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=clean(self_url))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(page_url))
-    # Atom wants a time on the feed and on every entry: an undated item takes the newest one of the feed
-    # (it had taken 1970-01-01), and a feed of undated items the moment it was made
-    dated = [t for t in (_time(e["updated"]) for e in entries) if t]
-    newest = max(dated, default=None) or datetime.now(UTC).replace(microsecond=0)
+    # Atom wants a time on the feed and on every entry; a feed with no entries, the moment it was made
+    stamps = [_atom_time(e) for e in entries]
+    newest = max(stamps, default=None) or datetime.now(UTC).replace(microsecond=0)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "newsdesk"
-    for e in entries:
+    for e, stamp in zip(entries, stamps, strict=True):
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = clean(e["title"])
         ET.SubElement(entry, f"{{{ATOM}}}id").text = clean(e["link"])
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=clean(e["link"]))
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = (_time(e["updated"]) or newest).isoformat()
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = stamp.isoformat()
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = clean(e["summary"])
         for category in e["categories"]:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=clean(category))
@@ -135,6 +162,12 @@ def _query(request: Request) -> str:
     return f"?{request.url.query}" if request.url.query else ""
 
 
+def _self_url(request: Request) -> str:
+    """The feed's own address, its Atom id and self link: under ``public_url`` too, so that the id a reader
+    keeps does not change with the address (or Host header) a request happened to use."""
+    return f"{_base(request)}{request.url.path}{_query(request)}"
+
+
 @router.get(
     "/feed.atom",
     tags=["feeds"],
@@ -144,7 +177,8 @@ def _query(request: Request) -> str:
 )
 def front_atom(request: Request, params: FrontParams = Depends(), db: sqlite3.Connection = Depends(store)) -> Response:
     base = _base(request)
-    body = atom("newsdesk: top stories", str(request.url), f"{base}/{_query(request)}", front_entries(db, params, base))
+    entries = front_entries(db, params, base)
+    body = atom("newsdesk: top stories", _self_url(request), f"{base}/{_query(request)}", entries)
     return Response(body, media_type="application/atom+xml")
 
 
@@ -174,7 +208,7 @@ def search_atom(
     base = _base(request)
     body = atom(
         f"newsdesk search: {params.q}",
-        str(request.url),
+        _self_url(request),
         f"{base}/search{_query(request)}",
         search_entries(db, params, base),
     )

@@ -1,6 +1,7 @@
 """The front page: the top stories of a time window, ranked by ``queries.stories`` and filtered by source,
 language, place or person. The window ends at the newest item in the store, so a desk loaded from an
-archive shows that archive's stories, not an empty "today"."""
+archive shows that archive's stories, not an empty "today"; its length is the ``stories_days`` setting unless a
+request gives ``days``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import sqlite3
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from newsdesk.settings import MAX_DAYS
 from newsdesk.store import queries
 from newsdesk.web.models import FrontPage
 from newsdesk.web.render import DAY_PATTERN, iso_day, render, store
 
 router = APIRouter()
 PER_PAGE = 20
-DEFAULT_DAYS = 3.0
 
 
 def story_ids_matching(
@@ -124,7 +125,7 @@ def facets(db: sqlite3.Connection) -> dict[str, list[str]]:
 def front_page(
     db: sqlite3.Connection,
     *,
-    days: float | None = DEFAULT_DAYS,
+    days: float | None,
     until: str | None = None,
     site: str | None = None,
     language: str | None = None,
@@ -163,8 +164,12 @@ class FrontParams:
 
     def __init__(
         self,
+        request: Request,
         days: float | None = Query(
-            DEFAULT_DAYS, gt=0, le=36500, description="Window length in days, ending at the newest item."
+            None,
+            gt=0,
+            le=MAX_DAYS,
+            description="Window length in days, ending at the newest item (default: the `stories_days` setting).",
         ),
         all_time: bool = Query(False, alias="all", description="No window: rank every story in the store."),
         until: str | None = Query(
@@ -179,7 +184,8 @@ class FrontParams:
         person: str | None = Query(None, max_length=300, description="Only stories naming this person."),
         page: int = Query(1, ge=1, le=10_000),
     ) -> None:
-        self.days = None if all_time else days
+        default_days = request.app.state.stories_days  # the setting: a request without ``days`` gets it
+        self.days = None if all_time else (default_days if days is None else days)
         self.all = all_time
         self.until = iso_day(until, "until")
         self.site, self.language = site or None, language or None
@@ -211,11 +217,19 @@ def front_html(request: Request, params: FrontParams = Depends(), db: sqlite3.Co
     active = {k: v for k, v in data["filters"].items() if v}
     if params.all:
         active["all"] = "true"
-    elif params.days != DEFAULT_DAYS:
+    elif params.days != request.app.state.stories_days:
         active["days"] = params.days
     twin = active | ({"page": params.page} if params.page > 1 else {})  # the JSON of this very page
     return render(
         request,
         "front.html",
-        data | {"counts": counts, "facets": facets(db), "all": params.all, "active": active, "twin": twin},
+        data
+        | {
+            "counts": counts,
+            "facets": facets(db),
+            "all": params.all,
+            "active": active,
+            "twin": twin,
+            "default_days": request.app.state.stories_days,
+        },
     )
