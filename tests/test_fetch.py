@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import socketserver
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -142,6 +145,56 @@ def test_slow_drip_body_is_cut_off(fetcher_factory):
     with LocalSite({"/drip": drip}) as site:
         with pytest.raises(FetchError, match="body not complete after 0.5s"):
             fetcher_factory(retries=0, fetch_timeout=0.5).get(site.url("/drip"))
+
+
+class SilentHost(socketserver.ThreadingTCPServer):
+    """Accepts connections, logs each request line and never answers: a host that is up but hangs."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.request_lines: list[str] = []
+        host = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                host.request_lines.append(self.request.recv(65536).split(b"\r\n", 1)[0].decode())
+                while self.request.recv(65536):  # until the client gives up and closes
+                    pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def __enter__(self) -> "SilentHost":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def test_a_timeout_after_retries_says_how_many_tries_and_how_long(fetcher_factory):
+    """A QA pass: a host that never answered held the fetch about 63 s and the message said "timed out after
+    20s"; it now tells the tries and the time they took."""
+    with SilentHost() as host:
+        with pytest.raises(FetchError) as error:
+            fetcher_factory(retries=2, fetch_timeout=0.3).get(host.url("/feed"), ignore_robots=True)
+    assert host.request_lines == ["GET /feed HTTP/1.1"] * 3
+    assert re.fullmatch(r"timed out after 0.3s \(ReadTimeout\); 3 tries, [01]s in all", str(error.value))
+    assert error.value.transient
+
+
+def test_a_host_that_does_not_answer_robots_txt_is_not_asked_again(fetcher_factory):
+    """A QA pass: robots.txt was asked three times (a minute at the default timeout) before the feed, which
+    the same silent host would not answer either. One timeout on robots.txt now fails the fetch."""
+    with SilentHost() as host:
+        with pytest.raises(FetchError, match=r"^timed out after 0.3s \(ReadTimeout\)$"):
+            fetcher_factory(retries=2, fetch_timeout=0.3).get(host.url("/feed"))
+    assert host.request_lines == ["GET /robots.txt HTTP/1.1"]
 
 
 # ---- redirects and size limits ----

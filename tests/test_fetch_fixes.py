@@ -256,7 +256,7 @@ def test_html_served_as_octet_stream_is_sniffed(fetcher_factory):
         page = poll_url(fetcher_factory(), site.url("/page"))
         image = poll_url(fetcher_factory(), site.url("/image"))
     assert isinstance(page.items[0], Page) and page.items[0].raw == HTML
-    assert image.items[0].reason == "not a web page (application/octet-stream)"
+    assert image.error == "not a web page (application/octet-stream)" and not image.items
 
 
 # ---- 7-9. the CLI ----
@@ -292,3 +292,38 @@ def test_sources_add_normalises_the_url(tmp_path):
         "added: https://news.example/feed.xml?utm_source=x\n"]
     assert "removed: HTTPS://News.example/feed.xml#x" in run(tmp_path, "sources", "remove",
                                                              "HTTPS://News.example/feed.xml#x").output
+
+
+# ---- 10. a feed that answers with an HTML page ----
+
+MAINTENANCE = b"<!doctype html><html><head><title>Down</title></head><body><p>We'll be back soon.</p></body></html>"
+
+
+def test_a_source_known_to_be_a_feed_that_answers_with_a_page_fails(fetcher_factory):
+    """A QA pass: a followed feed that served a "We'll be back soon" page had the page stored as an article,
+    and the source stayed ok: the poll judged each response alone, whatever the source was known to be."""
+    with LocalSite({"/feed": (200, {"Content-Type": "text/html"}, MAINTENANCE)}) as site:
+        as_feed = poll_url(fetcher_factory(), site.url("/feed"), expected_kind="feed")
+        as_sitemap = poll_url(fetcher_factory(), site.url("/feed"), expected_kind="sitemap")
+        as_page = poll_url(fetcher_factory(), site.url("/feed"), expected_kind="page")
+    assert (as_feed.error, as_feed.items) == ("not a feed: got an HTML page", [])
+    assert (as_sitemap.error, as_sitemap.items) == ("not a sitemap: got an HTML page", [])
+    assert as_page.error is None and [type(i) for i in as_page.items] == [Page]
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "text/xml; charset=utf-8"])
+def test_html_served_as_xml_fails_the_poll(fetcher_factory, content_type):
+    """A QA pass: HTML served as application/xml or text/xml read as one failed item ("not a web page") of a
+    poll that succeeded, so the source showed ok. Such a document is no page: the poll fails and says why."""
+    with LocalSite({"/feed": (200, {"Content-Type": content_type, "ETag": '"v1"'}, MAINTENANCE)}) as site:
+        poll = poll_url(fetcher_factory(), site.url("/feed"))
+    served_as = content_type.split(";")[0]
+    assert poll.error == f"not a feed or sitemap: got an HTML page (served as {served_as})"
+    assert poll.items == [] and poll.etag is None
+
+
+def test_a_page_source_whose_document_is_no_page_fails(fetcher_factory):
+    """The source's own document failing is the poll's failure, not a failed item of a healthy source."""
+    with LocalSite({"/doc": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 ...")}) as site:
+        poll = poll_url(fetcher_factory(), site.url("/doc"))
+    assert poll.error == "not a web page (application/pdf)" and poll.items == []

@@ -277,3 +277,41 @@ def test_a_crashing_source_fails_alone(tmp_path, db, monkeypatch):
     outcomes = {o["url"].rsplit("/", 1)[1]: o for o in result.outcomes}
     assert outcomes["crash.xml"]["error"] == "internal error: RuntimeError: parser bug"
     assert outcomes["feed.xml"]["ok"] and outcomes["feed.xml"]["stored"] == 2
+
+
+MAINTENANCE = b"<!doctype html><html><head><title>Down</title></head><body><p>We'll be back soon.</p></body></html>"
+
+
+def test_a_feed_that_turns_into_a_maintenance_page_fails_and_stores_nothing(tmp_path, db):
+    """A QA pass: a followed feed that began to serve an HTML page had that page stored as news, and stayed ok."""
+    settings = make_settings(tmp_path)
+    with LocalSite({}) as site:
+        NewsSite(site, entries=2)
+        sources.add(db, site.url("/feed.xml"))
+        assert round_(db, settings).outcomes[0]["stored"] == 2
+        site.routes["/feed.xml"] = (200, {"Content-Type": "text/html"}, MAINTENANCE)
+        down = round_(db, settings, everything=True).outcomes[0]
+    assert not down["ok"] and down["error"] == "not a feed: got an HTML page" and down["stored"] == 0
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+    row = feed_row(db, site.url("/feed.xml"))
+    assert (row["status"], row["kind"], row["last_error"]) == ("failing", "feed", "not a feed: got an HTML page")
+
+
+def test_html_served_as_xml_shows_its_source_failing_on_every_poll(tmp_path, db):
+    """A QA pass: HTML served as application/xml failed one item on the first poll, then showed ok and
+    "unchanged" forever (its ETag was kept). It must stay failing, with the reason, until it serves a feed."""
+    settings = make_settings(tmp_path)
+
+    def xml_labelled_page(request) -> tuple:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"Content-Type": "application/xml", "ETag": '"v1"'}, MAINTENANCE
+
+    with LocalSite({"/feed.xml": xml_labelled_page}) as site:
+        sources.add(db, site.url("/feed.xml"))
+        polls = [round_(db, settings, everything=True).outcomes[0] for _ in range(3)]
+    reason = "not a feed or sitemap: got an HTML page (served as application/xml)"
+    assert [(o["ok"], o.get("error"), o["stored"]) for o in polls] == [(False, reason, 0)] * 3
+    row = feed_row(db, site.url("/feed.xml"))
+    assert (row["status"], row["failures"], row["last_error"]) == ("failing", 3, reason)
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0

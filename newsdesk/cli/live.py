@@ -119,15 +119,23 @@ def sources_remove(ctx: Context, sources_: tuple[str, ...]) -> None:
 @click.option("--every", metavar="INTERVAL", help="Poll interval for the imported feeds  [default: setting poll_interval, 30m]")
 @pass_ctx
 def sources_import(ctx: Context, file: str, every: str | None) -> None:
-    """Follow every feed listed in an OPML file (as exported by feed readers)."""
+    """Follow every feed listed in an OPML file (as exported by feed readers).
+
+    An entry that is no http(s) address (javascript:, file:) is not imported and is named on stderr; as with
+    `ingest`, the exit code is 1 if anything failed, though the other feeds are imported.
+    """
     from newsdesk.ingest import sources as store
 
     try:
-        added, known = store.import_opml(ctx.connect(), Path(file).read_bytes(),
-                                         _interval(every or ctx.settings.poll_interval))
+        imported = store.import_opml(ctx.connect(), Path(file).read_bytes(),
+                                     _interval(every or ctx.settings.poll_interval))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"imported {added} new source(s), {known} already followed")
+    for reason in imported.rejected:
+        click.echo(f"not imported: {reason}", err=True)
+    not_imported = f", {len(imported.rejected)} not imported" if imported.rejected else ""
+    click.echo(f"imported {imported.added} new source(s), {imported.known} already followed{not_imported}")
+    sys.exit(1 if imported.rejected else 0)
 
 
 @sources.command("export-opml")

@@ -60,6 +60,16 @@ class FetchError(Exception):
         self.transient = transient
         self.retry_after = retry_after
 
+    def after_tries(self, tries: int, seconds: float) -> "FetchError":
+        """The same failure, saying how many tries it took and how long they held the fetch: "timed out after
+        20s" alone hid that the source had held the round for a minute."""
+        return type(self)(f"{self}; {tries} tries, {seconds:.0f}s in all", self.status, self.transient,
+                          self.retry_after)
+
+
+class FetchTimeout(FetchError):
+    """A request that got no complete answer within ``fetch_timeout``."""
+
 
 class Stopped(Exception):
     """Raised inside a fetch when the fetcher is shutting down (Ctrl-C in ``watch``)."""
@@ -274,13 +284,17 @@ class Fetcher:
                              retry_after=parse_retry_after(response.headers.get("retry-after")))
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
-    def _with_retries(self, url: str, headers: dict[str, str], limit: int | None = None) -> Response:
+    def _with_retries(self, url: str, headers: dict[str, str], limit: int | None = None,
+                      retry_timeouts: bool = True) -> Response:
+        started = time.monotonic()
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
                 response = self._once(url, headers, limit)
             except FetchError as exc:
-                if last or not exc.transient:
+                if last and attempt:
+                    raise exc.after_tries(attempt + 1, time.monotonic() - started) from exc
+                if last or not exc.transient or (isinstance(exc, FetchTimeout) and not retry_timeouts):
                     raise
                 self._sleep(self.backoff * 2**attempt * (0.5 + random.random()))
                 continue
@@ -323,7 +337,7 @@ class Fetcher:
                 waited = f"{self.settings.fetch_timeout:g}s"
                 reason = (f"body not complete after {waited}" if headers_in
                           else f"timed out after {waited} ({type(exc).__name__})")
-                raise FetchError(reason, transient=True) from exc
+                raise FetchTimeout(reason, transient=True) from exc
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}"[:300], transient=True) from exc
             finally:
@@ -353,11 +367,13 @@ class Fetcher:
         RFC 9309: a 4xx robots.txt means no rules; a server error means "disallow everything" until it
         answers, since a server in trouble is the one that most needs to be left alone (so that verdict
         is cached briefly). A network error or a guard refusal is raised: the page itself would fail the
-        same way, and saying so is clearer than blaming robots.txt.
+        same way, and saying so is clearer than blaming robots.txt. A timeout is not tried again: a host
+        that does not answer robots.txt will not answer the page either, and the retries would hold the
+        poll for a minute before the page were even asked for.
         """
         url = origin + "/robots.txt"
         for _hop in range(5):
-            response = self._with_retries(url, {}, limit=ROBOTS_MAX_BYTES)
+            response = self._with_retries(url, {}, limit=ROBOTS_MAX_BYTES, retry_timeouts=False)
             if response.status in REDIRECTS and response.headers.get("location"):
                 url = urljoin(url, response.headers["location"])
                 continue
@@ -382,6 +398,8 @@ class Fetcher:
 MAX_NEW_PAGES = 50  # article pages fetched per source per poll; the rest wait for the next round
 MAX_CHILD_SITEMAPS = 5
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+FEED_TYPE_ENDINGS = ("rss+xml", "atom+xml", "rdf+xml", "feed+json")
+XML_TYPES = {"application/xml", "text/xml"}  # what feeds and sitemaps are most often served as; never a page
 GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/unknown", "unknown/unknown"}
 
 
@@ -425,24 +443,25 @@ def document_kind(response: Response) -> str:
 
 def poll_url(fetcher: Fetcher, url: str, *, etag: str | None = None, last_modified: str | None = None,
              ignore_robots: bool = False, is_known: Callable[[str], bool] | None = None,
-             max_new: int | None = MAX_NEW_PAGES) -> Poll:
+             max_new: int | None = MAX_NEW_PAGES, expected_kind: str | None = None) -> Poll:
     """Fetch a source (conditionally, when its validators are known) and turn it into pages.
 
     Feed entries that carry only a summary get their article page fetched; the entry's title, date
     and summary travel along as hints, so the extractor falls back to them when the page lacks them.
     Entries whose address ``is_known`` are skipped before any request is made. At most ``max_new``
-    pages are fetched (None: all of them).
+    pages are fetched (None: all of them). ``expected_kind`` is what earlier polls found the source to
+    be: a feed or sitemap that answers with a page fails the poll instead of becoming news.
     """
     poll = Poll(url)
     try:
-        _poll(fetcher, poll, etag, last_modified, ignore_robots, is_known, max_new)
+        _poll(fetcher, poll, etag, last_modified, ignore_robots, is_known, max_new, expected_kind)
     except Stopped:
         poll.interrupted = True  # keep the pages fetched so far; the source itself is polled again
     return poll
 
 
 def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | None, ignore_robots: bool,
-          is_known: Callable[[str], bool] | None, max_new: int | None) -> None:
+          is_known: Callable[[str], bool] | None, max_new: int | None, expected_kind: str | None) -> None:
     url = poll.url
     try:
         response = fetcher.get(url, etag=etag, last_modified=last_modified, ignore_robots=ignore_robots)
@@ -460,26 +479,60 @@ def _poll(fetcher: Fetcher, poll: Poll, etag: str | None, last_modified: str | N
     except FetchError as exc:
         poll.error = str(exc)
         return
-    kind = document_kind(Response(response.url, response.status, response.headers, body, response.fetched))
+    document = Response(response.url, response.status, response.headers, body, response.fetched)
+    kind = document_kind(document)
     if kind == "feed":
         _read_feed(follower, response, body)
     elif kind == "jsonfeed":
         _read_json_feed(follower, response, body)
     elif kind == "sitemap":
         _read_sitemap(follower, response.url, body)
-    elif response.content_type.endswith(("rss+xml", "atom+xml", "rdf+xml", "feed+json")):
-        # served as a feed but no feed at all (an error page's bytes, junk): the source is failing, and says why
-        poll.kind = "feed"
-        poll.error = f"malformed feed: served as {response.content_type}, but the body is not a feed"
-        poll.etag = poll.last_modified = None
     else:
-        poll.kind = "page"
-        page = html_page(response, hints={})
-        poll.items.append(page if isinstance(page, Page) else Failure(url, "fetch", page))
+        _read_page(poll, document, expected_kind)
     if poll.deferred:
         # An unchanged document would answer the next conditional GET with a 304, and the entries left
         # over would never be reached; so the next poll asks for it whole.
         poll.etag = poll.last_modified = None
+
+
+def _read_page(poll: Poll, response: Response, expected_kind: str | None) -> None:
+    """The source's document is neither a feed nor a sitemap. From a source known to be one, or served as
+    a feed or as XML, that is a failure (a "back soon" page, an error page's bytes, junk), and the source
+    says why on every poll until it serves its document again: stored as an article, such a page would
+    be news, and the source would look healthy. Else the document is the page the source follows, and a
+    document that is no page fails the poll, as nothing else comes from the source."""
+    expected = _expected_document(expected_kind, response.content_type)
+    if expected:
+        poll.kind = expected_kind or ("feed" if response.content_type.endswith(FEED_TYPE_ENDINGS) else None)
+        poll.error = _not_the_document(expected, response)
+        poll.etag = poll.last_modified = None
+        return
+    poll.kind = "page"
+    page = html_page(response, hints={})
+    if isinstance(page, Page):
+        poll.items.append(page)
+    else:
+        poll.error = page
+
+
+def _expected_document(expected_kind: str | None, content_type: str) -> str | None:
+    """What the source's document ought to be, by what it was before or what the server calls it; None
+    when a page is a fine answer."""
+    if expected_kind in ("feed", "sitemap"):
+        return expected_kind
+    if content_type.endswith(FEED_TYPE_ENDINGS):
+        return "feed"
+    if content_type in XML_TYPES:
+        return "feed or sitemap"
+    return None
+
+
+def _not_the_document(expected: str, response: Response) -> str:
+    served_as = response.content_type or "no type"
+    if sniff(response.body[:4096]) == "html":
+        shown_type = "" if response.content_type in HTML_TYPES else f" (served as {served_as})"
+        return f"not a {expected}: got an HTML page{shown_type}"
+    return f"malformed {expected}: served as {served_as}, but the body is not a {expected}"
 
 
 def html_page(response: Response, hints: dict, source: str | None = None) -> Page | str:

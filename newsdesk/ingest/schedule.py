@@ -111,7 +111,8 @@ class KnownLinks:
 def _poll(fetcher: Fetcher, feed: sqlite3.Row, is_known: Callable[[str], bool]) -> tuple[sqlite3.Row, Poll]:
     try:
         poll = poll_url(fetcher, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                        ignore_robots=bool(feed["ignore_robots"]), is_known=is_known)
+                        ignore_robots=bool(feed["ignore_robots"]), is_known=is_known,
+                        expected_kind=feed["kind"])
     except Exception as exc:  # a bug or a parser crash on one source fails that source, never the watch
         poll = Poll(feed["url"], error=f"internal error: {type(exc).__name__}: {exc}"[:300])
     return feed, poll

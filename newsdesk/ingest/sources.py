@@ -20,8 +20,8 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from typing import Any, NamedTuple
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -54,11 +54,46 @@ def check_url(url: str) -> str:
     """The URL in the one spelling a source is stored under: scheme and host lower-cased, no fragment (the
     server never sees it), "/" for an empty path. The query is kept as it is: it may select the feed."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL": named here, as an OPML import reports it among others
+        raise ValueError(f"not a valid URL: {url!r} ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
     userinfo, at, host = parts.netloc.rpartition("@")
     return urlunsplit((parts.scheme.lower(), userinfo + at + host.lower(), parts.path or "/", parts.query, ""))
+
+
+# A URL in text: scheme, then the authority (userinfo and host), path, query and fragment, up to a space or a
+# quote (error texts quote addresses as Python reprs).
+_URL_IN_TEXT = re.compile(r"""(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<authority>[^/?#\s'"<>]*)(?P<path>[^?#\s'"<>]*)"""
+                          r"""(?:\?(?P<query>[^#\s'"<>]*))?(?P<fragment>#[^\s'"<>]*)?""", re.IGNORECASE)
+# Query parameter names whose values may grant access (api_key, apiKey, access_token, X-Amz-Signature,
+# password, auth...). Matched loosely on purpose: hiding an innocent value ("author") costs the public page
+# little, while showing a key hands the operator's account to anyone who reads it.
+_SECRET_PARAMETER = re.compile(r"key|token|secret|passw|pwd|auth|sig|session|credential", re.IGNORECASE)
+HIDDEN = "\u2026"
+
+
+def without_secrets(text: str | None) -> str | None:
+    """``text`` with every URL in it stripped of its user name and password and of the values of query
+    parameters that look secret: what the desk, a public page, may show of a source's address or of an
+    error that quotes it. The operator's own terminal (``sources list``) keeps the full address."""
+    return _URL_IN_TEXT.sub(_public_url, text) if text else text
+
+
+def _public_url(match: re.Match) -> str:
+    host = match["authority"].rpartition("@")[2]  # the last "@": a password may hold an unescaped one
+    query = match["query"]
+    shown_query = "" if query is None else "?" + "&".join(map(_public_parameter, query.split("&")))
+    return f"{match['scheme']}{host}{match['path']}{shown_query}{match['fragment'] or ''}"
+
+
+def _public_parameter(parameter: str) -> str:
+    name, equals, value = parameter.partition("=")
+    if equals and value and _SECRET_PARAMETER.search(unquote_plus(name)):
+        return f"{name}={HIDDEN}"
+    return parameter
 
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -183,7 +218,8 @@ def _parser() -> etree.XMLParser:
 
 
 def read_opml(data: bytes) -> list[dict[str, str | None]]:
-    """The feeds an OPML file lists (outlines with an ``xmlUrl``, at any depth of folders)."""
+    """The feeds an OPML file lists (outlines with an ``xmlUrl``, at any depth of folders), as written: an
+    address that cannot be followed is refused by ``import_opml``, which says so."""
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -191,21 +227,32 @@ def read_opml(data: bytes) -> list[dict[str, str | None]]:
     found = []
     for outline in root.iter("outline"):
         url = outline.get("xmlUrl") or outline.get("xmlurl")
-        if url and urlsplit(url.strip()).scheme in ("http", "https"):
+        if url and url.strip():
             found.append({"url": url.strip(), "title": outline.get("title") or outline.get("text"),
                           "site_url": outline.get("htmlUrl") or outline.get("htmlurl")})
     return found
 
 
-def import_opml(db: sqlite3.Connection, data: bytes, interval: int = DEFAULT_INTERVAL) -> tuple[int, int]:
-    """Add every feed of an OPML file; returns (added, already there)."""
+class OpmlImport(NamedTuple):
+    added: int
+    known: int  # already followed
+    rejected: list[str]  # why each entry that cannot be followed was refused (``javascript:``, ``file:``)
+
+
+def import_opml(db: sqlite3.Connection, data: bytes, interval: int = DEFAULT_INTERVAL) -> OpmlImport:
+    """Add every feed of an OPML file. An OPML file comes from elsewhere, so an entry that is no http(s)
+    address is refused and reported, never dropped unseen: the user should learn a feed was not followed."""
     added = known = 0
+    rejected = []
     for feed in read_opml(data):
-        if add(db, feed["url"], feed["title"], interval, site_url=feed["site_url"]):
-            added += 1
-        else:
-            known += 1
-    return added, known
+        try:
+            is_new = add(db, feed["url"], feed["title"], interval, site_url=feed["site_url"])
+        except ValueError as exc:
+            rejected.append(str(exc))
+            continue
+        added += is_new
+        known += not is_new
+    return OpmlImport(added, known, rejected)
 
 
 def export_opml(db: sqlite3.Connection, title: str = "newsdesk sources") -> bytes:

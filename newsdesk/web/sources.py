@@ -1,5 +1,8 @@
 """The sources page: every followed feed, sitemap or page with its health (last success, last error,
-failures in a row, items per day, next poll), so a failing source is seen on the desk, not only in logs."""
+failures in a row, items per day, next poll), so a failing source is seen on the desk, not only in logs.
+
+The desk is public, and a private feed's address carries its credentials (``https://user:pass@...``,
+``?api_key=...``), so addresses, and errors that quote them, are shown without their secrets."""
 
 from __future__ import annotations
 
@@ -8,18 +11,23 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from newsdesk.ingest.sources import listing
+from newsdesk.ingest.sources import listing, without_secrets
 from newsdesk.web.render import render, store
 
 router = APIRouter()
 SHOWN = ("id", "url", "title", "kind", "status", "interval", "items_per_day", "last_success", "last_error",
          "failures", "next_due", "ignore_robots")
+MAY_QUOTE_AN_ADDRESS = ("url", "last_error")
 
 
 def sources_data(db: sqlite3.Connection) -> dict:
     has_table = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feeds'").fetchone()
     rows = listing(db) if has_table else []
-    return {"sources": [{key: row.get(key) for key in SHOWN} for row in rows]}
+    return {"sources": [_shown(row) for row in rows]}
+
+
+def _shown(row: dict) -> dict:
+    return {key: without_secrets(row.get(key)) if key in MAY_QUOTE_AN_ADDRESS else row.get(key) for key in SHOWN}
 
 
 @router.get("/sources.json", tags=["sources"], summary="Followed sources and their health (JSON)")
