@@ -221,6 +221,7 @@ class Figure:
     sentence: str = ""
     start: int = 0
     end: int = 0
+    replaced: bool = False  # the report says this toll was since replaced ("initially put at 12")
 
 
 @dataclass

@@ -161,3 +161,25 @@ def test_parquet_exports_of_two_stores_concatenate(stores, tmp_path, table):
     if table == "figures":  # the fete store has none: the flood's figures keep their types
         assert tables[1].num_rows == 0 and joined.schema.field("latest_in_group").type == pa.bool_()
         assert joined.schema.field("subgroups").type == pa.list_(pa.string())
+
+
+def test_summing_the_latest_rows_leaves_out_the_attackers_and_a_corrected_toll(tmp_path):
+    """A monitor's QA pass: the README's sum of the latest killed rows added the attackers' own dead to their
+    victims', and took a toll the report itself said was revised down."""
+    reports = [{"url": "https://wire.example/peshawar", "published": "2024-05-14T10:00:00Z",
+                "title": "Gunmen attack police post in Peshawar",
+                "text": "Gunmen killed two police officers and three of the attackers were killed in the ensuing "
+                        "gunfight in Peshawar on Tuesday, police said. The gunmen had stormed the post before dawn."},
+               {"url": "https://wire.example/bus", "published": "2024-06-20T10:00:00Z",
+                "title": "Bus crash toll revised",
+                "text": "The death toll, initially put at 12, was later revised down to 9 by the ministry. The bus "
+                        "had left the mountain road in heavy rain and rolled into a ravine, officials said."}]
+    source = tmp_path / "peshawar.jsonl"
+    source.write_text("".join(json.dumps(report) + "\n" for report in reports), encoding="utf-8")
+    db = tmp_path / "desk.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(source)]).exit_code == 0
+    killed = [f for f in rows_of(db, "figures") if f["category"] == "killed"]
+    counted = sorted(f["low"] for f in killed if f["latest_in_group"] and not f["perpetrators"])
+    assert counted == [2, 9]
+    assert [f["low"] for f in killed if f["perpetrators"]] == [3]
+    assert [f["low"] for f in killed if f["replaced"]] == [12]

@@ -542,3 +542,103 @@ def test_facts_of_a_huge_text_come_from_its_start_in_bounded_time():
     names = {e.name for e in facts.entities}
     assert "Anne Hidalgo" in names and "Angela Merkel" not in names
     assert all(end <= FACTS_CHARS for e in facts.entities for _, end, _ in e.mentions)
+
+
+def _story(*texts: str) -> list[tuple[Article, Facts]]:
+    """One article a day from 2024-09-02, each of one paragraph, with its facts."""
+    articles = [Article(page_hash=f"{n}" * 40, published=f"2024-09-0{n + 2}", site="w.example", blocks=[Block("p", text)])
+                for n, text in enumerate(texts)]
+    return [(article, extract_facts(article)) for article in articles]
+
+
+def test_the_attackers_dead_and_a_replaced_toll_are_not_the_victims_toll() -> None:
+    """A humanitarian monitor's QA pass: "three of the attackers were killed" joined the two police officers' toll
+    as its latest figure, and a toll "initially put at 12, later revised down to 9" stayed at 12."""
+    groups = reconcile_figures(_story("Gunmen killed two police officers and three of the attackers were killed in the "
+                                      "ensuing gunfight in Peshawar on Tuesday, police said."))
+    tolls = sorted((g["latest"]["low"], g["victims"], g["perpetrators"]) for g in groups)
+    assert tolls == [(2, "police officers", False), (3, "attackers", True)]
+    assert [(f.low, f.victims) for f in _figures_of("Two suicide bombers also died in the attack.")] == [(2, "suicide bombers")]
+    revised = reconcile_figures(_story("The death toll, initially put at 12, was later revised down to 9 by the ministry."))
+    assert [g["latest"]["low"] for g in revised] == [9]
+    earlier = _figures_of("The information is still unfolding, and earlier reports had three killed, 26 injured.")
+    assert [(f.low, f.replaced) for f in earlier] == [(3, True), (26, True)]
+    assert not any(f.replaced for f in _figures_of("Five people are dead and 39 injured, police said."))
+
+
+def test_one_event_at_two_grains_of_place_is_one_toll() -> None:
+    """QA: "killed 17 | Goma" and "killed 17 | Mugunga" (a camp on the outskirts of Goma) were two tolls, and so were
+    the wounded of the two places; "Two children were among more than a dozen people injured" two injured figures."""
+    story = _story(
+        "Shelling hit a camp for displaced people on the outskirts of Goma on Monday, killing at least nine civilians "
+        "and wounding 30 others, the United Nations said.",
+        "The toll from Monday's shelling of a displacement camp near Goma has risen to 17 dead, the United Nations said. "
+        "About 60 people were wounded at the Mugunga camp, according to Doctors Without Borders.",
+        "Shelling of the Mugunga displacement camp killed 17 civilians, the United Nations says.")
+    tolls = sorted((g["category"], g["latest"]["low"]) for g in reconcile_figures(story))
+    assert tolls == [("injured", 60), ("killed", 17)]
+    injured = _figures_of("Two children were among more than a dozen people injured.")
+    assert [(f.low, f.subgroups) for f in injured] == [(12, ["Two children"])]
+    # one report naming two places with the same count still gives two tolls
+    two = _story("Air strikes killed three people in Idlib on Tuesday. Three people were also killed in Hama on Tuesday.")
+    assert len(reconcile_figures(two)) == 2
+
+
+def test_a_count_the_model_tags_as_a_date_is_still_a_count() -> None:
+    """QA: "injuring 85" and "put the toll at 44" were tagged dates by the model and lost."""
+    quake = _figures_of("A powerful earthquake struck eastern Turkey's Malatya province early on Monday, killing at least "
+                        "12 people and injuring 85, the country's disaster agency AFAD said.")
+    assert [(f.category, f.low) for f in quake] == [("killed", 12), ("injured", 85)]
+    assert [(f.category, f.low, f.attributed_to) for f in _figures_of("Local media put the toll at 44.")] == [
+        ("killed", 44, "Local media")]
+
+
+@pytest.mark.parametrize("text", [
+    "Between 120 and 150 people were killed in the town, a rights group said.",
+    "A local rights group said between 120 and 150 people were killed in the town.",
+    "The attack killed between 120 and 150 people in the town.",
+])
+def test_a_range_is_one_figure_whatever_the_parse(text: str) -> None:
+    """QA: ranges the parse hung on "between" (or "between" on "said") gave no figure."""
+    assert [(f.category, f.low, f.high, f.victims) for f in _figures_of(text)] == [("killed", 120, 150, "people")]
+
+
+def test_the_source_is_no_dateline_a_sideways_report_and_one_whatever_its_case() -> None:
+    """QA: a dateline became the source, "rose to 31 on Tuesday, AFAD said," had none, and "police" and "Police"
+    were two sources disputing one toll."""
+    goma = _figures_of("GOMA, Democratic Republic of Congo (Wire) - Congo's army said on Wednesday it had killed 45 M23 "
+                       "rebels in fighting north of Goma.")
+    assert [f.attributed_to for f in goma] == ["Congo's army"]
+    toll = _figures_of("The death toll from Monday's earthquake in eastern Turkey's Malatya province rose to 31 on Tuesday, "
+                       "AFAD said, as rescuers pulled more bodies from the rubble.")
+    assert [(f.low, f.attributed_to) for f in toll] == [(31, "AFAD")]
+    article = Article(page_hash="p" * 40, published="2024-05-02", site="w.example", blocks=[Block("p", "x")])
+    said = [Figure("killed", "7", 7, 7, "people", place="Jalalabad", attributed_to="police"),
+            Figure("killed", "5", 5, 5, "people", place="Jalalabad", attributed_to="Police")]
+    group = reconcile_figures([(article, Facts(article.id, figures=said))])[0]
+    assert group["disputed"] == [] and group["sources"] == ["police"]
+
+
+def test_a_subgroup_belongs_to_the_toll_it_names_and_ends_with_its_clause() -> None:
+    """QA: "Three of those killed ... were children" became a part of the wounded, "two of the four tracks" a
+    subgroup, and "12 of them critically" ran on into the next clause."""
+    text = ("A suicide bomber killed at least sixteen civilians and wounded more than a dozen, according to reports. "
+            "Three of those killed in the blast were reportedly children.")
+    assert [(f.category, f.subgroups) for f in _figures_of(text)] == [
+        ("killed", ["Three of those killed in the blast were reportedly children"]), ("injured", [])]
+    fire = _figures_of("One woman was killed in the blaze. Network Rail said it was attempting to reopen two of the four "
+                       "tracks on the line.")
+    assert [f.subgroups for f in fire] == [[]]
+    bus = _figures_of("Dozens of people were injured, 12 of them critically, and nine passengers were still missing, "
+                      "officials said.")
+    assert [(f.category, f.subgroups) for f in bus] == [("injured", ["12 of them critically"]), ("missing", [])]
+
+
+def test_people_at_risk_and_people_seen_running_are_no_toll() -> None:
+    """QA: the people on board a boat ("many of which are feared dead") became killed 70, and a witness who "saw
+    scores of people fleeing" displaced 40."""
+    boat = _figures_of("Inside the boat were approximately 70 asylum seekers from Iran and Iraq, many now of which are "
+                       "feared dead. So far only 27 bodies have been recovered from the water.")
+    assert [(f.category, f.low) for f in boat] == [("killed", 27)]
+    assert _figures_of("A 25-year-old vendor said he saw scores of people fleeing.") == []
+    assert [f.low for f in _figures_of("About 60 passengers were injured, many of them seriously.")] == [60]

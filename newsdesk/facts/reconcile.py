@@ -5,17 +5,63 @@ wrong twice: it hides the history and it hides disagreement. Figures are grouped
 event (what happened, where, when: fields missing in one report match any value in another), and
 each group keeps the latest and the highest figure plus every report with its source and time, and says when
 sources disagree on the newest day.
+
+Reports name one event's place at different grains ("a camp near Goma", "the Mugunga camp"), so two places
+are one when one name holds the other ("Malatya", "Malatya province") or when two reports give the same
+count of the same category in the same month for them: that pair is then one place for the whole story, so
+its other tolls (the wounded) join up too. The attackers' own dead ("three of the attackers were killed")
+are a group of their own (``perpetrators``), never part of their victims' toll.
 """
 
 from __future__ import annotations
 
+import re
+from itertools import combinations
 from typing import Any
 
 from newsdesk.records import Article, Facts, Figure
 
 
+# the victims a figure counts are the perpetrators: "attackers", "gunmen", "two suicide bombers"
+_PERPETRATORS = re.compile(r"\b(?:attackers?|assailants?|gunm[ae]n|militants?|bombers?|hijackers?|terrorists?|insurgents?)$",
+                           re.I)
+
+
+# words that say no more about the victims than a count without a noun: "30 others" and "about 60 people" wounded
+# can be the same toll as "17 civilians" can be that of "17 dead"
+_ANYONE = {"people", "persons", "others", "individuals", "victims"}
+
+
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
+
+
+def _victims(figure: Figure) -> str | None:
+    return None if figure.victims in _ANYONE else figure.victims
+
+
+def _perpetrators(figure: Figure) -> bool:
+    return bool(figure.victims and _PERPETRATORS.search(figure.victims))
+
+
+def _one_place(a: str | None, b: str | None, tied: set[frozenset[str]]) -> bool:
+    """Whether two figure places may be one event's: either unknown, the same, one named inside the other
+    ("Malatya province" and "Malatya"), or ``tied`` by the story."""
+    if a is None or b is None or a == b or frozenset((a, b)) in tied:
+        return True
+    short, long = sorted((a.lower(), b.lower()), key=len)
+    return re.search(rf"\b{re.escape(short)}\b", long) is not None
+
+
+def _tied_places(per_article: list[tuple[Article, Facts]]) -> set[frozenset[str]]:
+    """Pairs of places that two reports give the same count for (category, bounds, month): "17 killed near
+    Goma" one day, "killed 17 civilians" at the Mugunga camp the next. Within one report two places with the same
+    count are two events ("three killed in Idlib ... three also killed in Hama")."""
+    placed = [(article.id, figure) for article, facts in per_article for figure in facts.figures if figure.place]
+    return {frozenset((a.place, b.place)) for (first, a), (second, b) in combinations(placed, 2)
+            if first != second and a.place != b.place and a.category == b.category
+            and (a.low, a.high) == (b.low, b.high) and _same_time(_time_key(a.time), _time_key(b.time))
+            and _perpetrators(a) == _perpetrators(b)}
 
 
 def _time_key(time: str | None) -> str | None:
@@ -35,7 +81,7 @@ def _figure_row(article: Article, figure: Figure) -> dict[str, Any]:
         "text": figure.text, "low": figure.low, "high": figure.high, "victims": figure.victims,
         "subgroups": figure.subgroups, "attributed_to": figure.attributed_to, "place": figure.place,
         "time": figure.time, "article_id": article.id, "site": article.site, "published": article.published,
-        "sentence": figure.sentence,
+        "sentence": figure.sentence, "replaced": figure.replaced,
     }
 
 
@@ -49,22 +95,17 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
     export marks on every figure, so that both count the same tolls."""
     groups: list[dict[str, Any]] = []
     ordered = sorted(per_article, key=lambda pair: pair[0].published or "")
+    tied = _tied_places(ordered)
     for article, facts in ordered:
         for figure in facts.figures:
-            group = next(
-                (g for g in groups
-                 if g["category"] == figure.category
-                 and _compatible(g["event"], figure.event)
-                 and _compatible(g["place"], figure.place)
-                 and _same_time(g["time_key"], _time_key(figure.time))
-                 and _compatible(g["victims"], figure.victims)),
-                None,
-            )
+            group = next((g for g in groups if _joins(g, figure, tied)), None)
             if group is None:
                 group = {"category": figure.category, "event": figure.event, "place": figure.place,
-                         "time_key": _time_key(figure.time), "victims": figure.victims, "reports": []}
+                         "time_key": _time_key(figure.time), "victims": _victims(figure),
+                         "perpetrators": _perpetrators(figure), "reports": []}
                 groups.append(group)
-            for key, value in (("event", figure.event), ("place", figure.place), ("time_key", _time_key(figure.time)), ("victims", figure.victims)):
+            for key, value in (("event", figure.event), ("place", figure.place), ("time_key", _time_key(figure.time)),
+                               ("victims", _victims(figure))):
                 group[key] = group[key] or value
             group["reports"].append((article, figure))
     for group in groups:
@@ -72,23 +113,36 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
     return groups
 
 
+def _joins(group: dict[str, Any], figure: Figure, tied: set[frozenset[str]]) -> bool:
+    """Whether ``figure`` may be one more report of the group's toll: same category and kind of victim, and no
+    field that says another event (a figure naming no victims fits any group, but never the attackers')."""
+    return (group["category"] == figure.category
+            and group["perpetrators"] == _perpetrators(figure)
+            and _compatible(group["event"], figure.event)
+            and all(_one_place(report.place, figure.place, tied) for _, report in group["reports"])
+            and _same_time(group["time_key"], _time_key(figure.time))
+            and _compatible(group["victims"], _victims(figure)))
+
+
 def _latest(reports: list[tuple[Article, Figure]]) -> tuple[Article, Figure]:
     """The toll the newest report gives: of its figures in the group, the largest. Its later sentences give a
     part of the toll ("twelve of them in the east") or repeat an earlier count, so its last figure is often
     not what the report says the toll now is."""
-    newest = reports[-1][0].id
-    return max((pair for pair in reports if pair[0].id == newest), key=lambda pair: _size(_figure_row(*pair)))
+    newest = [pair for pair in reports if pair[0].id == reports[-1][0].id]
+    current = [pair for pair in newest if not pair[1].replaced] or newest  # not a toll it says was replaced
+    return max(current, key=lambda pair: _size(_figure_row(*pair)))
 
 
 def _disputed(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The figures different sources give on the group's newest day, when they differ ("19, according to the
     Observatory" beside "12, state media said"): a monitor must see that the toll is contested, not one number.
-    Each source's last word on that day; empty when the sources of that day agree or only one spoke."""
+    Each source's last word on that day; empty when the sources of that day agree or only one spoke. "Police"
+    and "police" are one source."""
     day = (history[-1]["published"] or "")[:10]
     said: dict[str, dict[str, Any]] = {}
     for row in history:
         if row["attributed_to"] and (row["published"] or "")[:10] == day:
-            said[row["attributed_to"]] = row
+            said[row["attributed_to"].casefold()] = row
     return list(said.values()) if len({_size(row) for row in said.values()}) > 1 else []
 
 
@@ -104,7 +158,8 @@ def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str
         group["latest"] = next(row for row, pair in zip(history, reports) if pair is latest)
         group["disputed"] = _disputed(history)
         group["highest"] = max(history, key=_size)
-        group["sources"] = sorted({row["attributed_to"] for row in history if row["attributed_to"]})
+        spellings = {row["attributed_to"].casefold(): row["attributed_to"] for row in reversed(history) if row["attributed_to"]}
+        group["sources"] = sorted(spellings.values())
         group["history"] = history
         result.append(group)
     return result

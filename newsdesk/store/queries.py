@@ -314,7 +314,8 @@ EXPORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("low", "float"), ("high", "float"), ("victims", "str"), ("subgroups", "list<str>"), ("event", "str"),
         ("place", "str"), ("place_country", "str"), ("place_lat", "float"), ("place_lon", "float"),
         ("place_geonameid", "int"), ("time", "str"), ("attributed_to", "str"), ("sentence", "str"), ("start", "int"),
-        ("end", "int"), ("toll_group", "str"), ("latest_in_group", "bool"),
+        ("end", "int"), ("replaced", "bool"), ("toll_group", "str"), ("latest_in_group", "bool"),
+        ("perpetrators", "bool"),
     ),
 }
 EXPORTS = tuple(EXPORT_COLUMNS)
@@ -406,20 +407,21 @@ def export_figures(db: sqlite3.Connection) -> Iterator[dict]:
         groups = {}  # id(figure): (its group, whether it is the group's latest report)
         for number, group in enumerate(group_figures(list(per_article.values())), 1):
             latest = group["latest_report"][1]
-            groups |= {id(figure): (f"{story_key}:{number}", figure is latest) for _, figure in group["reports"]}
+            groups |= {id(figure): (f"{story_key}:{number}", figure is latest, group["perpetrators"])
+                       for _, figure in group["reports"]}
         # a place's name alone cannot tell Tripoli in Lebanon from Tripoli in Libya: its article's place row can
         places = {(row["article_id"], row["name"]): row for row in db.execute(
             f"""SELECT article_id, name, country, lat, lon, geonameid FROM places
                 WHERE article_id IN ({','.join('?' * len(per_article))})""", list(per_article))}
         for row, figure in found:
-            toll_group, latest_in_group = groups[id(figure)]
+            toll_group, latest_in_group, perpetrators = groups[id(figure)]
             place = places.get((row["article_id"], figure.place)) or {}
             # its article and span identify a figure: the id holds across exports, and re-extractions finding it again
             span = f"{row['article_id']}\n{figure.category}\n{figure.start}\n{figure.end}"
             yield _columns("figures", dict(row) | asdict(figure) | {
                 "figure_id": "f" + content_hash(span.encode())[:15],
                 "qualifier": (parse_quantity(figure.text) or (None, None, None))[2],
-                "toll_group": toll_group, "latest_in_group": latest_in_group,
+                "toll_group": toll_group, "latest_in_group": latest_in_group, "perpetrators": perpetrators,
                 **{f"place_{key}": place[key] if place else None for key in ("country", "lat", "lon", "geonameid")},
             })
 
