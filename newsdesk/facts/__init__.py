@@ -12,16 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newsdesk.extract import in_english
-from newsdesk.facts.dates import find_dates, parse_published
-from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, merge_story, normalise, relabel, widened
+from newsdesk.facts.dates import MONTHS, WEEKDAYS, find_dates, parse_published
+from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, TITLES, merge_story, normalise, relabel, widened
 from newsdesk.facts.figures import find_figures, may_hold_figure
-from newsdesk.facts.places import context_countries, country_of, is_known_place, resolve, supranational
+from newsdesk.facts.places import context_countries, country_of, is_known_place, qualifier_context, resolve, supranational
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
 from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
@@ -34,15 +35,28 @@ FACTS_CHARS = 100_000  # about 15,000 words
 __all__ = ["MODEL", "extract_facts", "extract_facts_batch", "facts_to_json", "load_model", "reconcile_figures", "story_entities"]
 
 
+# How far a dateline's day may lie before the publication time and still be the day the story was written:
+# a timestamp in UTC runs past the writer's local day ("GAZA, Jan 5" published 2024-01-06T01:30Z)
+DATELINE_LAG_DAYS = 2
+
+
 def publication_date(article: Article) -> str | None:
-    """Extracted date first, then a date written in the dateline ("ALEPPO, Oct 6, 2016 (AFP) -")."""
-    if parse_published(article.published):
-        return article.published
-    if article.dateline:
-        found = [d for d in find_dates(article.dateline, None) if d.value and re.fullmatch(r"\d{4}-\d\d-\d\d", d.value)]
-        if found:
-            return found[0].value
-    return None
+    """The day the story speaks from, which "yesterday" and "on Friday" count back from: the dateline's
+    own day when it writes one just before the extracted date ("GAZA, Jan 5 (Wire)" published early on
+    Jan 6, UTC), else the extracted date, else a date the dateline writes in full ("ALEPPO, Oct 6, 2016 (AFP) -")."""
+    published = parse_published(article.published)
+    written = _dateline_day(article.dateline, article.published)
+    if published:
+        lag = (published - written).days if written else -1
+        return written.isoformat() if 0 < lag <= DATELINE_LAG_DAYS else article.published
+    return written.isoformat() if written else None  # without a publication date, only a dateline with a year resolves
+
+
+def _dateline_day(dateline: str | None, published: str | None) -> date | None:
+    """The day a dateline writes ("Jan 5", "Oct 6, 2016"), its year taken from ``published`` when it has none."""
+    found = [d.value for d in find_dates(dateline, published) if d.value] if dateline else []
+    day = next((value for value in found if re.fullmatch(r"\d{4}-\d\d-\d\d", value)), None)
+    return parse_published(day)
 
 
 def extract_facts(article: Article) -> Facts:
@@ -93,15 +107,17 @@ def facts_from_doc(article: Article, text: str, doc: Doc, sentences: list[Senten
     """Facts of one article: ``doc`` holds the entities of ``text``, split into ``sentences``."""
     published = publication_date(article)
     ents = doc.ents
+    by_start = {sent.start: sent for sent in sentences}
     mentions = [
-        (relabel(name, ent.label_, text[max(0, ent.start_char - 40):ent.start_char]), ent.start_char, end, name)
+        (_label_of(ent, name, end, text, by_start.get(ent.sent.start_char)), ent.start_char, end, name)
         for ent in ents
         if ent.label_ in KEPT_LABELS and not _lower_case_word(ent.text) and not _TIME_ZONE.match(ent.text)
         and not _PHOTO_CREDIT.search(ent.text)
         for name, end in [widened(ent)]
     ]
+    mentions += _places_the_model_missed(text, ents)
     entities = add_short_references(text, normalise(mentions))
-    places = _places(entities)
+    places = _places(entities, text)
     dates = find_dates(text, published, [(e.start_char, e.end_char) for e in ents if e.label_ == "DATE"])
     anchor = parse_published(published)
     figures = find_figures(text, sentences, entities, places, dates, lambda d: _figure_time(d, anchor),
@@ -130,6 +146,100 @@ def _dateline_place(dateline: str | None, entities: list[Entity], places: list[P
     return place if place.country else None
 
 
+def _label_of(ent: Span, name: str, end: int, text: str, sentence: Sentence | None) -> str:
+    """The model's label, corrected (``relabel``); a place that only qualifies who acted ("three US drone
+    strikes", "US officials") is a nationality, and one that opens a person's name ("a man identified as
+    Wellington Menezes Olivera") is part of that name."""
+    label = relabel(name, ent.label_, text[max(0, ent.start_char - 40):ent.start_char], text[end:end + 20])
+    if label not in PLACE_LABELS:
+        return label
+    if _names_an_actor(ent, text, sentence):
+        return "NORP"
+    if _opens_a_person_name(name, text, ent.start_char, end):
+        return "PERSON"
+    return label
+
+
+# What a country's name qualifies when it says who acted or spoke rather than where: "US drone strikes",
+# "Pakistan army", "US officials". Events ("the Nepal earthquake", "the Syria war") are left out: there
+# the country is where it happened.
+_ACTOR_AFTER = re.compile(r"\s+(?:officials?|authorities|government|forces|troops|soldiers|military|army|navy|air force|"
+                          r"drones?|warplanes?|jets|aircraft|bombers|missiles?|strikes?|airstrikes?|air strikes?|raids?|"
+                          r"embassy|envoys?|ambassadors?|diplomats?|president|minister|spokes(?:man|woman|person)|police|"
+                          r"intelligence|special forces|commandos?|navy seals?)\b")
+_ATTRIBUTIVE_DEPS = {"compound", "amod", "nmod"}
+
+
+def _names_an_actor(ent: Span, text: str, sentence: Sentence | None) -> bool:
+    """Whether a country's name qualifies an actor after it; where the sentence has its parse (those that may
+    hold a figure), the parse must agree: in "In Syria government forces killed 20" Syria is where."""
+    if not country_of(ent.text) or not _ACTOR_AFTER.match(text, ent.end_char):
+        return False
+    if sentence is None or sentence.parsed is None:
+        return True
+    span = sentence.parsed.char_span(ent.start_char - sentence.start, ent.end_char - sentence.start, alignment_mode="expand")
+    return span is not None and span.root.dep_ in _ATTRIBUTIVE_DEPS and span.root.head.i >= span.end
+
+
+# A one-word place followed by exactly two more capitalised words, then no third nor a possessive, reads as a
+# person's full name: "identified as Wellington Menezes Olivera". Longer runs are institutions ("Illinois
+# Governor Pat Quinn", "Liverpool John Lennon Airport").
+_PERSON_NAME_GOES_ON = re.compile(r" ([A-Z][a-z]+ [A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+_PLACE_PREPOSITION = re.compile(r"\b(?:of|in|at|from|near|to)\s+$", re.I)
+_PLACE_NAME_WORDS = {"city", "province", "state", "region", "district", "governorate", "county", "oblast", "strip", "airport",
+                     "valley", "river", "island", "islands", "mount", "mountains", "north", "south", "east", "west"}
+
+
+def _opens_a_person_name(name: str, text: str, start: int, end: int) -> bool:
+    """Whether a place's name is the first of a person's names (see ``_PERSON_NAME_GOES_ON``): the two words
+    after it are no place, place word, title, day or month, and no preposition makes it a place ("Mayor of
+    Boston Tom Menino")."""
+    following = _PERSON_NAME_GOES_ON.match(text, end)
+    if " " in name or following is None or is_known_place(following.group(1)) or _PLACE_PREPOSITION.search(text, max(0, start - 8), start):
+        return False
+    return not any(word.lower() in _PLACE_NAME_WORDS or word.lower() in WEEKDAYS or word.lower() in MONTHS
+                   or TITLES.match(word + " ") or is_known_place(word) for word in following.group(1).split())
+
+
+# A name the model tagged otherwise or not at all ("Kharkiv and Kyiv" a work of art, "around Sittwe" nothing)
+# is taken for a place when the gazetteer knows a city this big under that main name, or a country or state.
+MISSED_PLACE_POPULATION = 100_000
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_AFTER_LOCATIVE = re.compile(r"\b(?i:in|on|near|at|from|around|outside|to)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
+
+
+def _places_the_model_missed(text: str, ents: tuple[Span, ...]) -> list[tuple[str, int, int, str]]:
+    """GPE mentions for big places inside an entity of a label we do not keep, or after a locative outside any
+    entity. Small towns are left out: a capitalised word after "in" is too often something else ("in Reading"
+    of a report, "at Nice" of a name)."""
+    spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ not in KEPT_LABELS and ent.label_ != "DATE"]
+    taken = [(ent.start_char, ent.end_char) for ent in ents]
+    spans += [(m.start(1), m.end(1)) for m in _AFTER_LOCATIVE.finditer(text)
+              if not any(s < m.end(1) and m.start(1) < e for s, e in taken)]
+    return [("GPE", *part) for start, end in spans for part in _parts(text, start, end)]
+
+
+def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """The big places a span lists ("Kharkiv and Kyiv"), each with its offsets."""
+    cursor = start
+    for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
+        piece_end = separator.start() if separator else end
+        place = _big_place(text, cursor, piece_end)
+        if place:
+            yield place
+        cursor = separator.end() if separator else end
+
+
+def _big_place(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """The words between ``start`` and ``end``, when they are a big place by themselves: not "Independence"
+    of "in Independence Square"."""
+    name = text[start:end].strip()
+    if not name[:1].isupper() or not is_known_place(name, min_population=MISSED_PLACE_POPULATION):
+        return None
+    first = text.index(name, start, end)
+    return first, first + len(name), name
+
+
 # "2030 (UTC)", "11 a.m. EST": the model tags time zones as organisations (UTC was the sample's top one)
 _TIME_ZONE = re.compile(r"^\(?(?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST|EET|EEST|IST|JST|KST|AE[SD]T|AC[SD]T|AW[SD]T|"
                         r"NZ[SD]T|SGT|HKT|MSK|WAT|EAT|CAT|PKT)(?:\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?$")
@@ -152,25 +262,51 @@ def _figure_time(mention: DateMention, anchor: date | None) -> str | None:
     return mention.value
 
 
-def _places(entities: list[Entity]) -> list[Place]:
-    """Resolve place entities, with the countries the article evokes as context."""
+def _places(entities: list[Entity], text: str) -> list[Place]:
+    """Resolve place entities, with the countries the article evokes as context; a mention the text
+    qualifies itself ("Tripoli, Lebanon") by that qualifier alone, so that a story may name two Tripolis."""
     context = context_countries([e.name for e in entities if e.label in PLACE_LABELS | {"NORP"} for _ in e.mentions])
     places: dict[tuple[str, str | None], Place] = {}
+    unresolved = []
     for entity in entities:
         if entity.label not in PLACE_LABELS:
             continue
-        place = resolve(entity.name, context)
-        key = (place.name, place.country)
-        if key in places:
-            places[key].mentions.extend(entity.mentions)
-        else:
-            place.mentions = list(entity.mentions)
-            places[key] = place
+        in_story = resolve(entity.name, context)
+        for mention in entity.mentions:
+            written = _QUALIFIER.match(text, mention[1])
+            own = qualifier_context(written.group(1)) if written else None
+            place = resolve(entity.name, own) if own else in_story
+            places.setdefault((place.name, place.country), replace(place, mentions=[])).mentions.append(mention)
+        if not in_story.country:
+            unresolved.append(entity)
+    _resolve_by_neighbours(places, unresolved, context)
     result = sorted(places.values(), key=lambda p: min(m[0] for m in p.mentions))
     for place in result:
         place.mentions.sort()
     _locate_unknown(result, context)
     return result
+
+
+# ", Lebanon" after "Tripoli": the country, state or province a writer names to say which namesake
+_QUALIFIER = re.compile(r",\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=\s*[,.;:)]|\s*$)")
+
+
+def _resolve_by_neighbours(places: dict[tuple[str, str | None], Place], unresolved: list[Entity], context: Counter[str]) -> None:
+    """Resolve again, with the countries of the places the story has resolved as context, the place names
+    the gazetteer knows only as smaller towns in a country the story did not evoke: "Khan Younis" beside
+    Rafah (which, having an Egyptian namesake, tells no country by itself)."""
+    resolved = Counter(place.country for place in places.values() if place.country and place.lat is not None)
+    if not resolved:
+        return
+    wider = context + resolved
+    for entity in unresolved:
+        place = resolve(entity.name, wider)
+        if not place.country:
+            continue
+        bare = places.pop((entity.name, None), None)
+        if bare is not None:
+            found = places.setdefault((place.name, place.country), replace(place, mentions=[]))
+            found.mentions.extend(bare.mentions)
 
 
 NEIGHBOUR_CHARS = 300

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsdesk.facts.places import DEMONYMS, is_known_place
+from newsdesk.facts.places import DEMONYMS, WORLD_CITY, is_known_place
 from newsdesk.records import Entity
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -71,15 +71,21 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|into|near|outside|from)|\b(?:village|town|ci
 
 # "in" alone does not make a place of an organisation ("invested in Apple"); "the town of Bayda" does
 _PLACE_OF = re.compile(r"\b(?:village|town|city|district|neighbourhood|neighborhood|province|suburb) of\s*$", re.I)
+# a division named as such after the name: "Rakhine state", "Borno State", "Helmand province"
+_DIVISION_AFTER = re.compile(r"\s+(?:state|province|region|district|governorate|county|oblast)\b", re.I)
 
 
-def relabel(text: str, label: str, before: str = "") -> str:
-    """Correct the model's commonest confusions: a known place tagged as a person or nationality,
-    and an unknown name after a locative ("into Bustan al-Basha", "the village of X") tagged PERSON, or
-    after "the town of" tagged ORG ("the town of Bayda")."""
-    if label in ("NORP", "PERSON", "ORG") and text.strip().lower() not in DEMONYMS and is_known_place(clean_name(text, "GPE")):
+def relabel(text: str, label: str, before: str = "", after: str = "") -> str:
+    """Correct the model's commonest confusions: a known place tagged as a person or nationality, a
+    nationality tagged as a place ("Ukrainian officials said": who spoke, not where), and an unknown name
+    after a locative ("into Bustan al-Basha", "the village of X") tagged PERSON, or tagged ORG after "the
+    town of" ("the town of Bayda") or before the division it names ("in Rakhine state")."""
+    demonym = text.strip().lower() in DEMONYMS
+    if label in PLACE_LABELS and demonym:
+        return "NORP"
+    if label in ("NORP", "PERSON", "ORG") and not demonym and is_known_place(clean_name(text, "GPE")):
         return "GPE"
-    if (label == "PERSON" and _LOCATIVE.search(before)) or (label == "ORG" and _PLACE_OF.search(before)):
+    if (label == "PERSON" and _LOCATIVE.search(before)) or (label == "ORG" and (_PLACE_OF.search(before) or _DIVISION_AFTER.match(after))):
         return "LOC"
     if label == "NORP" and _GROUP_NAME.search(text):
         return "ORG"  # "Islamic State", "al-Nusra Front": a group, not a nationality
@@ -115,7 +121,8 @@ def normalise(mentions: Iterable[tuple[str, int, int, str]], seed: list[Entity] 
     for i in order:
         label, start, end, text = mentions[i]
         name = clean_name(text, label)
-        target = next((e for e in entities if _compatible(e.label, label, name) and same_entity(name, e.name, label)), None)
+        target = next((e for e in entities if _compatible(e.label, label, name) and same_entity(name, e.name, label)
+                       and not _named_after(name, e.name, {label, e.label})), None)
         if target is None:
             target = Entity(label=label, name=name, mentions=[])
             entities.append(target)
@@ -140,6 +147,29 @@ def _compatible(existing: str, new: str, name: str) -> bool:
     return existing == "PERSON" and (
         new in ("ORG", "FAC")
         or (new in PLACE_LABELS and not is_known_place(name, min_population=500_000, alias_population=1_000_000)))
+
+
+# The words by which a longer name is still the same place: "Aleppo province", "Gaza City", "Kyiv Oblast",
+# "Southern Arizona" (but "South Sudan" is a place of its own: see ``_named_after``); and the natural features a
+# short name is said for ("the Niger Delta ... Niger", "Guantanamo Bay ... Guantanamo")
+_SAME_PLACE_WORDS = {"city", "province", "state", "region", "district", "governorate", "county", "oblast", "strip",
+                     "prefecture", "municipality", "of", "the", "delta", "river", "valley", "basin", "lake", "bay", "coast",
+                     "peninsula", "desert", "mountains", "sea", "gulf", "island", "islands"}
+_COMPASS_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower"}
+# Only a place this big (or a country or state) is meant by itself beside a longer name built on it: "Kennedy"
+# beside "the Kennedy Space Center" is the centre, though a locality of Bogota has that name
+OWN_PLACE_POPULATION = WORLD_CITY
+
+
+def _named_after(short: str, full: str, labels: set[str]) -> bool:
+    """Whether a place in its own right lends its name to another place-like name: "Paris" in a story that
+    also names "Paris Saint-Germain" is the city, not the club, and "Sudan" is not "South Sudan"."""
+    if not labels <= PLACE_LABELS or not is_known_place(short, min_population=OWN_PLACE_POPULATION):
+        return False
+    extra = set(_tokens(full)) - set(_tokens(short))
+    if extra <= _SAME_PLACE_WORDS:
+        return False
+    return not (extra <= _SAME_PLACE_WORDS | _COMPASS_WORDS) or is_known_place(full)
 
 
 def merge_story(per_article: list[list[Entity]]) -> list[Entity]:

@@ -278,6 +278,16 @@ def context_countries(names: list[str]) -> Counter[str]:
     return counts
 
 
+def qualifier_context(qualifier: str) -> Counter[str] | None:
+    """The context a place's written qualifier gives ("Tripoli, Lebanon"; "Paris, Texas"), as much as a story
+    that names it again and again, or None when the words after the comma are no country, state or province
+    ("Kharkiv, Kyiv and Odesa" lists cities; "Tripoli, Lebanese officials said")."""
+    key = fold(qualifier)
+    if key in DEMONYMS or not (country_of(qualifier) or _region_of(key)):
+        return None
+    return Counter({code: 3 for code in context_countries([qualifier])})
+
+
 # A city this big under its own name tells the story's country ("Tbilisi", "Temuco"), when it has no rival
 # namesake abroad: "Tripoli" (Libya, Lebanon) says nothing, and nor do the small towns called after others.
 CONTEXT_CITY = 100_000
