@@ -76,6 +76,22 @@ def test_a_term_said_many_times_is_searched_once_and_a_query_has_a_bound():
     fts_query(" ".join(many.split()[:MAX_QUERY_TERMS]))
 
 
+def test_a_surname_finds_the_person_under_every_name_they_are_stored_by(db):
+    """A self-hoster's QA pass: --person Obama found the 4 articles that wrote "Obama" alone, not the 20 that
+    named Barack Obama, as the bare surname was also a stored name."""
+    from newsdesk.records import Entity, Facts
+
+    full = store_article(db, "Barack Obama spoke on Monday.", "Speech", "a.example", "https://a.example/1", "2016-10-05")
+    bare = store_article(db, "Obama spoke again on Tuesday.", "Again", "a.example", "https://a.example/2", "2016-10-06")
+    other = store_article(db, "Michelle Obama opened a school.", "School", "a.example", "https://a.example/3", "2016-10-06")
+    with db:
+        for article, name in ((full, "Barack Obama"), (bare, "Obama"), (other, "Michelle Obama")):
+            write.save_facts(db, Facts(article.id, entities=[Entity("PERSON", name, [])]), version=1)
+    assert {h["headline"] for h in find(db, "spoke", person="Obama")["hits"]} == {"Speech", "Again"}
+    assert {h["headline"] for h in find(db, "", person="obama")["hits"]} == {"Speech", "Again", "School"}
+    assert {h["headline"] for h in find(db, "", person="Barack Obama")["hits"]} == {"Speech"}
+
+
 def test_article_read_back_keeps_subheads_sources_and_page_teasers(db):
     article = store_article(db, "Body text here.", None, "s.example", "https://s.example/1", "2020-01-01")
     teaser = Teaser("Other story headline", "Its standfirst.", page_hash=article.page_hash)

@@ -143,13 +143,15 @@ JOINS = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = 
 def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | None = None) -> list[str]:
     """Stored names a user's words mean: the exact name (any case) if known; else, for places, the names a
     text wrote as those words ("UK" and "Britain" are stored as United Kingdom, "Kiev" as Kyiv); else names
-    holding them as whole words ("Kerry" is John Kerry; "UK" is not Ukraine, nor Timbuktu)."""
+    holding them as whole words ("Kerry" is John Kerry; "UK" is not Ukraine, nor Timbuktu). One word of a
+    name means the names holding it even when some text named the person by it alone: "Obama" is Barack
+    Obama too (it had found 4 of 24 articles, those that wrote "Obama" only)."""
     extra, params = ("AND label = ?", [label]) if label else ("", [])
     exact = [
         r[0]
         for r in db.execute(f"SELECT DISTINCT name FROM {table} WHERE name = ? COLLATE NOCASE {extra}", [name, *params])
     ]
-    if exact:
+    if exact and not (table == "entities" and len(name.split()) == 1):
         return exact
     plain = name.replace("%", "").replace("_", "").replace(chr(92), "").replace('"', "")
     if table == "places" and plain.strip():
@@ -158,14 +160,15 @@ def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | No
         if written:
             return written
     whole = re.compile(rf"(?<!\w){re.escape(plain.strip())}(?!\w)", re.I)
-    return [
+    holding = [
         r[0]
         for r in db.execute(
             f"SELECT DISTINCT name FROM {table} WHERE name LIKE ? ESCAPE '\\' {extra} LIMIT 500",
             [f"%{plain}%", *params],
         )
         if whole.search(r[0])
-    ][:50]
+    ]
+    return list(dict.fromkeys(exact + holding))[:50]
 
 
 def find(
