@@ -42,9 +42,24 @@ def shared_data() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"  # the same texts, bundled (a fresh clone has no ../shared)
+
+
+def _wikinews_texts() -> dict[int, str]:
+    """The Wikinews sample's texts by index: the shared file's ``idx``, the bundled copy's ``wikinews-N`` id."""
+    shared = shared_data() / "sample" / "wikinews_500.jsonl"
+    path = shared if shared.exists() else SAMPLES / "wikinews.jsonl"
+    if not path.exists():
+        return {}
+    rows = (json.loads(line) for line in path.open(encoding="utf-8") if line.strip())
+    return {row["idx"] if "idx" in row else int(row["id"].rsplit("-", 1)[1]): row["text"] for row in rows}
+
+
 def seed_article() -> Article | None:
     """The seed story as the tests build it: first 32 lines, ``- x -`` lines are subheads."""
     path = shared_data().parent / "seeds" / "000_6b898fdfccc18085.txt"
+    if not path.exists():
+        path = SAMPLES / "aleppo-afp-with-teasers.txt"
     if not path.exists():
         return None
     lines = path.read_text(encoding="utf-8").splitlines()[:SEED_LINES]
@@ -54,12 +69,7 @@ def seed_article() -> Article | None:
 
 def load_gold(split: str = "all") -> list[tuple[dict[str, Any], Article]]:
     """(gold record, article) pairs whose text is available; ``split`` is dev, test or all."""
-    sample = shared_data() / "sample" / "wikinews_500.jsonl"
-    texts: dict[int, str] = {}
-    if sample.exists():
-        for line in sample.open(encoding="utf-8"):
-            row = json.loads(line)
-            texts[row["idx"]] = row["text"]
+    texts = _wikinews_texts()
     records = [json.loads(line) for path in sorted(GOLD_DIR.glob("*.jsonl")) for line in path.open(encoding="utf-8") if line.strip()]
     wikinews = sorted((r for r in records if "idx" in r), key=lambda r: r["idx"])
     for position, record in enumerate(wikinews):
@@ -290,8 +300,7 @@ def evaluate(method: Callable[[list[Article]], list[dict[str, Any]]], pairs: lis
 
 def speed_articles(limit: int | None, words: int = 600) -> list[Article]:
     """~600-word articles made of consecutive Wikinews paragraphs (the sample's are shorter)."""
-    sample = shared_data() / "sample" / "wikinews_500.jsonl"
-    paragraphs = [p for line in sample.open(encoding="utf-8") for p in json.loads(line)["text"].split("\n") if p.strip()]
+    paragraphs = [p for text in _wikinews_texts().values() for p in text.split("\n") if p.strip()]
     articles, current = [], []
     for para in paragraphs:
         current.append(para)
