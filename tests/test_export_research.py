@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from conftest import SEED
 
 from newsdesk.cli import main
 from newsdesk.store.queries import EXPORT_COLUMNS, EXPORTS
@@ -183,3 +184,15 @@ def test_summing_the_latest_rows_leaves_out_the_attackers_and_a_corrected_toll(t
     assert counted == [2, 9]
     assert [f["low"] for f in killed if f["perpetrators"]] == [3]
     assert [f["low"] for f in killed if f["replaced"]] == [12]
+
+
+def test_a_time_span_leaves_out_undated_stories_and_a_site_may_be_an_agency(stores, tmp_path):
+    """A documentation audit: `export --table stories --since D` kept every undated story (its span is when
+    newsdesk read it, which is after any D), and `export --site AFP` found nothing where search finds the
+    seed's AFP story."""
+    since = [s["headline"] for s in rows_of(stores["flood"], "stories", "--since", "2023-09-01")]
+    assert since and not any("Parish fete" in headline for headline in since)
+    assert any("Parish fete" in s["headline"] for s in rows_of(stores["flood"], "stories"))
+    db = tmp_path / "seed.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(SEED)]).exit_code == 0
+    assert [a["agency"] for a in rows_of(db, "articles", "--site", "afp")] == ["AFP"]

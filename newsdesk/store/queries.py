@@ -434,7 +434,9 @@ def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False,
     """The rows of one export table, those of a time span, a site or a story only when asked.
 
     ``since`` / ``until`` test an item's ``published`` as search does (an undated item is left out; a bare day
-    is the whole day), and a story's span: it is kept when it ran at any time between them."""
+    is the whole day), and a story's span: it is kept when it ran at any time between them (a story with no
+    date of its own is left out too: its span is when newsdesk read it). ``site`` is an article's site, or
+    its agency when it has none, as in search."""
     if table == "articles":
         rows = export_articles(db, include_duplicates)
     elif table == "teasers":
@@ -453,11 +455,14 @@ def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False,
 
     def kept(row: dict) -> bool:
         first, last = (row["first_seen"], row["last_seen"]) if table == "stories" else (row["published"],) * 2
+        if (since or until) and table == "stories" and row["time_basis"] == "ingested":
+            return False
         if since and (last is None or (last < since and last != since[:10])):
             return False
         if until and (first is None or first >= until):
             return False
-        if site and (row.get("site") is None or nocase(row["site"]) != nocase(site)):
+        source = row.get("site") or row.get("agency")
+        if site and (source is None or nocase(source) != nocase(site)):
             return False
         return not (story and (row["id"] if table == "stories" else row["story_id"]) != story)
 
