@@ -334,6 +334,7 @@ def enrich_store(db: sqlite3.Connection, settings: Settings, report: Report | No
     """The store-level steps: group new items into stories, write missing headlines, extract facts. On a
     big archive they take longer than reading the pages (facts about 0.3 s an article), so ``on_step``
     hears (step, items done, items in all) as they go."""
+    from newsdesk.facts.store import update_facts
     from newsdesk.stories import update_headlines, update_stories
 
     report = report or Report()
@@ -341,11 +342,6 @@ def enrich_store(db: sqlite3.Connection, settings: Settings, report: Report | No
         report.steps.setdefault("stories", Counter())[outcome] += n
     for outcome, n in update_headlines(db, on_step).items():
         report.steps.setdefault("headlines", Counter())[outcome] += n
-    try:
-        from newsdesk.facts.store import update_facts
-    except ImportError as exc:  # facts are an optional extra (spaCy)
-        report.count("facts", f"skipped: {exc.name or exc} not installed")
-        return report
     for outcome, n in update_facts(db, on_step).items():
         report.steps.setdefault("facts", Counter())[outcome] += n
     return report

@@ -55,7 +55,7 @@ class _SearchCommand(click.Command):
 @click.argument("query", required=False, default="")
 @click.option("--person", help="Only items naming this person (needs facts).")
 @click.option("--place", help="Only items naming this place (needs facts).")
-@click.option("--site", help="Only items from this site (any case).")
+@click.option("--site", help="Only items from this site (any case), or by this agency when an article has no site.")
 @click.option("--language", help="Only items in this language (ISO code, e.g. en).")
 @click.option("--since", type=IsoTime(), metavar="DATE", help="Published on or after DATE (YYYY-MM-DD[THH:MM[:SS]]).")
 @click.option("--until", type=IsoTime(), metavar="DATE", help="Published on or before DATE (a day), or before DATE (with a time) (YYYY-MM-DD[THH:MM[:SS]]).")
@@ -216,7 +216,7 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
               "running then or later; undated items are left out).")
 @click.option("--until", type=IsoTime(), metavar="DATE", help="Only items published on or before DATE (a day), or "
               "before DATE (with a time).")
-@click.option("--site", help="Only items from this site, any case (articles and teasers).")
+@click.option("--site", help="Only items from this site, any case (articles and teasers; an article without one by its agency).")
 @click.option("--story", "story", metavar="STORY_ID", help="Only the rows of this story (s…).")
 @pass_ctx
 def export(ctx: Context, table: str, fmt: str, output: str | None, include_duplicates: bool, **filters) -> None:
