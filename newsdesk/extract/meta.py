@@ -59,14 +59,16 @@ _DECLARED_TIME = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d[T ](?!00:00(?::00)?(?:\.0
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"',
                          "–": "-", "—": "-", "\u00a0": " ", "\u200b": ""})
-# What a visible byline holds besides the name: labels before it ("By", "Author", "Recipe by",
-# "Read more about"), and the date, update note or job title that the next element adds after it
+# What a visible byline holds besides the name: labels before it ("By", "Author", "Autor", "Recipe by",
+# "Read more about", "View all posts by"), and the date, update note or job title that the next element adds after it
 # when the page's text is joined ("Luke Kim December", "Cazzy Magennis Last Updated August 1",
 # "Rachel MacDonald Writer"). A role after a comma is the author's credential and stays ("Tracy
 # Parker, Dietitian"). "May" ends a name too often ("Theresa May") to be cut without a date after it.
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:(?:article|recipe|story|text|words|written|posted|reviewed|published|edited)\s+)?by"
-    r"|author|this\s+(?:post|article|story)\s+(?:was|is)\s+written\s+by|read\s+more\s+(?:about|from|by))"
+    r"|author|autor(?:in)?|auteur|autore|this\s+(?:post|article|story)\s+(?:was|is)\s+written\s+by"
+    r"|read\s+more\s+(?:about|from|by)|view\s+all\s+(?:posts|articles|stories)\s+by"
+    r"|(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from))"
     r"(?:[:\s]+|$)", re.I)
 # "by" in the languages the desk meets most ("Par Marie Dupont", "Por José García", "بقلم أحمد محمد")
 _FOREIGN_BY = re.compile(r"^(?:par|por|von|door|av|przez|oleh|penulis:?|автор:?|بقلم|نویسنده:?)\s+", re.I)
