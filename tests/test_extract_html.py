@@ -14,7 +14,7 @@ from newsdesk.bench.extraction import author_names
 from newsdesk.bench.scoring import body_prf, word_f1
 from newsdesk.extract.html import extract_html
 from newsdesk.extract.meta import clean_byline, extract_meta, fold, parse_text_date, strip_site_name, url_day
-from newsdesk.records import Page
+from newsdesk.records import Block, Page
 
 from conftest import FIXTURES
 
@@ -520,3 +520,25 @@ def test_a_wire_dateline_in_the_first_paragraph_gives_dateline_and_agency_and_no
     assert "LONDON" not in write_headline(article).text and "Reuters" not in write_headline(article).text
     plain = extract_html(Page(uri="plain", raw=html.replace(b"LONDON (Reuters) - ", b""), kind="html"))
     assert plain.dateline is None and plain.agency is None
+
+
+@pytest.mark.parametrize("ending", ["<p>Ähnliche Beiträge</p>", "<p>Weiterführender Link</p>", "<p>Related Subjects</p>",
+                                    "<p>À lire aussi</p>"])
+def test_a_related_label_at_the_end_is_no_paragraph(ending: str) -> None:
+    """Held-out pages (trafilatura's test pages) ended their body on a "related" label in German or English."""
+    from newsdesk.extract.html import extract_html
+    from newsdesk.records import Page
+
+    story = "".join(f"<p>Paragraph {n} of the story says what happened in the town council on Monday.</p>" for n in range(4))
+    html = f"<html><head><title>Council votes</title></head><body><article><h1>Council votes</h1>{story}{ending}</article></body></html>"
+    article = extract_html(Page(uri="t", raw=html.encode(), kind="html"))
+    assert article.paragraphs[-1].startswith("Paragraph 3") and len(article.paragraphs) == 4
+
+
+def test_a_related_label_run_into_the_last_paragraph_is_cut_off() -> None:
+    from newsdesk.extract.html import _prune
+
+    blocks = [Block("p", "Erster Absatz der Geschichte."), Block("p", "Letzter Satz der Geschichte. Ähnliche Beiträge")]
+    assert [b.text for b in _prune(blocks, None)] == ["Erster Absatz der Geschichte.", "Letzter Satz der Geschichte."]
+    kept = [Block("p", "Ein Satz über ähnliche Beiträge in der Zeitung.")]
+    assert _prune(kept, None) == kept

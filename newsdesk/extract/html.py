@@ -33,10 +33,17 @@ _INLINE_CREDIT = re.compile(
     re.I,
 )
 _SLASH_CREDIT = re.compile(r"\s+/\s+((?:[A-Z][\w.'’-]*\s?){1,5})$")  # "Caption text / Jane Doe"
+_RELATED_ELSEWHERE = (r"(?:ähnliche (?:beiträge|artikel)|weiterführender? links?|mehr zum thema|das könnte sie auch "
+                      r"interessieren|(?:à )?lire aussi|voir aussi|sur le même sujet|lee también|leer más|"
+                      r"artículos relacionados|leggi anche|you may also like|more on this story)")
+# such a label run into the end of the story's last paragraph, the markup having put no break before it
+_TRAILING_RELATED = re.compile(rf"(?<=[.!?\"”])\s+(?:related(?: articles| stories| posts)|{_RELATED_ELSEWHERE}):?$", re.I)
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|sponsored|skip to (?:main )?content|share (?:this|on)\b.*|"
     r"(?:click|tap) (?:here )?to (?:share|print|email).*|sign up for .{0,60}newsletter.*|"
-    r"subscribe (?:to|now).{0,80}|read more:?|related(?: articles| stories| posts)?:?|"
+    r"subscribe (?:to|now).{0,80}|read more:?|related(?: articles| stories| posts| subjects| links)?:?|"
+    # the same labels in the languages the desk meets most (held-out German pages ended on them)
+    rf"{_RELATED_ELSEWHERE}:?|"
     r"(?:all rights reserved|©|copyright ©?).{0,120}|continue reading.{0,40}|"
     r"we may earn (?:a )?commission.{0,200}|this (?:article|post|page) (?:may )?contains? affiliate links.{0,200})$",
     re.I,
@@ -102,6 +109,8 @@ def _prune(blocks: list[Block], title: str | None) -> list[Block]:
             continue
         if len(block.text) < 300 and _BOILERPLATE.match(block.text):
             continue
+        if i == len(blocks) - 1 and (label := _TRAILING_RELATED.search(block.text)):
+            block = Block(block.kind, block.text[:label.start()])
         # a date, byline or reading-time line under the headline is about the story, not of it (it had
         # become the standfirst of untitled pages: "October 6, 2016")
         if len(kept) < 2 and line_forms.meta_line(block.text):
