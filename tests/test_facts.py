@@ -642,3 +642,56 @@ def test_people_at_risk_and_people_seen_running_are_no_toll() -> None:
     assert [(f.category, f.low) for f in boat] == [("killed", 27)]
     assert _figures_of("A 25-year-old vendor said he saw scores of people fleeing.") == []
     assert [f.low for f in _figures_of("About 60 passengers were injured, many of them seriously.")] == [60]
+
+
+def _placed_and_dated(paragraphs: list[str], published: str = "2024-03-12") -> list[tuple[str, str | None, str | None]]:
+    article = Article(page_hash="m" * 16, blocks=[Block("p", text) for text in paragraphs], published=published)
+    return [(f.text, f.place, f.time) for f in extract_facts(article).figures]
+
+
+def test_a_figure_without_a_place_takes_the_events_not_one_named_in_passing() -> None:
+    """A humanitarian monitor's QA pass on Wikinews: a figure whose sentence names no place took Bamako (where the
+    injured of a stampede in Timbuktu might be taken), Port-au-Prince (which a cholera outbreak has not reached),
+    Ankara (where the officials sit) and Iran (where the drowned came from)."""
+    timbuktu = _placed_and_dated([
+        "At least 26 people were killed in a stampede on Thursday at a historic mosque in the northwestern city of Timbuktu, Mali.",
+        '"There were 26 killed and 40 wounded," the ministry spokesman told Reuters.',
+        "Some of the injured needed to be evacuated to the capital, Bamako, as soon as possible.",
+        "The president is traveling to Timbuktu from Bamako."])
+    assert [place for _, place, _ in timbuktu] == ["Timbuktu"] * 3
+    haiti = _placed_and_dated([
+        "At least 259 people are dead and over 3000 have been infected in the Haitian cholera outbreak. Fears mount that "
+        "the disease will spread to the earthquake ravaged city of Port-au-Prince.",
+        "A field hospital has been set up in Saint-Marc to help treat patients."])
+    assert [place for _, place, _ in haiti] == ["Haiti"]  # the country, as no place it names is the outbreak's
+    turkey = _placed_and_dated([
+        "A 6.0-magnitude earthquake struck Bayurt, in the Elazig province of eastern Turkey on Monday.",
+        "The crisis management center soon put the toll at seventeen, according to the officials at Ankara, the capital. "
+        "It was soon confirmed that at least 39 were dead."])
+    assert [place for _, place, _ in turkey] == ["Elazığ", "Elazığ"]
+    boat = _placed_and_dated(["A boat capsized off the coast of Christmas Island early this morning. "
+                              "Twelve asylum seekers from Iran drowned, officials said."])
+    assert [place for _, place, _ in boat] == ["Christmas Island"]
+
+
+def test_a_figures_time_is_the_day_of_the_deaths_not_of_the_report() -> None:
+    """A monitor's QA pass on a three-day quake story and a Goma story: a toll took the day it rose to ("rose to 31 on
+    Tuesday"), a span from the event ("from Monday's shelling" read as "since"), the day of the report that
+    dates the shelling by "two days after", the day of the earlier toll ("up from 12 on Monday"), and a span for
+    a toll of a day the text names ("since February 2023, when earthquakes killed")."""
+    assert _placed_and_dated(["The death toll from Monday's earthquake in eastern Turkey's Malatya province rose to 31 on "
+                              "Tuesday, AFAD said."]) == [("31", "Malatya", "2024-03-11")]
+    assert [time for *_, time in _placed_and_dated([
+        "The death toll rose to 40 on Tuesday after floods swept the town on Sunday, officials said."])] == ["2024-03-10"]
+    assert [time for *_, time in _placed_and_dated([
+        "The toll from Monday's shelling of a displacement camp near Goma has risen to 17 dead, the United Nations said "
+        "on Tuesday."], "2024-09-03")] == ["2024-09-02"]
+    assert [(text, time) for text, _, time in _placed_and_dated([
+        "Congo's army said on Wednesday it had killed 45 M23 rebels in fighting north of Goma, two days after shelling of "
+        "the Mugunga displacement camp that the United Nations says killed 17 civilians."], "2024-09-04")] == [
+        ("45", "2024-09-04"), ("17", "2024-09-02")]
+    assert _placed_and_dated(["The death toll from the bombing has risen to 31, up from 12 on Monday, officials said."],
+                             "2024-02-20") == [("31", None, None)]
+    assert [time for *_, time in _placed_and_dated([
+        "The quake was the strongest to hit the region since February 2023, when earthquakes killed more than 50,000 "
+        "people in Turkey and Syria."], "2024-03-13")] == ["2023-02"]
