@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import date, timedelta
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from newsdesk.facts.figure_scene import (
+    DATELINE, EVENTS, dates_earlier_toll, fallback_place, figure_time, is_aside, is_country, is_local, sentence_places,
+)
 from newsdesk.facts.morph import lemma, lemma_of, pos, register
-from newsdesk.facts.places import country_of, gazetteer
-from newsdesk.facts.quantities import QUANTITY, bounds, number_value
+from newsdesk.facts.quantities import QUANTITY, bounds
 from newsdesk.facts.sentences import Sentence, parse
 from newsdesk.records import DateMention, Entity, Figure, Place
 
@@ -53,17 +52,6 @@ TRIGGERS = {word: cat for cat, words in CATEGORY_LEMMAS.items() for word in word
 WEAK = {"life", "lose", "body", "toll", "seize", "round", "custody", "flee"}
 SAY_LEMMAS = {"say", "tell", "report", "announce", "state", "confirm", "claim", "estimate", "add", "put", "count", "record",
               "document", "quote", "comment", "explain", "note", "warn", "reveal", "indicate", "allege", "insist", "disclose"}
-EVENTS = [
-    ("air strike", r"air[ -]?strikes?|air[ -]?raids?|aerial bombardment"), ("suicide bombing", r"suicide (?:bomb\w*|attack\w*)"),
-    ("car bomb", r"car bombs?"), ("shelling", r"shelling|artillery"), ("bombing", r"bombings?|bombardments?|bombs?"),
-    ("explosion", r"explosions?|blasts?|explosives?"), ("raid", r"raids?"), ("shooting", r"shootings?|gunfire|gunm[ae]n|shot"),
-    ("clashes", r"clash(?:es)?|fighting|battles?|firefights?"), ("ambush", r"ambush\w*"), ("attack", r"attacks?|assaults?|offensive"),
-    ("crash", r"crash\w*|collisions?|collided|derail\w*"), ("earthquake", r"earthquakes?|quakes?|tremors?|tsunamis?"),
-    ("flood", r"floods?|flooding|landslides?|mudslides?"), ("storm", r"storms?|hurricanes?|typhoons?|cyclones?|tornado\w*"),
-    ("fire", r"fires?|blazes?|wildfires?"), ("stampede", r"stampedes?"), ("collapse", r"collapse\w*"),
-    ("outbreak", r"outbreaks?|epidemics?|pandemics?|virus|flu|cholera"), ("riot", r"riots?|protests?|unrest"),
-    ("war", r"war|conflict|bloodshed|violence|insurgency|uprising"),
-]
 _EVENT_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in EVENTS]
 _SUBGROUP_CUE = re.compile(r"(?:including|among them|among whom|of whom|of them|mostly|among the dead (?:were|are)|,)\s*$", re.I)
 # "-star general", "two-time winner", "0200 local time", "2030 UTC", "two grams": no count of people
@@ -106,7 +94,6 @@ _EARLIER_TOLL = re.compile(
 _NOW = re.compile(r"\b(?:later|now|since|revised|updated|raised|lowered|but|however|rose|risen|climbed|jumped)\b", re.I)
 # "five of the six people": the six were counted already, the five are a part of them
 _TOTAL_AGAIN = re.compile(r"\b\w+ (?:of|among) (?:the|those|these)\s+$", re.I)
-_PLACE_INTRO = re.compile(r"\b(?:village|town|city|district|province|region|neighbourhood|neighborhood|camp) of\b", re.I)
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "it": "ORG", "they": None, "we": None, "i": None}
 
 
@@ -294,7 +281,7 @@ def _source(verb: Token, numbers: list[Token]) -> Token | str | None:
         return None
     # "four others were said to have been injured": the counted people are not the source; nor is a dateline
     # the parse took for a subject ("GOMA, Democratic Republic of Congo (Wire) - Congo's army said")
-    dateline = _DATELINE.match(verb.doc.text)
+    dateline = DATELINE.match(verb.doc.text)
     subjects = [s for s in _subjects(verb) if not any(s.left_edge.i <= n.i <= s.right_edge.i for n in numbers)
                 and not (dateline and s.idx < dateline.end())]
     return subjects[0] if subjects else _source_before(verb)
@@ -454,10 +441,10 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
     are parsed (in one batch, unless the caller did it for many articles at once). ``time_of`` turns
     a date mention into the figure's time; ``dateline`` is the place the article is datelined in, if known."""
     # a place people came from or went to, or where a source sits, is no candidate: "asylum seekers from Iran"
-    place_spans = sorted((m[0], p.name) for p in places for m in p.mentions if not _is_aside(text, m[0]))
+    place_spans = sorted((m[0], p.name) for p in places for m in p.mentions if not is_aside(text, m[0]))
     place_ends = {m[0]: m[1] for p in places for m in p.mentions}
-    countries = {p.name for p in places if _is_country(p)}
-    dominant = _fallback_place(places, text, sentences, entities, dateline)
+    countries = {p.name for p in places if is_country(p)}
+    dominant = fallback_place(places, text, sentences, entities, dateline)
     resolved_dates = [d for d in dates if d.value]
     figures: list[Figure] = []
     stated: set[int] = set()  # figures whose place their own sentence (or its neighbour) names
@@ -468,100 +455,22 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
         found = _sentence_figures(text, sent, resolved_dates, figures)
         if not found:
             continue
-        candidates = _sentence_places(text, sentences, index, place_spans)
+        candidates = sentence_places(text, sentences, index, place_spans)
         # a town "in" which something happened beats the country; a capital acting ("Washington said") does not
-        local = [(s, n) for s, n in candidates if n not in countries and _is_local(text, s, place_ends[s])]
+        local = [(s, n) for s, n in candidates if n not in countries and is_local(text, s, place_ends[s])]
         # then a country the event happened "in" over one naming the victims: "two U.S. service members were wounded in Iraq"
-        located = [(s, n) for s, n in candidates if _is_local(text, s, place_ends[s])]
-        sent_dates = [d for d in resolved_dates if sent.start <= d.start < sent.end and not _dates_earlier_toll(text, sent, d)]
+        located = [(s, n) for s, n in candidates if is_local(text, s, place_ends[s])]
+        sent_dates = [d for d in resolved_dates if sent.start <= d.start < sent.end and not dates_earlier_toll(text, sent, d)]
         for figure in found:
             # each figure its own source: "Salinas said the blast killed two, although Reyes said only three died"
             number = sent.tree.char_span(figure.start - sent.start, figure.end - sent.start, alignment_mode="expand")[-1]
             figure.attributed_to = _canonical(_attribution(sentences, index, [number], entities), entities)
             figure.place = _nearest(local or located or candidates, figure.start) or dominant
-            figure.time = _figure_time(text, sent, sent_dates, figure.start, time_of)
+            figure.time = figure_time(text, sent, sent_dates, figure.start, time_of)
             if candidates:
                 stated.add(id(figure))
         figures.extend(found)
     return _dedupe(figures, stated)
-
-
-def _figure_time(text: str, sent: Sentence, dates: list[DateMention], position: int,
-                 time_of: Callable[[DateMention], str | None]) -> str | None:
-    """The time of the deaths a figure at ``position`` counts, from the dates of its sentence: the day the
-    sentence gives its event ("the death toll from Monday's earthquake ... rose to 31 on Tuesday" is Monday's),
-    else the date nearest the figure. The day the story was filed, a statement made or a toll reached is not the
-    day of the deaths when the sentence names another ("KYIV, March 8 - ... after a dam collapsed on Thursday",
-    "... on Sunday, police said on Monday"); when it names no other, it is the nearest there is, moved back by
-    "two days after" when the figure comes after those words."""
-    event_days = [d for d in dates if _POSSESSIVE_EVENT.match(text, d.end)]
-    if event_days:
-        return time_of(_as_point(_nearest_mention(event_days, position)))
-    told = [d for d in dates if not _telling_date(text, sent, d.start)] or dates
-    if not told:
-        return None
-    mention = _nearest_mention(told, position)
-    if mention.end <= position and _WHEN.match(text, mention.end):
-        mention = _as_point(mention)  # "since February 2023, when earthquakes killed more than 50,000"
-    return _days_earlier(time_of(mention), _days_after(text[mention.end:position]))
-
-
-# "Monday's earthquake", "the toll from Monday's shelling": the day of the event, not a span from it
-_POSSESSIVE_EVENT = re.compile(rf"['’]s\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(pattern for _, pattern in EVENTS)})\b", re.I)
-_WHEN = re.compile(r",?\s+when\b", re.I)
-# "risen to 31, up from 12 on Monday": the day of the earlier toll
-_EARLIER_LEVEL = re.compile(r"\b(?:up|down) from\b[^,;]{0,30}$", re.I)
-# "said on Wednesday ..., two days after shelling ... that killed 17": the shelling was on Monday
-_DAYS_AFTER = re.compile(r"\b(\w+) days? after\b", re.I)
-_DAY = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def _as_point(mention: DateMention) -> DateMention:
-    """The mention as the day something happened on, not the start of a span ("from Monday" in "the toll from
-    Monday's shelling" reads as "since")."""
-    return replace(mention, relation="on")
-
-
-def _nearest_mention(mentions: list[DateMention], position: int) -> DateMention:
-    return min(mentions, key=lambda mention: abs(mention.start - position))
-
-
-def _dates_earlier_toll(text: str, sent: Sentence, mention: DateMention) -> bool:
-    return bool(_EARLIER_LEVEL.search(text[sent.start:mention.start]))
-
-
-def _days_after(between: str) -> int:
-    """How many days after the date the figure's event came, by the words between them ("two days after")."""
-    match = _DAYS_AFTER.search(between)
-    count = number_value(match.group(1)) if match else None
-    return int(count) if count else 0
-
-
-def _days_earlier(value: str | None, days: int) -> str | None:
-    """A day ``days`` before ``value``, when ``value`` is a day; a month or a span stays as it is."""
-    if not days or value is None or not _DAY.fullmatch(value):
-        return value
-    return (date.fromisoformat(value) - timedelta(days=days)).isoformat()
-
-
-_TELLING = re.compile(r"\b(?:said|says|told|reported|announced|added|confirmed|stated|reports)\s+(?:on\s+|late\s+|early\s+)?$",
-                      re.I)
-_DATELINE = re.compile(r"^[A-Z][\w .'’-]*(?:,[^–—\n]{0,40}?)?(?:\s*\([^)]{1,40}\))?\s*(?:-{1,2}|[–—])\s")
-
-
-# "the death toll ... rose to 31 on Tuesday": the day the toll was reached, not the day of the deaths
-_TOLL_REACHED = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|jumped|increased|grew|reached)\s+(?:to\s+)?[^,;]{1,30}?\s+(?:on|by)\s+$",
-                           re.I)
-
-
-def _telling_date(text: str, sent: Sentence, start: int) -> bool:
-    """Whether the date at ``start`` dates the telling, not the event: a dateline's, a reporting verb's or a
-    toll's rise."""
-    before = text[max(sent.start, start - 40): start]
-    if _TELLING.search(before[-30:]) or _TOLL_REACHED.search(before):
-        return True
-    dateline = _DATELINE.match(text[sent.start: sent.end])
-    return bool(dateline) and start < sent.start + dateline.end()
 
 
 def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
@@ -733,118 +642,6 @@ def _describes_another_count(noun: Token) -> bool:
     of = noun.head
     return noun.dep_ == "pobj" and of.lower_ == "of" and any(c.dep_ == "nummod" for c in of.head.children)
 
-
-def _sentence_places(text: str, sentences: list[Sentence], index: int, place_spans: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Places named in the sentence, else in the one before it (same block), else in the next one
-    when it introduces a place ("The strike on the village of Thalthana ...")."""
-    def within(sent: Sentence) -> list[tuple[int, str]]:
-        return [(s, n) for s, n in place_spans if sent.start <= s < sent.end]
-
-    sent = sentences[index]
-    found = within(sent)
-    if not found and index and "\n\n" not in text[sentences[index - 1].start:sent.start]:
-        found = within(sentences[index - 1])
-    if not found and index + 1 < len(sentences) and _PLACE_INTRO.search(sentences[index + 1].text):
-        found = within(sentences[index + 1])
-    return found
-
-
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|around|across|of|on)\s+(?:[\w-]+\s+)?$", re.I)
-_ADMIN_UNIT = r"\s+(?:county|district|province|village|town|city|governorate|prefecture|township)"
-_ADMIN_AFTER = re.compile(rf"{_ADMIN_UNIT}\b", re.I)
-_ADMIN_END = re.compile(rf"{_ADMIN_UNIT}$", re.I)
-
-
-def _is_local(text: str, start: int, end: int) -> bool:
-    """Whether a place mention names where something happened: "in Aleppo", "near the town of X",
-    "struck mountainous Yushu county" (an administrative unit named as such is a location, not an actor)."""
-    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 25):start]) or _ADMIN_AFTER.match(text, end)
-                or _ADMIN_END.search(text[start:end]))
-
-
-def _is_country(place: Place) -> bool:
-    return bool(place.country) and country_of(place.name) == place.country
-
-
-# "asylum seekers from Iran", "evacuated to the capital, Bamako", "will spread to the earthquake ravaged city of
-# Port-au-Prince", "has not reached Port-au-Prince": where people came from or were taken, not where they died. A bare
-# "to" is no move: "a solution to Syria's bloodshed"
-_AWAY_BEFORE = re.compile(r"\b(?:from|(?:taken|brought|moved|evacuated|flown|airlifted|rushed|transferred|sent|travel\w*|spread\w*|"
-                          r"fled|flee\w*|return\w*|head\w*|bound)\s+(?:back\s+)?(?:to|into|for)|reach(?:ed|es|ing)?)\s+(?:the\s+)?"
-                          r"(?:(?!(?:in|near|at|on|of)\b)[\w-]+\s+){0,2}"
-                          r"(?:(?:city|town|village|capital|region|province|district)(?:\s+of|,)\s+)?$", re.I)
-# "according to the officials at Ankara": where the source sits
-_SOURCE_BEFORE = re.compile(r"\baccording to\b[^,.;:]*$", re.I)
-
-
-def _is_aside(text: str, start: int) -> bool:
-    """Whether the place mentioned at ``start`` is one the event did not happen in: where people came from
-    or were taken, or where a source sits."""
-    before = text[max(0, start - 60):start]
-    return bool(_AWAY_BEFORE.search(before) or _SOURCE_BEFORE.search(before))
-
-
-def _dominant(places: list[Place], text: str, sentences: list[Sentence]) -> str | None:
-    """The place an article's events happen in, for figures whose sentence names none: one the lead sentence
-    names or the text names again, else one the lead paragraph puts something in ("The attacks occurred ... in
-    the North Waziristan region"), not one named once in passing further down (Bamako, where the injured of a
-    stampede in Timbuktu may be taken; Saint-Marc, where a field hospital was set up for a cholera outbreak).
-
-    Towns beat countries, and mentions after "in/near/at" or named as a unit ("Herat province") count
-    double: capitals used as governments ("Moscow said", "Washington announced") are frequent but are not
-    where people died. Asides (``_is_aside``) count for nothing. On a tie the place named first, the lede's,
-    wins over a district named further down. Measured on the gold set (place F1): dev 0.838 to 0.857, test 0.639
-    to 0.667; the one figure lost is "A professional football player from Brazil ... among seven people arrested",
-    whose Brazil is now an aside.
-    """
-    lead_end = sentences[0].end if sentences else 0
-    lead_paragraph_end = text.find("\n\n") if "\n\n" in text else len(text)
-    mentions = {p.name: [(s, e) for s, e, _ in p.mentions if not _is_aside(text, s)] for p in places}
-
-    def weight(place: Place) -> int:
-        return sum(2 if _is_local(text, s, e) else 1 for s, e in mentions[place.name])
-
-    def named(place: Place) -> bool:
-        return len(mentions[place.name]) >= 2 or any(s < lead_end for s, _ in mentions[place.name])
-
-    def in_lead_paragraph(place: Place) -> bool:
-        return any(s < lead_paragraph_end and _is_local(text, s, e) for s, e in mentions[place.name])
-
-    for tier in (named, in_lead_paragraph):
-        found = [p for p in places if tier(p)]
-        pool = [p for p in found if not _is_country(p)] or found
-        if pool:
-            return max(pool, key=weight).name
-    return None
-
-
-def _lead_country(sentences: list[Sentence], entities: list[Entity]) -> str | None:
-    """The country a nationality in the lead sentence names ("in the Haitian cholera outbreak"): where the event
-    is when no place the article names is the event's (the outbreak has not reached Port-au-Prince)."""
-    lead_end = sentences[0].end if sentences else 0
-    codes = [country_of(e.name) for e in entities if e.label == "NORP" for s, _, _ in e.mentions if s < lead_end]
-    return next((_country_names().get(code) for code in codes if code), None)
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    """Each country's name in the gazetteer, by its ISO code."""
-    return {c.country: c.name for candidates in gazetteer().values() for c in candidates if c.kind == "country" and c.country}
-
-
-def _fallback_place(places: list[Place], text: str, sentences: list[Sentence], entities: list[Entity],
-                    dateline: Place | None) -> str | None:
-    """The place of a figure whose sentence names none: the article's dominant place, or its dateline
-    ("KABUL (Reuters) -") when the article names no place, or only the dateline's country, which the
-    dateline makes more precise; a WASHINGTON dateline does not move a story about Iraq. Without either, the
-    country of a nationality the lead names."""
-    dominant = _dominant(places, text, sentences)
-    if dateline is None or not dateline.country:
-        return dominant or _lead_country(sentences, entities)
-    main = next((p for p in places if p.name == dominant), None)
-    if main is None or (_is_country(main) and main.country == dateline.country):
-        return dateline.name
-    return dominant
 
 
 def _richness(figure: Figure) -> int:
