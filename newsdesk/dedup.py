@@ -71,6 +71,7 @@ SHORT_BODY_WORDS = 80
 SAME_TITLE = 0.5
 # A page at an address already known is that address's piece again (an updated version, a re-crawl) when their
 # texts share this much: versions of one article share most of their shingles, different stories next to none.
+# The store then brings the article up to the newer version in place (``pipeline.store_version``).
 SAME_ADDRESS_JACCARD = 0.1
 MAX_ORIGINALS = 200_000
 # datasketch's hashing scheme (2.x: "affine32"): stored hash values are only comparable within one
@@ -353,7 +354,7 @@ class Deduper:
         if seen := self._lookup("canonical", article.id):
             return seen
         url = article_url(article)
-        if url and (original := self._lookup("by_url", url)):
+        if url and (original := self._at_address(url, article.published)):
             signature = signature or self.signature(article.text)
             if self._same_piece(article, signature, original):
                 return original
@@ -369,6 +370,14 @@ class Deduper:
             return self.find_title(article.title or "", article.site) if article.title else None
         self._recall(article.published)
         return self._nearest(*signature, facts(article.text), article.title if short else None)
+
+    def _at_address(self, url: str, published: str | None) -> str | None:
+        """The original first seen at an address. An item dated before the index's window recalls the store's
+        originals of its days first: an edit of a piece published a fortnight ago is still that piece."""
+        if (original := self._lookup("by_url", url)) is None:
+            self._recall(published)
+            original = self._lookup("by_url", url)
+        return original
 
     def _recall(self, published: str | None) -> None:
         """Index the store's originals and teaser headlines from around an item's date when it is older than
@@ -399,6 +408,8 @@ class Deduper:
                 if stored.title and len(stored.text.split()) < SHORT_BODY_WORDS:
                     self._recalled.short_titles[stored.id] = stored.title
                 self._index(self._recalled, stored.id, signature, facts(stored.text))
+                if (address := article_url(stored)) and self._lookup("by_url", address) is None:
+                    self._recalled.by_url[address] = stored.id
                 titles = [*titles, (stored.title, stored.site, stored.id)] if stored.title else titles
         for headline, site, item_id in titles:
             if (key := title_key(headline, site)) and self._lookup("by_title", key) is None:

@@ -9,6 +9,7 @@ to the end and is counted by reason: nothing disappears silently.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -24,10 +25,10 @@ from functools import partial
 from itertools import islice
 from multiprocessing import get_context
 
-from newsdesk.dedup import default_signer
+from newsdesk.dedup import article_url, default_signer
 from newsdesk.extract import Extraction, extract
 from newsdesk.ingest import read
-from newsdesk.records import Failure, Page, Progress, Source
+from newsdesk.records import Article, Failure, Page, Progress, Source, utc_time
 from newsdesk.settings import Settings
 from newsdesk.store import write
 
@@ -48,6 +49,7 @@ class Report:
 
     read: int = 0
     stored: int = 0
+    updated: int = 0  # stored articles given a newer version's text
     known: int = 0
     duplicates: int = 0
     teasers: int = 0
@@ -73,7 +75,8 @@ class Report:
         # inside an address ("redirect loop at http://...", "127.0.0.1:8801") is no such break
         reasons = Counter(f.reason.split(": ")[0] for f in self.failures)
         return {
-            "items": self.items, "read": self.read, "stored": self.stored, "known": self.known,
+            "items": self.items, "read": self.read, "stored": self.stored, "updated": self.updated,
+            "known": self.known,
             "duplicates": self.duplicates, "teasers": self.teasers, "skipped": self.skipped, "failed": self.failed, "failure_reasons": dict(reasons),
             "steps": {k: dict(v) for k, v in self.steps.items()},
         }
@@ -239,24 +242,27 @@ def store(items: Iterable, db: sqlite3.Connection, report: Report) -> Iterator[F
 def store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> None:
     page, article = item.page, item.extraction.article
     write.save_page(db, page)
-    article_id = None
-    if article is not None:
+    earlier = earlier_version(db, article, item.duplicate_of) if article is not None and item.duplicate_of else None
+    if earlier is not None:
+        store_version(db, item, earlier, report)
+    elif article is not None:
         write.save_article(db, article, duplicate_of=item.duplicate_of)
         if item.signature:
             write.save_signature(db, article.id, *item.signature)
-        article_id = item.duplicate_of or article.id
         seen = article.published or page.fetched
-        write.save_source(db, Source(article_id, page.hash, article.site, article.url, seen))
+        write.save_source(db, Source(item.duplicate_of or article.id, page.hash, article.site, article.url, seen))
         if item.duplicate_of:
             report.duplicates += 1
             report.count("dedup", "copy of a stored article")
         else:
             report.stored += 1
             report.count("store", "article")
+    # a version's own article is not stored: its teasers belong to the article it updates
+    page_article = earlier["id"] if earlier is not None else article.id if article else None
     site = article.site if article else page.source
     for teaser in item.extraction.teasers:
         original = item.teaser_duplicates.get(teaser.id)
-        write.save_teaser(db, teaser, article.id if article else None, site, original)
+        write.save_teaser(db, teaser, page_article, site, original)
         if original:  # the same headline from the site's other feed: one more copy, not one more teaser
             report.duplicates += 1
             report.count("dedup", "copy of a stored teaser")
@@ -265,6 +271,93 @@ def store_extracted(db: sqlite3.Connection, item: Extracted, report: Report) -> 
     if article is None:
         report.stored += 1
         report.count("store", "teasers only")
+
+
+def earlier_version(db: sqlite3.Connection, article: Article, original_id: str) -> sqlite3.Row | None:
+    """The stored article that ``article`` is another version of, or None when it is a copy: dedup matched it to
+    an original at the same address on the same site (the piece edited, or fetched again), not another site's
+    run of the same text, which stays a copy with a source of its own."""
+    address = article_url(article)
+    if address is None:  # a page read from a file or a record without an address is no version of anything
+        return None
+    stored = db.execute("SELECT * FROM articles WHERE id = ? AND duplicate_of IS NULL", (original_id,)).fetchone()
+    if stored is None or (stored["site"] or "").casefold() != (article.site or "").casefold():
+        return None
+    stored_at = article_url(Article(stored["page_hash"], url=stored["url"], canonical_url=stored["canonical_url"]))
+    return stored if stored_at == address else None
+
+
+def store_version(db: sqlite3.Connection, item: Extracted, earlier: sqlite3.Row, report: Report) -> None:
+    """Bring a stored article up to a newer version of it in place (its id, sources and story stay), the way
+    re-extraction does; an older version arriving late, or one that changes nothing, only keeps its bytes."""
+    page, article = item.page, item.extraction.article
+    # an edit that dropped the date line (or a page that never shows one) keeps the date the piece had
+    article.published = article.published or earlier["published"]
+    earlier_fetched = db.execute("SELECT fetched FROM pages WHERE hash = ?", (earlier["page_hash"],)).fetchone()[0]
+    if not not_older((article.published, page.fetched), (earlier["published"], earlier_fetched)):
+        write.mark_version(db, page.hash, earlier["id"])
+        report.known += 1
+        report.count("dedup", "older version of a stored article, kept aside")
+    elif update_article(db, earlier, article, item.text_signature):
+        write.move_article_page(db, earlier["id"], earlier["page_hash"], page.hash)
+        report.updated += 1
+        report.count("store", "article updated to a newer version")
+    else:
+        write.mark_version(db, page.hash, earlier["id"])
+        report.known += 1
+        report.count("skip_known", "already known")
+
+
+def not_older(new: tuple[str | None, str | None], stored: tuple[str | None, str | None]) -> bool:
+    """Whether a version (published, fetched) is not older than the stored one: by the articles' dates where both
+    have them and they differ (a day and a time on that day do not), else by when the pages were captured; with
+    neither, the later arrival is the newer. A late copy of an old version must not overwrite a newer one."""
+    for new_time, stored_time in zip(map(utc_time, new), map(utc_time, stored)):
+        if new_time and stored_time:
+            common = min(len(new_time), len(stored_time))
+            if new_time[:common] != stored_time[:common]:
+                return new_time[:common] > stored_time[:common]
+    return True
+
+
+# the columns extraction fills; an article whose new extraction matches them all is left alone
+EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "dateline", "language", "site",
+                     "url", "canonical_url", "body_hash", "blocks", "captions")
+
+
+def update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Article,
+                   signature: tuple[str, bytes, int] | None) -> bool:
+    """Write a new extraction over a stored article when they differ, and clear what was derived from it;
+    ``signature`` is the new text's (scheme, hash values, shingles), kept for a canonical article. Shared by
+    re-extraction and by a newer version of a stored piece, so both redo the same things."""
+    from newsdesk.stories import refresh_story
+
+    fresh = {
+        "title": article.title, "title_source": article.title_source, "byline": article.byline,
+        "agency": article.agency, "published": utc_time(article.published), "dateline": article.dateline,
+        "language": article.language, "site": article.site, "url": article.url,
+        "canonical_url": article.canonical_url, "body_hash": article.body_hash,
+        "blocks": json.dumps([{"kind": b.kind, "text": b.text} for b in article.blocks], ensure_ascii=False),
+        "captions": json.dumps([{"text": c.text, "credit": c.credit} for c in article.captions], ensure_ascii=False),
+    }
+    if all(fresh[column] == stored[column] for column in EXTRACTED_COLUMNS):
+        return False
+    text = article.text
+    assignments = ", ".join(f"{column} = :{column}" for column in EXTRACTED_COLUMNS)
+    db.execute(
+        f"""UPDATE articles SET {assignments}, text = :text, words = :words, headline = NULL,
+                standfirst = :standfirst, headline_sentence = NULL, standfirst_sentence = NULL
+            WHERE id = :id""",
+        fresh | {"text": text, "words": len(text.split()), "standfirst": article.standfirst, "id": stored["id"]},
+    )
+    # the store-level steps after the run redo headlines (and the search entry with them) and facts
+    db.execute("DELETE FROM facts_done WHERE article_id = ?", (stored["id"],))
+    db.execute("DELETE FROM signatures WHERE article_id = ?", (stored["id"],))
+    if stored["duplicate_of"] is None and signature:
+        write.save_signature(db, stored["id"], *signature)
+    if stored["story_id"]:
+        refresh_story(db, stored["story_id"])  # its times may have moved; its headline is written again
+    return True
 
 
 def load_deduper(db: sqlite3.Connection):

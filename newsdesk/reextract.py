@@ -18,22 +18,20 @@ from collections.abc import Callable, Iterator
 
 from newsdesk.extract import Extraction
 from newsdesk.pipeline import (Extracted, Report, dedup, enrich_store, extract_pages, load_deduper, store,
-                               store_extracted)
-from newsdesk.records import Article, Failure, Page, Progress, utc_time
+                               store_extracted, update_article)
+from newsdesk.records import Failure, Page, Progress
 from newsdesk.settings import Settings
 from newsdesk.store import write
-from newsdesk.stories import refresh_story
 
 STEP = "reextract"
-# the columns extraction fills; a page whose new extraction matches them all is left alone
-EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "dateline", "language", "site",
-                     "url", "canonical_url", "body_hash", "blocks", "captions")
 
 
 def stored_pages(db: sqlite3.Connection, statuses: dict[str, str]) -> Iterator[Page]:
     """Every page with kept bytes, oldest first, rebuilt as it was read; ``statuses`` learns each one's
-    stored status (ok or failed) as it goes."""
-    hashes = [row[0] for row in db.execute("SELECT hash FROM pages WHERE raw IS NOT NULL ORDER BY ingested, rowid")]
+    stored status (ok or failed) as it goes. A page kept as another version of an article is passed over: the
+    article's text is its newest version's, read from the page it names."""
+    hashes = [row[0] for row in db.execute(
+        "SELECT hash FROM pages WHERE raw IS NOT NULL AND version_of IS NULL ORDER BY ingested, rowid")]
     for page_hash in hashes:
         row = db.execute("SELECT * FROM pages WHERE hash = ?", (page_hash,)).fetchone()
         statuses[page_hash] = row["status"]
@@ -86,42 +84,13 @@ def _reextract_stored(db: sqlite3.Connection, extracted: Extracted | tuple[Page,
         return None
     if article is not None:
         with db:
-            report.count(STEP, "updated" if _update_article(db, stored, article, deduper) else "unchanged")
+            updated = update_article(db, stored, article, extracted.text_signature)
+            report.count(STEP, "updated" if updated else "unchanged")
     else:
         report.count(STEP, "no article found now, stored one kept" if stored else "unchanged")
     with db:
         _add_new_teasers(db, page, extraction, deduper, report)
     return None
-
-
-def _update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Article, deduper) -> bool:
-    """Write the new extraction over the stored one when they differ; clear what was derived from it."""
-    fresh = {
-        "title": article.title, "title_source": article.title_source, "byline": article.byline,
-        "agency": article.agency, "published": utc_time(article.published), "dateline": article.dateline,
-        "language": article.language, "site": article.site, "url": article.url,
-        "canonical_url": article.canonical_url, "body_hash": article.body_hash,
-        "blocks": json.dumps([{"kind": b.kind, "text": b.text} for b in article.blocks], ensure_ascii=False),
-        "captions": json.dumps([{"text": c.text, "credit": c.credit} for c in article.captions], ensure_ascii=False),
-    }
-    if all(fresh[column] == stored[column] for column in EXTRACTED_COLUMNS):
-        return False
-    text = article.text
-    assignments = ", ".join(f"{column} = :{column}" for column in EXTRACTED_COLUMNS)
-    db.execute(
-        f"""UPDATE articles SET {assignments}, text = :text, words = :words, headline = NULL,
-                standfirst = :standfirst, headline_sentence = NULL, standfirst_sentence = NULL
-            WHERE id = :id""",
-        fresh | {"text": text, "words": len(text.split()), "standfirst": article.standfirst, "id": stored["id"]},
-    )
-    # the store-level steps after the run redo headlines (and the search entry with them) and facts
-    db.execute("DELETE FROM facts_done WHERE article_id = ?", (stored["id"],))
-    db.execute("DELETE FROM signatures WHERE article_id = ?", (stored["id"],))
-    if stored["duplicate_of"] is None and (record := deduper.text_signature_record(text)):
-        write.save_signature(db, stored["id"], deduper.scheme, *record)
-    if stored["story_id"]:
-        refresh_story(db, stored["story_id"])  # its times may have moved; its headline is written again
-    return True
 
 
 def _add_new_teasers(db: sqlite3.Connection, page: Page, extraction: Extraction, deduper, report: Report) -> None:

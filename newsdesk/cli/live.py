@@ -186,7 +186,8 @@ def _print_round(result, as_json: bool, quiet: bool) -> None:
         return
     failing = sum(1 for o in result.outcomes if not o["ok"])
     click.echo(f"round: {len(result.outcomes)} source(s) polled, {failing} failing; stored {summary['stored']}, "
-               f"known {summary['known']}, duplicates {summary['duplicates']}, teasers {summary['teasers']}")
+               f"updated {summary['updated']}, known {summary['known']}, duplicates {summary['duplicates']}, "
+               f"teasers {summary['teasers']}")
 
 
 def _item_printer(quiet: bool, as_json: bool):

@@ -123,6 +123,7 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
         else:
             click.echo(
                 f"read {report.read} page(s) of {report.items} item(s): stored {report.stored}, "
+                f"{f'updated {report.updated} to a newer version, ' if report.updated else ''}"
                 f"skipped {report.known} already known, "
                 f"{report.duplicates} duplicate(s) merged, {report.teasers} teaser(s), {report.skipped} record(s) "
                 f"passed over (no article page: not HTML, a redirect or error page, a request), failed {report.failed}"

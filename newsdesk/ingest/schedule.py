@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
+
 from newsdesk import pipeline
 from newsdesk.ingest import sources
-from newsdesk.ingest.fetch import Fetcher, Poll, poll_url
+from newsdesk.ingest.fetch import Fetcher, Poll, Response, document_kind, poll_url
 from newsdesk.records import Failure
 from newsdesk.settings import Settings
 from newsdesk.store.sqlite import connect
@@ -73,7 +75,7 @@ def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = 
         if own_fetcher:
             fetcher.close()
     result.interrupted = result.interrupted or stop.is_set()
-    if enrich and result.report.stored and not result.interrupted:
+    if enrich and (result.report.stored or result.report.updated) and not result.interrupted:
         # Skipped on a stop to exit quickly: these steps work on whatever is pending, so the next run does it.
         pipeline.enrich_store(db, settings, result.report)
     return result
@@ -99,23 +101,67 @@ class KnownLinks:
         self.db = self.reader or db
         self.lock = threading.Lock()
 
-    def __call__(self, link: str) -> bool:
+    def __call__(self, link: str, feed_id: int | None = None, version: str | None = None) -> bool:
         with self.lock:
-            return sources.is_known_link(self.db, link)
+            return sources.is_known_link(self.db, link, feed_id, version)
 
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()
 
 
-def _poll(fetcher: Fetcher, feed: sqlite3.Row, is_known: Callable[[str], bool]) -> tuple[sqlite3.Row, Poll]:
+class EntryVersionsFetcher:
+    """The fetcher, for one poll of a source, keeping what each entry of the source's feed says (``versions``:
+    link -> ``sources.entry_version``), read from the feed as it arrives. ``poll_url`` asks whether a link is
+    known by its address alone, before fetching its page, while an edited article's entry differs only in its
+    title or dates; so the poll's known-link check looks the entry up here."""
+
+    def __init__(self, fetcher: Fetcher, url: str) -> None:
+        self.fetcher, self.url = fetcher, url
+        self.versions: dict[str, str] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fetcher, name)
+
+    def get(self, url: str, **options) -> Response:
+        response = self.fetcher.get(url, **options)
+        if url == self.url and not response.not_modified:
+            self.versions = feed_entry_versions(response)
+        return response
+
+
+def feed_entry_versions(response: Response) -> dict[str, str]:
+    """link -> version of every entry of a feed or JSON Feed document (none for a sitemap or a page), its links
+    read as ``fetch`` reads them."""
+    kind = document_kind(response)
+    if kind == "feed":
+        headers = {"content-location": response.url,
+                   "content-type": response.headers.get("content-type") or "application/xml"}
+        entries = feedparser.parse(response.body, response_headers=headers).entries
+    elif kind == "jsonfeed":
+        try:
+            entries = sources.json_feed(response.body, response.url)[1]
+        except ValueError:  # the poll itself says what is wrong with the document
+            return {}
+    else:
+        return {}
+    return {entry["link"]: sources.entry_version(entry) for entry in entries if entry.get("link")}
+
+
+def _poll(fetcher: Fetcher, feed: sqlite3.Row, known_links: KnownLinks) -> tuple[sqlite3.Row, Poll, dict[str, str]]:
+    """Poll one source; also returns the versions of its feed's entries, remembered once its pages are stored."""
+    versioned = EntryVersionsFetcher(fetcher, feed["url"])
+
+    def is_known(link: str) -> bool:
+        return known_links(link, feed["id"], versioned.versions.get(link))
+
     try:
-        poll = poll_url(fetcher, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
+        poll = poll_url(versioned, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
                         ignore_robots=bool(feed["ignore_robots"]), is_known=is_known,
                         expected_kind=feed["kind"])
     except Exception as exc:  # a bug or a parser crash on one source fails that source, never the watch
         poll = Poll(feed["url"], error=f"internal error: {type(exc).__name__}: {exc}"[:300])
-    return feed, poll
+    return feed, poll, versioned.versions
 
 
 def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, result: Round, deduper,
@@ -124,9 +170,9 @@ def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, r
         if future.cancelled() or id(future) in handled:
             continue
         handled.add(id(future))
-        feed, poll = future.result()
+        feed, poll, entry_versions = future.result()
         try:
-            outcome = store_poll(db, feed, poll, result.report, deduper, on_item, time_limit)
+            outcome = store_poll(db, feed, poll, result.report, deduper, on_item, time_limit, entry_versions)
         except Exception as exc:  # a bug or a hostile value in one source's poll fails that source, not the round
             failed = Poll(poll.url, error=f"internal error: {type(exc).__name__}: {exc}"[:300])
             outcome = store_poll(db, feed, failed, result.report, deduper, on_item, time_limit)
@@ -137,9 +183,10 @@ def _consume(futures: list[Future], handled: set[int], db: sqlite3.Connection, r
 
 def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pipeline.Report, deduper,
                on_item: Callable[[Failure | None], None] | None = None,
-               time_limit: float | None = None) -> dict[str, Any]:
-    """Run one poll's pages through the ingest steps, then advance the source's row."""
-    before = (report.stored, report.known, report.duplicates, report.failed)
+               time_limit: float | None = None, entry_versions: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one poll's pages through the ingest steps, then advance the source's row and remember what its
+    feed's entries said (``entry_versions``)."""
+    before = (report.stored, report.updated, report.known, report.duplicates, report.failed)
     pages = pipeline.skip_known(poll.items, db, report)
     for outcome in pipeline.store(pipeline.dedup(pipeline.extract_pages(pages, time_limit=time_limit), deduper), db, report):
         if on_item:
@@ -147,12 +194,13 @@ def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pi
     if poll.error:
         report.failures.append(Failure(poll.url, "fetch", poll.error))
         report.count("fetch", "failed")
-    stored, known, duplicates, failed = (now - then for now, then in zip(
-        (report.stored, report.known, report.duplicates, report.failed), before))
+    stored, updated, known, duplicates, failed = (now - then for now, then in zip(
+        (report.stored, report.updated, report.known, report.duplicates, report.failed), before))
     with db:
         health = sources.record_poll(db, feed, poll, stored)
+        sources.remember_entry_versions(db, feed["id"], entry_versions or {}, poll.links)
     return {"id": feed["id"], "url": feed["url"], "title": feed["title"] or poll.title, "kind": poll.kind,
-            "stored": stored, "known": known, "duplicates": duplicates,
+            "stored": stored, "updated": updated, "known": known, "duplicates": duplicates,
             "failed": failed - (1 if poll.error else 0), "deferred": poll.deferred, **health}
 
 

@@ -4,7 +4,8 @@ A source is a URL polled on a schedule: a feed (RSS, Atom, RDF, JSON Feed), a si
 included) or a plain page. Its row in ``feeds`` keeps what polite polling needs (validators for a
 conditional GET, when it is next due) and what a user needs to judge it (last success, last error,
 consecutive failures, items per day). ``feed_items`` remembers every entry address already handled, so
-an article page is fetched once, not on every poll of a feed that still lists it.
+an article page is fetched once, not on every poll of a feed that still lists it, and what the entry said
+then, so an entry that changed (an edited article) has its page fetched once more.
 
 OPML is the lingua franca of feed readers, so a source list moves in and out as OPML. JSON Feed and
 sitemaps are parsed here because feedparser reads neither; both are small formats.
@@ -12,12 +13,14 @@ sitemaps are parsed here because feedparser reads neither; both are small format
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import random
 import re
 import sqlite3
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
@@ -170,8 +173,35 @@ def next_wake(db: sqlite3.Connection) -> datetime | None:
     return datetime.fromisoformat(row[0].replace("Z", "+00:00")) if row[0] else now_utc()
 
 
-def is_known_link(db: sqlite3.Connection, link: str) -> bool:
-    return db.execute("SELECT 1 FROM feed_items WHERE link = ?", (link,)).fetchone() is not None
+def entry_version(entry: dict[str, Any]) -> str:
+    """A digest of what a feed entry (feedparser's or ``json_feed``'s) says of its article: its title and its
+    updated and published dates, which change when the article is edited while its link stays. The keys are
+    read as given (``dict.get``), not through feedparser's deprecated "updated" -> "published" fallback."""
+    said = "\n".join(str(dict.get(entry, key) or "") for key in ("title", "updated", "published"))
+    return hashlib.sha256(said.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def is_known_link(db: sqlite3.Connection, link: str, feed_id: int | None = None, version: str | None = None) -> bool:
+    """Whether an entry address was handled already and, given the entry's ``version`` in feed ``feed_id``, the
+    entry has not changed since that feed handed it over (a changed one is an edited article, fetched once
+    more). A link handed over by another feed, or remembered before versions were kept, is known by its
+    address: two feeds that list one article a little differently must not have it fetched on every poll."""
+    row = db.execute("SELECT feed_id, entry_version FROM feed_items WHERE link = ?", (link,)).fetchone()
+    if row is None:
+        return False
+    handed_over_by, known_version = row[0], row[1]
+    return version is None or known_version in (None, version) or handed_over_by != feed_id
+
+
+def remember_entry_versions(db: sqlite3.Connection, feed_id: int, versions: Mapping[str, str],
+                            handled: Iterable[str]) -> None:
+    """Keep what each entry of a feed said (in the caller's transaction): the version just handled of an entry
+    whose page was fetched, and the current one of an entry remembered before versions were kept, so that its
+    next edit is seen. Another feed's link, and an entry left for a later poll, keep theirs."""
+    handled = set(handled)
+    db.executemany(
+        "UPDATE feed_items SET entry_version = ? WHERE link = ? AND feed_id = ? AND (? OR entry_version IS NULL)",
+        [(version, link, feed_id, link in handled) for link, version in versions.items()])
 
 
 def backoff_seconds(interval: int, failures: int, retry_after: float | None = None) -> int:
@@ -316,6 +346,8 @@ def json_feed(data: bytes, base_url: str) -> tuple[str | None, list[dict[str, An
             "summary": _text(item.get("summary")),
             "link": urljoin(base_url, link) if link else None,
             "content": [{"value": content}] if content else [],
+            "published": _text(item.get("date_published")),
+            "updated": _text(item.get("date_modified")),
             "published_parsed": _struct(item.get("date_published")),
             "updated_parsed": _struct(item.get("date_modified")),
             "author": author or None,

@@ -326,9 +326,25 @@ def m011_utc_times(db: sqlite3.Connection) -> None:
                                      last_seen = (SELECT max(time) FROM story_times WHERE story_id = stories.id)""")
 
 
+def m012_page_versions(db: sqlite3.Connection) -> None:
+    """A page that is another version of a stored article (the same piece at the same address, edited or
+    re-fetched) names that article: its bytes are kept, but its text is not the article's, so re-extraction
+    passes over it instead of writing an old version over the newest or storing it as a copy."""
+    if "version_of" not in {row[1] for row in db.execute("PRAGMA table_info(pages)")}:
+        db.execute("ALTER TABLE pages ADD COLUMN version_of TEXT")
+
+
+def m013_feed_entry_versions(db: sqlite3.Connection) -> None:
+    """What a feed entry said when its link was handled (a digest of its title and dates), so an entry that
+    changed since (an edited article) is fetched once more instead of being skipped as a known link."""
+    if "entry_version" not in {row[1] for row in db.execute("PRAGMA table_info(feed_items)")}:
+        db.execute("ALTER TABLE feed_items ADD COLUMN entry_version TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
     m007_search_scripts, m008_teaser_language, m009_search_thai, m010_seen_times, m011_utc_times,
+    m012_page_versions, m013_feed_entry_versions,
 ]
 
 

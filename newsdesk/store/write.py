@@ -33,6 +33,18 @@ def save_page(db: sqlite3.Connection, page: Page, status: str = "ok", error: str
     )
 
 
+def mark_version(db: sqlite3.Connection, page_hash: str, article_id: str) -> None:
+    """Mark a kept page as another version of an article, not the page its text comes from."""
+    db.execute("UPDATE pages SET version_of = ? WHERE hash = ?", (article_id, page_hash))
+
+
+def move_article_page(db: sqlite3.Connection, article_id: str, old_hash: str, new_hash: str) -> None:
+    """Make a newer version's page the one an article's text comes from, and keep the old one as an earlier
+    version: re-extraction then reads the newest text, and the old bytes stay."""
+    db.execute("UPDATE articles SET page_hash = ? WHERE id = ?", (new_hash, article_id))
+    mark_version(db, old_hash, article_id)
+
+
 def save_article(db: sqlite3.Connection, article: Article, duplicate_of: str | None = None) -> None:
     blocks = json.dumps([asdict(b) for b in article.blocks], ensure_ascii=False)
     captions = json.dumps([asdict(c) for c in article.captions], ensure_ascii=False)
