@@ -4,6 +4,8 @@ need it skip cleanly when it is absent, as on a user's fresh clone), and a fresh
 from __future__ import annotations
 
 import os
+import socketserver
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,34 @@ def db(settings: Settings):
     connection = connect(settings.db)
     yield connection
     connection.close()
+
+
+class RawServer(socketserver.ThreadingTCPServer):
+    """A local TCP server whose ``handle(request)`` speaks (or withholds) HTTP byte by byte: the misbehaving
+    hosts a well-formed test site cannot play (one that never answers, one that drips its headers)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        server = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                server.handle(self.request)
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def handle(self, request) -> None:
+        raise NotImplementedError
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+        self.server_close()

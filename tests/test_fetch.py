@@ -5,12 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import socketserver
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import RawServer
 
 from newsdesk.bench.fetch import LocalSite
 from newsdesk.ingest import guard
@@ -147,34 +146,17 @@ def test_slow_drip_body_is_cut_off(fetcher_factory):
             fetcher_factory(retries=0, fetch_timeout=0.5).get(site.url("/drip"))
 
 
-class SilentHost(socketserver.ThreadingTCPServer):
+class SilentHost(RawServer):
     """Accepts connections, logs each request line and never answers: a host that is up but hangs."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(self) -> None:
         self.request_lines: list[str] = []
-        host = self
+        super().__init__()
 
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                host.request_lines.append(self.request.recv(65536).split(b"\r\n", 1)[0].decode())
-                while self.request.recv(65536):  # until the client gives up and closes
-                    pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-    def __enter__(self) -> "SilentHost":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.shutdown()
-        self.server_close()
+    def handle(self, request) -> None:
+        self.request_lines.append(request.recv(65536).split(b"\r\n", 1)[0].decode())
+        while request.recv(65536):  # until the client gives up and closes
+            pass
 
 
 def test_a_timeout_after_retries_says_how_many_tries_and_how_long(fetcher_factory):

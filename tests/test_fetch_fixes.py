@@ -3,8 +3,6 @@ the per-poll budget, XML-illegal titles, octet-stream pages, and the source list
 
 from __future__ import annotations
 
-import socket
-import socketserver
 import threading
 import time
 from datetime import timedelta
@@ -12,6 +10,7 @@ from datetime import timedelta
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import RawServer
 
 from newsdesk.bench.fetch import LocalSite
 from newsdesk.cli.common import Context
@@ -131,35 +130,17 @@ def test_every_linked_page_failing_keeps_each_failure(fetcher_factory):
 
 # ---- 3. one deadline for the whole request ----
 
-class DripServer(socketserver.ThreadingTCPServer):
+class DripServer(RawServer):
     """Sends its status line and headers one byte every 50 ms: each read is quick, the response never is."""
 
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self) -> None:
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                self.request.recv(65536)
-                try:
-                    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 400:
-                        self.request.sendall(bytes([byte]))
-                        time.sleep(0.05)
-                except OSError:
-                    pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
-
-    def __enter__(self) -> "DripServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.shutdown()
-        self.server_close()
+    def handle(self, request) -> None:
+        request.recv(65536)
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 400:
+                request.sendall(bytes([byte]))
+                time.sleep(0.05)
+        except OSError:
+            pass
 
 
 def test_dripped_headers_hit_the_request_deadline(fetcher_factory):
