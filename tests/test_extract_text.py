@@ -102,6 +102,16 @@ def test_blank_lines_between_paragraphs_change_no_label():
     assert segment(report, model) == ["body", "furniture"] * 2 + ["body"]
 
 
+def test_a_short_closing_sentence_ends_the_article_but_a_footer_does_not():
+    """A monitor's QA pass: the model, which learnt that pages end in footers, dropped the last line of a
+    clean report ("Twelve people remain missing."); on none of the 709 WCXB pages does the rule fire."""
+    report = ["Rescuers searched for survivors of the earthquake, which has killed 38 people, according to AFAD. "
+              "Local media put the toll at 44.", "More than 250 people were injured, the health ministry said."]
+    assert segment(report + ["Twelve people remain missing."]) == ["body", "body", "body"]
+    for footer in ("© 2024 Example News. All rights reserved.", "Subscribe to our newsletter.", "Updated 14:05 GMT"):
+        assert segment(report + [footer])[-1] != "body", footer
+
+
 def test_image_markup_is_furniture_not_the_title():
     """Ten Wikinews sample articles open on a wiki image line ("File:Silverio Cavazos.jpg"); it had become
     the article's title and so its headline."""

@@ -104,7 +104,7 @@ _META_LINE = re.compile(
     rf"|\d{{1,2}}(?P<sep>[/.])\d{{1,2}}(?P=sep)\d{{2,4}}(?:\s*(?:[-–,|@]|à|a las|um|alle)?\s*{_CLOCK})?)$",
     re.I,
 )
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
@@ -186,7 +186,7 @@ def dateline_agency(dateline: str) -> str | None:
 
 
 def byline(text: str) -> bool:
-    if len(_WORDS.findall(text)) > 14 or _TERMINAL.search(text):
+    if len(_WORDS.findall(text)) > 14 or TERMINAL.search(text):
         return False
     return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text) or _FOREIGN_BYLINE.match(text))
 

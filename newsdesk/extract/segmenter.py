@@ -249,6 +249,8 @@ def segment(lines: list[str], model: ArticleModel | None = None) -> list[str]:
 def _segment_filled(lines: list[str], model: ArticleModel | None) -> list[str]:
     article = (model or default_model()).is_article(lines) if lines else np.zeros(0, bool)
     labels = ["body" if a else "furniture" for a in article]
+    if _closing_sentence(lines, labels):
+        labels[-1] = "body"
     for i, text in enumerate(lines):
         if not text:
             labels[i] = "furniture"
@@ -298,6 +300,21 @@ def _segment_filled(lines: list[str], model: ArticleModel | None) -> list[str]:
             if labels[k] in ("body", "subhead"):
                 labels[k] = "next_body"
     return labels
+
+
+_HOUSE_LINE = re.compile(r"©|\(c\)|copyright|all rights reserved|rights reserved|cookies?|privacy|subscribe|sign up|"
+                         r"newsletter|follow us|share this|terms of|advert", re.I)
+
+
+def _closing_sentence(lines: list[str], labels: list[str]) -> bool:
+    """Whether the text's last line, a short sentence right after the article's last paragraph, closes the
+    article: the model, which learnt that pages end in footers, had dropped "Twelve people remain missing."
+    from a clean three-paragraph report. A footer's own lines (copyright, subscribe, cookies) stay furniture."""
+    if len(lines) < 2 or labels[-1] != "furniture" or labels[-2] != "body":
+        return False
+    text = lines[-1]
+    return (len(text.split()) >= 3 and text[:1].isupper() and bool(line_forms.TERMINAL.search(text))
+            and not _HOUSE_LINE.search(text) and not line_forms.meta_line(text))
 
 
 _NEXT_MARK = re.compile(r"^(?:next|read next|up next|next (?:story|article|up)|more (?:stories|news))\W*$", re.I)
