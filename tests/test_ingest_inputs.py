@@ -4,6 +4,7 @@ and memory stays bounded, whatever a file's name says and however its content is
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import tracemalloc
 from pathlib import Path
@@ -219,3 +220,17 @@ def test_the_ingest_command_prints_one_line_for_a_file_named_with_a_newline(sett
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "second line" in line or line.startswith("error:")]
     assert lines == [f"error: {tmp_path}/in/empty\\nsecond line.html: read failed: empty file"]
+
+
+def test_an_address_with_credentials_is_stored_without_them(tmp_path):
+    """A self-hoster's QA pass: a private feed's relative entry links were read against its address, so the
+    articles' addresses carried the feed's user name and password onto the public desk."""
+    from newsdesk.cli import main
+
+    text = "The harbour reopened on Friday after a storm closed it for a week, the port authority said. " * 3
+    record = {"url": "https://reader:hunter2@news.example.org/local/harbour", "title": "Harbour reopens", "text": text}
+    (tmp_path / "private.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "desk.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(tmp_path / "private.jsonl")]).exit_code == 0
+    exported = CliRunner().invoke(main, ["--db", str(db), "export"]).stdout
+    assert "hunter2" not in exported and json.loads(exported)["url"] == "https://news.example.org/local/harbour"

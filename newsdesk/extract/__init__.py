@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk.records import Article, Page, Teaser
 
@@ -71,7 +71,7 @@ def feed_teaser(page: Page) -> Teaser:
     return Teaser(
         headline=headline,
         standfirst=standfirst,
-        url=page.url,
+        url=without_credentials(page.url),
         page_hash=page.hash,
         published=not_ahead(hints.get("published")),
         language=language_code(hints.get("language")) or sure_language(f"{headline}. {standfirst}"),
@@ -133,7 +133,8 @@ def finish(article: Article, page: Page) -> None:
     """Fill what the page-kind extractors leave open, using feed/JSONL hints only as fallbacks."""
     hints = page.hints
     # a saved page (a file, a JSONL record without "url") knows its address only from its canonical link
-    article.url = article.url or page.url or article.canonical_url
+    article.url = without_credentials(article.url or page.url or article.canonical_url)
+    article.canonical_url = without_credentials(article.canonical_url)
     if not article.title and hints.get("title"):
         article.title, article.title_source = hints["title"], "publisher"
     article.title = without_wire_slugs(article.title)
@@ -151,6 +152,18 @@ def finish(article: Article, page: Page) -> None:
         # guess from the teaser itself
         teaser.language = teaser.language or (article.language if len(article.text) >= 200 else None) \
             or sure_language(f"{teaser.headline}. {teaser.standfirst}")
+
+
+def without_credentials(url: str | None) -> str | None:
+    """An address without the user name and password a private feed's address carries: its entries' relative
+    links are read against it ("/news/1" on https://user:pass@host/feed.xml), and an article's address is
+    shown on the public desk and its exports."""
+    if not url or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def site_of(url: str | None) -> str | None:
