@@ -228,9 +228,11 @@ def test_an_address_with_credentials_is_stored_without_them(tmp_path):
     from newsdesk.cli import main
 
     text = "The harbour reopened on Friday after a storm closed it for a week, the port authority said. " * 3
-    record = {"url": "https://reader:hunter2@news.example.org/local/harbour", "title": "Harbour reopens", "text": text}
+    record = {"url": "https://reader:hunter2@news.example.org/local/harbour?api_key=SECRET3&page=2",
+              "title": "Harbour reopens", "text": text}
     (tmp_path / "private.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = tmp_path / "desk.db"
     assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(tmp_path / "private.jsonl")]).exit_code == 0
     exported = CliRunner().invoke(main, ["--db", str(db), "export"]).stdout
-    assert "hunter2" not in exported and json.loads(exported)["url"] == "https://news.example.org/local/harbour"
+    assert "hunter2" not in exported and "SECRET3" not in exported
+    assert json.loads(exported)["url"] == "https://news.example.org/local/harbour?api_key=\u2026&page=2"

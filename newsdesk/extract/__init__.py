@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from newsdesk.records import Article, Page, Teaser
 
@@ -155,15 +155,15 @@ def finish(article: Article, page: Page) -> None:
 
 
 def without_credentials(url: str | None) -> str | None:
-    """An address without the user name and password a private feed's address carries: its entries' relative
-    links are read against it ("/news/1" on https://user:pass@host/feed.xml), and an article's address is
-    shown on the public desk and its exports."""
-    if not url or "@" not in url:
+    """An address without the user name, password and secret query values a private source's address carries
+    (its entries' relative links are read against it: "/news/1" on https://user:pass@host/feed.xml; a page
+    followed as ``...?api_key=...``), as the desk's sources page shows it: an article's address is shown on the
+    public desk and in its exports."""
+    if not url or ("@" not in url and "?" not in url):
         return url
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    from newsdesk.ingest.sources import without_secrets  # the desk's one rule for what an address may show
+
+    return without_secrets(url)
 
 
 def site_of(url: str | None) -> str | None:
