@@ -238,7 +238,7 @@ class _Generation:
         self.signatures: dict[str, Signature] = {}
         self.facts: dict[str, Facts] = {}
         self.buckets: list[dict[int, str | list[str]]] = [{} for _ in range(bands)]
-        self.by_url: dict[str, str] = {}
+        self.by_url: dict[str, list[str]] = {}  # every original first seen at an address (one may hold several)
         self.by_body: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
         self.canonical: dict[str, str] = {}
@@ -354,10 +354,8 @@ class Deduper:
         if seen := self._lookup("canonical", article.id):
             return seen
         url = article_url(article)
-        if url and (original := self._at_address(url, article.published)):
-            signature = signature or self.signature(article.text)
-            if self._same_piece(article, signature, original):
-                return original
+        if url and (original := self._piece_at(url, article, signature)):
+            return original
         short = len(article.text.split()) < SHORT_BODY_WORDS
         if article.text.strip() and (original := self._lookup("by_body", article.body_hash)):
             return None if short and _other_story(article.title, self._lookup("short_titles", original)) else original
@@ -371,13 +369,23 @@ class Deduper:
         self._recall(article.published)
         return self._nearest(*signature, facts(article.text), article.title if short else None)
 
-    def _at_address(self, url: str, published: str | None) -> str | None:
-        """The original first seen at an address. An item dated before the index's window recalls the store's
-        originals of its days first: an edit of a piece published a fortnight ago is still that piece."""
-        if (original := self._lookup("by_url", url)) is None:
-            self._recall(published)
-            original = self._lookup("by_url", url)
-        return original
+    def _piece_at(self, url: str, article: Article, signature: Signature | None) -> str | None:
+        """The original at an address that ``article`` is another version of. An address may have held several
+        pieces (a site that reused it for another story): the article is each one's version only by its text.
+        When none is, the store's originals of the article's days are recalled first: an edit of a piece
+        published a fortnight ago, or before the address was reused, is still that piece."""
+        signature = signature or self.signature(article.text)
+        for attempt in range(2):
+            for original in self._originals_at(url):
+                if self._same_piece(article, signature, original):
+                    return original
+            if attempt == 0:
+                self._recall(article.published)
+        return None
+
+    def _originals_at(self, url: str) -> list[str]:
+        return [original for generation in (*reversed(self._generations), self._recalled)
+                for original in generation.by_url.get(url, ())]
 
     def _recall(self, published: str | None) -> None:
         """Index the store's originals and teaser headlines from around an item's date when it is older than
@@ -408,8 +416,8 @@ class Deduper:
                 if stored.title and len(stored.text.split()) < SHORT_BODY_WORDS:
                     self._recalled.short_titles[stored.id] = stored.title
                 self._index(self._recalled, stored.id, signature, facts(stored.text))
-                if (address := article_url(stored)) and self._lookup("by_url", address) is None:
-                    self._recalled.by_url[address] = stored.id
+                if (address := article_url(stored)) and stored.id not in self._originals_at(address):
+                    self._recalled.by_url.setdefault(address, []).append(stored.id)
                 titles = [*titles, (stored.title, stored.site, stored.id)] if stored.title else titles
         for headline, site, item_id in titles:
             if (key := title_key(headline, site)) and self._lookup("by_title", key) is None:
@@ -487,8 +495,8 @@ class Deduper:
         generation = self._generations[-1]
         generation.canonical[article.id] = canonical
         url = article_url(article)
-        if url and not self._lookup("by_url", url):
-            generation.by_url[url] = canonical
+        if url and canonical not in self._originals_at(url):
+            generation.by_url.setdefault(url, []).append(canonical)
         if article.text.strip() and not self._lookup("by_body", article.body_hash):
             generation.by_body[article.body_hash] = canonical
         if article.title:

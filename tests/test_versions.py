@@ -215,3 +215,28 @@ def test_a_new_version_without_a_date_keeps_the_pieces_date(store, web_settings)
         assert ingest([site.url("/world/landslide")], db, web_settings).updated == 1
     after = the_article(db)
     assert "killed 17" in after["text"] and after["published"].startswith("2024-05-06")
+
+
+def test_an_address_that_held_another_piece_since_still_takes_the_first_pieces_edit(store, web_settings):
+    """A quick QA pass: a site reused an address for an unrelated story, then edited the first one there; the
+    edit became a new article in a new story (the copy index kept one original per address), so the toll
+    counted twice."""
+    db = store
+    rates = ("The central bank raised its main interest rate by a quarter point on Thursday, its first rise in a "
+             "year, and said prices were still climbing faster than it would like. Markets barely moved, as traders "
+             "had expected the decision for weeks, and the currency held steady against the dollar. The governor "
+             "told reporters that further rises would depend on wages and energy prices over the summer months.")
+    other = page(FIRST_LEAD, title="Central bank raises rates", published="2024-06-06T09:00:00Z")
+    other = other.replace(other[other.index(b"<h1>"):other.index(b"</article>")],
+                          f"<h1>Central bank raises rates</h1><p>{rates}</p>".encode())
+    with LocalSite({"/world/landslide": html(page(FIRST_LEAD))}) as site:
+        ingest([site.url("/world/landslide")], db, web_settings)
+        first = db.execute("SELECT id, story_id FROM articles").fetchone()
+        site.routes["/world/landslide"] = html(other)
+        assert ingest([site.url("/world/landslide")], db, web_settings).stored == 1
+        site.routes["/world/landslide"] = html(page(SECOND_LEAD, [NEW_PARAGRAPH], published="2024-05-07T09:00:00Z"))
+        report = ingest([site.url("/world/landslide")], db, web_settings)
+    assert (report.updated, report.stored) == (1, 0)
+    edited = db.execute("SELECT id, story_id, text FROM articles WHERE id = ?", (first["id"],)).fetchone()
+    assert "killed 17" in edited["text"] and edited["story_id"] == first["story_id"]
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
