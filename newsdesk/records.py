@@ -222,6 +222,7 @@ class Figure:
     start: int = 0
     end: int = 0
     replaced: bool = False  # the report says this toll was since replaced ("initially put at 12")
+    added: bool = False  # people added to an earlier toll ("two more patients died"), not the whole toll
 
 
 @dataclass

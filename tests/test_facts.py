@@ -566,6 +566,21 @@ def test_the_attackers_dead_and_a_replaced_toll_are_not_the_victims_toll() -> No
     assert not any(f.replaced for f in _figures_of("Five people are dead and 39 injured, police said."))
 
 
+def test_a_count_added_to_a_toll_is_not_the_toll() -> None:
+    """QA: "Two more patients died" was read as the whole toll: the story's latest toll fell from 40 to 2, and two
+    sources that agreed on the newest day were shown disputing it."""
+    story = _story("Floods killed 40 people in Sindh on Monday, officials said.",
+                   "Two more people died in Sindh overnight, officials said. The toll rose to 42, the ministry said.")
+    [group] = reconcile_figures(story)
+    assert (group["latest"]["low"], group["highest"]["low"], group["disputed"]) == (42, 42, [])
+    assert [(row["low"], row["added"]) for row in group["history"]] == [(40, False), (2, True), (42, False)]
+    added = ["Another three people were killed in a second blast, police said.", "A further 12 bodies were found.",
+             "Five additional people died in hospital."]
+    assert [[(f.low, f.added) for f in _figures_of(text)] for text in added] == [[(3, True)], [(12, True)], [(5, True)]]
+    whole = "More than 20 people were killed and 20 or more were injured, and five more than last year died."
+    assert not any(f.added for f in _figures_of(whole))
+
+
 def test_one_event_at_two_grains_of_place_is_one_toll() -> None:
     """QA: "killed 17 | Goma" and "killed 17 | Mugunga" (a camp on the outskirts of Goma) were two tolls, and so were
     the wounded of the two places; "Two children were among more than a dozen people injured" two injured figures."""

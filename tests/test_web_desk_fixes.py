@@ -290,7 +290,8 @@ def test_the_story_page_reconciles_its_tolls_across_reports(tmp_path):
         db.execute("UPDATE articles SET published = '2016-10-06' WHERE id IN (?, ?)", (ids["afp"], ids["convoy"]))
         write.save_facts(db, Facts(ids["convoy"], figures=[Figure(
             "killed", "<b>300</b>", 300, 300, victims="people, including 53 children", place="Aleppo",
-            attributed_to="Syrian state media")]), version=1)
+            attributed_to="Syrian state media"), Figure(  # "two more died": no toll of its own, no dispute
+            "killed", "two", 2, 2, victims="people", place="Aleppo", attributed_to="rescuers", added=True)]), version=1)
     db.close()
     with TestClient(create_app(str(path))) as test_client:
         tolls = test_client.get("/stories/s-aleppo.json").json()["facts"]["tolls"]
@@ -300,9 +301,10 @@ def test_the_story_page_reconciles_its_tolls_across_reports(tmp_path):
     by_place = {toll["place"]: toll for toll in tolls}
     assert sorted(by_place) == ["Aleppo", "Thalthana"] and len(by_place["Thalthana"]["history"]) == 1
     aleppo = by_place["Aleppo"]
-    assert len(aleppo["history"]) == 2
+    assert len(aleppo["history"]) == 3 and aleppo["latest"]["text"] != "two"
     assert sorted(row["attributed_to"] for row in aleppo["disputed"]) == ["Syrian state media", "a monitor"]
     assert "Tolls across the story" in page and "&lt;b&gt;300&lt;/b&gt; (Syrian state media)" in page
+    assert "<td>two more</td>" in page
 
 
 def test_times_say_their_zone_when_it_is_known():

@@ -91,6 +91,9 @@ _EARLIER_TOLL = re.compile(
     r"\b(?:(?:initially|originally|previously|earlier) (?:put|given|reported|estimated|set|stood|announced)|"
     r"(?:initial|earlier|previous|original) (?:death )?(?:reports?|tolls?|figures?|estimates?|counts?|tall(?:y|ies))|"
     r"first reports?)\b(?P<since>[^;]*)$", re.I)
+# a count of people added to an earlier toll: "another three", "a further 12", "two more", "five additional"
+_ADDED_BEFORE = re.compile(r"\b(?:another|(?:a|an) (?:further|additional|extra))\s+$", re.I)
+_ADDED_AFTER = re.compile(r"\s+(?:more|additional|further|extra)\b(?!\s+than\b)", re.I)
 _NOW = re.compile(r"\b(?:later|now|since|revised|updated|raised|lowered|but|however|rose|risen|climbed|jumped)\b", re.I)
 # "five of the six people": the six were counted already, the five are a part of them
 _TOTAL_AGAIN = re.compile(r"\b\w+ (?:of|among) (?:the|those|these)\s+$", re.I)
@@ -505,6 +508,7 @@ def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earli
             category=category, text=match.group(0), low=low, high=high, victims=_victims(number, noun),
             event=_event(sent.text, match.start()), sentence=sent.text.strip(), start=start, end=end,
             replaced=_replaced_toll(text[max(sent.start, start - 80):start]),
+            added=_adds_to_a_toll(text[max(sent.start, start - 20):start], text[end:end + 20]),
         ))
         if noun_end and _AMONG.match(text[noun_end:noun_end + 20]):
             parts[id(found[-1])] = text[start:noun_end]
@@ -525,6 +529,13 @@ def _replaced_toll(before: str) -> bool:
     is the 9 that follows a "later" or "revised", not the larger 12."""
     earlier = _EARLIER_TOLL.search(before)
     return bool(earlier) and not _NOW.search(earlier.group("since"))
+
+
+def _adds_to_a_toll(before: str, after: str) -> bool:
+    """"Two more patients died", "another three people were killed", "a further 12 bodies": the count is of
+    people added to a toll given elsewhere. Read as a toll it would be a fall ("14" then "two") and a dispute
+    between sources that agree, so it is marked ``added`` and never stands for the toll itself."""
+    return bool(_ADDED_BEFORE.search(before) or _ADDED_AFTER.match(after))
 
 
 def _range_start(span: Span) -> Token:

@@ -82,6 +82,7 @@ def _figure_row(article: Article, figure: Figure) -> dict[str, Any]:
         "subgroups": figure.subgroups, "attributed_to": figure.attributed_to, "place": figure.place,
         "time": figure.time, "article_id": article.id, "site": article.site, "published": article.published,
         "sentence": figure.sentence, "replaced": figure.replaced,
+        "added": figure.added,
     }
 
 
@@ -128,7 +129,8 @@ def _latest(reports: list[tuple[Article, Figure]]) -> tuple[Article, Figure]:
     """The toll the newest report gives: of its figures in the group, the largest. Its later sentences give a
     part of the toll ("twelve of them in the east") or repeat an earlier count, so its last figure is often
     not what the report says the toll now is."""
-    newest = [pair for pair in reports if pair[0].id == reports[-1][0].id]
+    tolls = [pair for pair in reports if not pair[1].added] or reports  # "two more died" is no toll of its own
+    newest = [pair for pair in tolls if pair[0].id == tolls[-1][0].id]
     current = [pair for pair in newest if not pair[1].replaced] or newest  # not a toll it says was replaced
     return max(current, key=lambda pair: _size(_figure_row(*pair)))
 
@@ -141,7 +143,7 @@ def _disputed(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     day = (history[-1]["published"] or "")[:10]
     said: dict[str, dict[str, Any]] = {}
     for row in history:
-        if row["attributed_to"] and (row["published"] or "")[:10] == day:
+        if row["attributed_to"] and not row["added"] and (row["published"] or "")[:10] == day:
             said[row["attributed_to"].casefold()] = row
     return list(said.values()) if len({_size(row) for row in said.values()}) > 1 else []
 
@@ -157,7 +159,7 @@ def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str
         latest = group.pop("latest_report")
         group["latest"] = next(row for row, pair in zip(history, reports) if pair is latest)
         group["disputed"] = _disputed(history)
-        group["highest"] = max(history, key=_size)
+        group["highest"] = max([row for row in history if not row["added"]] or history, key=_size)
         spellings = {row["attributed_to"].casefold(): row["attributed_to"] for row in reversed(history) if row["attributed_to"]}
         group["sources"] = sorted(spellings.values())
         group["history"] = history

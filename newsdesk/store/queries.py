@@ -314,7 +314,7 @@ EXPORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("low", "float"), ("high", "float"), ("victims", "str"), ("subgroups", "list<str>"), ("event", "str"),
         ("place", "str"), ("place_country", "str"), ("place_lat", "float"), ("place_lon", "float"),
         ("place_geonameid", "int"), ("time", "str"), ("attributed_to", "str"), ("sentence", "str"), ("start", "int"),
-        ("end", "int"), ("replaced", "bool"), ("toll_group", "str"), ("latest_in_group", "bool"),
+        ("end", "int"), ("replaced", "bool"), ("added", "bool"), ("toll_group", "str"), ("latest_in_group", "bool"),
         ("perpetrators", "bool"),
     ),
 }

@@ -79,7 +79,7 @@ def gathered_facts(db: sqlite3.Connection, members: str, key: str, limit: int) -
                 "site": row["site"],
             }
             | {k: record.get(k) for k in ("victims", "place", "time", "attributed_to", "event", "sentence")}
-            | {"subgroups": record.get("subgroups") or []}
+            | {"subgroups": record.get("subgroups") or [], "added": bool(record.get("added"))}
         )
     return {
         "people": named_facts(groups["people"], ("name", "label"))[:limit],
