@@ -125,6 +125,25 @@ def test_headlines_that_share_only_a_date_are_not_one_story() -> None:
     assert len(set(StoryGrouper().group(items).values())) == 4
 
 
+def test_short_briefs_under_a_sections_label_are_not_one_story() -> None:
+    """A QA pass: a local site's briefs all titled "News" (or "Latest news") were one story, as a short item's
+    sentence vector was its headline alone, identical for all of them; they are five stories, and two briefs of
+    one event under that label still share theirs."""
+    texts = [
+        "The city council approved a new budget for road repairs on Tuesday, with most of the money for the east side.",
+        "A local bakery won a regional prize for its sourdough bread, the owners said, thanking their loyal customers.",
+        "Police are looking for a man who stole a bicycle from outside the public library on Main Street last night.",
+        "The high school football team beat its rivals 21-14 in a close game on Friday evening in front of 3,000 fans.",
+        "Heavy snow is expected this weekend, and the weather service urged drivers to stay off the roads if possible."]
+    for label in ("News", "Latest news"):
+        items = [GroupItem(f"b{n}", label, text, "2024-03-05T10:00:00Z", "local.example") for n, text in enumerate(texts)]
+        assert len(set(StoryGrouper().group(items).values())) == 5
+    snow = [GroupItem("s1", "News", texts[4], "2024-03-05T10:00:00Z", "local.example"),
+            GroupItem("s2", "News", "The weather service warned of heavy snow this weekend and urged drivers to stay off "
+                                    "the roads.", "2024-03-05T11:00:00Z", "local.example")]
+    assert len(set(StoryGrouper().group(snow).values())) == 1
+
+
 def test_url_words_read_the_slug_not_ids_dates_or_file_paths() -> None:
     assert url_words("http://www.thestar.com/business/2014/03/10/american_airlines_jetblue_end_reciprocal_"
                      "frequentflier_deal.html") == ["american", "airline", "jetblue", "end", "reciprocal",

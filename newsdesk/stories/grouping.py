@@ -48,10 +48,15 @@ from newsdesk.stories.embeddings import EMBEDDING_KINDS, embeddings_for
 from newsdesk.stories.vectors import (
     FEATURE_BITS,
     DocumentFrequencies,
+    headline_features,
     raw_features,
     to_matrix,
 )
 
+# words that, with newsroom stop words, make a headline a section's label ("Latest headlines", "Morning briefing")
+_SECTION_WORDS = frozenset({"latest", "headlines", "briefing", "roundup", "digest", "bulletin", "untitled", "morning",
+                            "evening", "daily", "weekly", "top", "stories", "local", "world", "national", "business",
+                            "sport", "sports", "home", "politics", "latest news", "top stories", "local news"})
 LONG_TEXT_CHARS = 400  # below this a body is a standfirst, and the item is judged as a headline
 
 # Tuned on UCI 10-19 March 2014 and Wikinews even event ids (crowd_* on all of March, checked on April;
@@ -250,8 +255,7 @@ class StoryGrouper:
             for i in items
         ]
         self.df.add(rows)
-        chars = int(p["embed_chars"])
-        new = [_SliceMember(i.id, "", row, f"{i.headline}. {(i.text or '')[:chars]}" if long else i.headline, long, t)
+        new = [_SliceMember(i.id, "", row, self._embed_text(i, long), long, t)
                for i, row, long, t in zip(items, rows, (len(i.text or "") >= LONG_TEXT_CHARS for i in items),
                                           (None if np.isnan(t) else float(t) for t in item_times))]
         before = {m.id: m.story for m in self.held}
@@ -271,6 +275,14 @@ class StoryGrouper:
             if emptied in self.stories and self.stories[emptied].size == 0:
                 del self.stories[emptied]  # opened in this slice, and all its items have moved on
         return {m.id: m.story for m in members if before.get(m.id) != m.story}
+
+    def _embed_text(self, item: GroupItem, long: bool) -> str:
+        """What an item's sentence vector is made of: a short item's headline, or an article's headline and
+        lead. A headline of only newsroom words ("News", "Latest news") is a section's label, not a story's,
+        and gave a site's unrelated briefs one identical vector: such a headline brings its text along."""
+        if long or (item.text and not set(headline_features(item.headline, 1.0, item.language)) - _SECTION_WORDS):
+            return f"{item.headline}. {(item.text or '')[:int(self.params['embed_chars'])]}"
+        return item.headline
 
     def _member_vectors(self, members: list[_SliceMember]) -> sparse.csr_matrix:
         return self._vectors([m.embed_text for m in members], to_matrix([m.features for m in members], self.df),
