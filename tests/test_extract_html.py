@@ -13,7 +13,8 @@ import pytest
 from newsdesk.bench.extraction import author_names
 from newsdesk.bench.scoring import body_prf, word_f1
 from newsdesk.extract.html import extract_html
-from newsdesk.extract.meta import clean_byline, extract_meta, fold, parse_text_date, strip_site_name, url_day
+from newsdesk.extract.meta import clean_byline, extract_meta, fold, strip_site_name
+from newsdesk.extract.page_dates import parse_text_date, url_day
 from newsdesk.records import Block, Page
 
 from conftest import FIXTURES
@@ -202,7 +203,7 @@ def _load_subset(data: Path, count: int) -> list[tuple[dict, bytes]]:
 
 def test_last_resort_date_search_skips_dates_inside_code() -> None:
     """A build stamp in a script is not the story's date; the same text shown on the page is."""
-    from newsdesk.extract.meta import _last_resort_date
+    from newsdesk.extract.page_dates import _last_resort_date
 
     page = ("<html><body><h1>Council votes on budget</h1><p>The council met to vote on the budget for the coming "
             "year and the plan for the roads.</p>{shown}<script>window.build = {{stamp: 'Built 2023-05-04'}};"

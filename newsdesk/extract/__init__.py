@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsdesk.records import Article, Page, Teaser
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 
 @dataclass
@@ -92,6 +96,35 @@ def sure_language(text: str) -> str | None:
         return None
     code, probability = _normalised_identifier().classify(text[:1000])
     return code if probability >= SURE_LANGUAGE else None
+
+
+# Elements a browser shows apart from the text around them: "<h1>Storm batters coast<br>Thousands without
+# power</h1>" reads as two phrases, not "coastThousands". Inline ones ("Hyper<span>link</span>ed") join.
+_BREAKING = frozenset(("br", "div", "p", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+                       "section", "article", "header", "footer", "aside", "nav", "figure", "figcaption", "blockquote",
+                       "table", "tr", "td", "th", "hr", "address", "time"))
+
+
+def shown_text(node: HtmlElement) -> str:
+    """What a reader sees of the element: the code of a ``<script>`` or ``<style>`` inside it is not
+    shown ("<h1><script>...</script> Storm batters coast</h1>" is titled "Storm batters coast"), and block
+    elements and line breaks part words. Walked with a stack, as junk pages nest deeper than recursion goes."""
+    parts: list[str] = []
+    stack: list[tuple[HtmlElement, bool]] = [(node, False)]
+    while stack:
+        element, closing = stack.pop()
+        breaking = element.tag in _BREAKING
+        if closing:
+            parts.append(" " if breaking else "")
+            if element is not node and element.tail:
+                parts.append(element.tail)
+            continue
+        stack.append((element, True))
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue  # a comment's or a script's text is not shown; its tail is
+        parts.append((" " if breaking else "") + (element.text or ""))
+        stack.extend((child, False) for child in reversed(element))
+    return " ".join("".join(parts).split())
 
 
 def as_text(markup: str) -> str:
