@@ -53,7 +53,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from newsdesk.records import Article, Source
+from newsdesk.records import Article
 from newsdesk.words import WORD
 
 SHINGLE_WORDS = 5
