@@ -599,6 +599,19 @@ def test_one_event_at_two_grains_of_place_is_one_toll() -> None:
     assert len(reconcile_figures(two)) == 2
 
 
+def test_undated_reports_with_one_count_in_two_countries_are_two_tolls_in_any_order() -> None:
+    """A reader's QA pass: two undated reports of "at least four" killed, one in Zaranj (Afghanistan), one in
+    Lahore, made Afghanistan and Lahore one place, so the Lahore toll of 45 and Zaranj's four were one toll;
+    and the desk and the CLI, handing the reports over in other orders, named different latest tolls."""
+    texts = ["A suicide attack in Zaranj, Afghanistan, killed at least four civilians, officials said.",
+             "A bombing in Lahore killed at least 45 people. Earlier, at least four people were killed in Lahore."]
+    reports = [(article, extract_facts(article)) for article in (
+        Article(page_hash=f"{n}" * 40, site="w.example", blocks=[Block("p", text)]) for n, text in enumerate(texts))]
+    groups = reconcile_figures(reports)
+    assert sorted((g["place"], g["latest"]["low"]) for g in groups) == [("Lahore", 45), ("Zaranj", 4)]
+    assert reconcile_figures(reports[::-1]) == groups
+
+
 def test_a_count_the_model_tags_as_a_date_is_still_a_count() -> None:
     """QA: "injuring 85" and "put the toll at 44" were tagged dates by the model and lost."""
     quake = _figures_of("A powerful earthquake struck eastern Turkey's Malatya province early on Monday, killing at least "

@@ -56,12 +56,14 @@ def _one_place(a: str | None, b: str | None, tied: set[frozenset[str]]) -> bool:
 def _tied_places(per_article: list[tuple[Article, Facts]]) -> set[frozenset[str]]:
     """Pairs of places that two reports give the same count for (category, bounds, month): "17 killed near
     Goma" one day, "killed 17 civilians" at the Mugunga camp the next. Within one report two places with the same
-    count are two events ("three killed in Idlib ... three also killed in Hama")."""
-    placed = [(article.id, figure) for article, facts in per_article for figure in facts.figures if figure.place]
-    return {frozenset((a.place, b.place)) for (first, a), (second, b) in combinations(placed, 2)
+    count are two events ("three killed in Idlib ... three also killed in Hama"). Both must be dated, by the
+    figure or its report: "at least four killed" in Zaranj and in Lahore, in two undated reports, had made
+    Zaranj and Lahore one place."""
+    placed = [(article.id, figure, _time_key(figure.time or article.published)) for article, facts in per_article
+              for figure in facts.figures if figure.place and (figure.time or article.published)]
+    return {frozenset((a.place, b.place)) for (first, a, a_month), (second, b, b_month) in combinations(placed, 2)
             if first != second and a.place != b.place and a.category == b.category
-            and (a.low, a.high) == (b.low, b.high) and _same_time(_time_key(a.time), _time_key(b.time))
-            and _perpetrators(a) == _perpetrators(b)}
+            and (a.low, a.high) == (b.low, b.high) and a_month == b_month and _perpetrators(a) == _perpetrators(b)}
 
 
 def _time_key(time: str | None) -> str | None:
@@ -95,7 +97,8 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
     (article, figure) pairs, oldest first: what ``reconcile_figures`` reports on, and what the figures
     export marks on every figure, so that both count the same tolls."""
     groups: list[dict[str, Any]] = []
-    ordered = sorted(per_article, key=lambda pair: pair[0].published or "")
+    # by date, then id: the CLI, the desk and the export hand the reports over in different orders
+    ordered = sorted(per_article, key=lambda pair: (pair[0].published or "", pair[0].id))
     tied = _tied_places(ordered)
     for article, facts in ordered:
         for figure in facts.figures:
