@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from hashlib import blake2b
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -142,7 +143,13 @@ def facts(text: str) -> Facts:
 
 
 def _hashes(words: set[str]) -> np.ndarray:
-    return np.array(sorted({hash(word) for word in words}), dtype=np.int64)
+    return np.array(sorted({stable_hash(word.encode()) for word in words}), dtype=np.int64)
+
+
+def stable_hash(data: bytes) -> int:
+    """A 64-bit hash that is the same in every process: Python's ``hash`` of a str or bytes is salted per
+    process, so a deduper sent to a worker or loaded from a pickle found none of the copies it had indexed."""
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 def same_facts(one: Facts, other: Facts | None) -> bool:
@@ -424,7 +431,7 @@ class Deduper:
                 self._recalled.by_title[key] = item_id
 
     def _band_keys(self, values: np.ndarray) -> list[int]:
-        return [hash(values[start:end].tobytes()) for start, end in self._bands]
+        return [stable_hash(values[start:end].tobytes()) for start, end in self._bands]
 
     def _same_piece(self, article: Article, signature: Signature | None, original: str) -> bool:
         """Whether an article at a known address is that address's piece again (a later version shares much

@@ -227,3 +227,31 @@ def test_pages_whose_whole_body_is_one_template_are_not_copies_of_each_other():
     assert deduper.add(article("w1", brief, title="Malaysia Airlines jet with 239 aboard missing", site="a.com")) == "w1"
     assert deduper.add(article("w2", brief, title="Malaysia Airlines jet with 239 on board goes missing",
                                site="b.com")) == "w1"
+
+
+def test_a_deduper_loaded_in_another_process_still_finds_copies(indexed, tmp_path):
+    """A library user's QA pass: a pickled deduper loaded in a fresh interpreter (another hash salt, as a
+    worker or a checkpoint restore gets) recognised 0 of 30 near-copies, as its keys came from ``hash()``."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    deduper, bodies = indexed
+    (tmp_path / "deduper.pickle").write_bytes(pickle.dumps(deduper))
+    copies = [body[:-1] if len(body) > 3 else body for body in bodies[:20]]  # the last paragraph trimmed
+    (tmp_path / "copies.json").write_text(json.dumps(copies))
+    script = (
+        "import json, pickle, sys\n"
+        "from newsdesk.records import Article, Block\n"
+        f"deduper = pickle.loads(open({str(tmp_path / 'deduper.pickle')!r}, 'rb').read())\n"
+        f"copies = json.load(open({str(tmp_path / 'copies.json')!r}))\n"
+        "found = [deduper.find(Article(page_hash=f'c{n}' * 8, blocks=[Block('p', p) for p in body], site='copy.example'))"
+        " for n, body in enumerate(copies)]\n"
+        "print(json.dumps(found))\n")
+    expected = [deduper.find(article(f"c{n}", body, site="copy.example")) for n, body in enumerate(copies)]
+    assert sum(found is not None for found in expected) >= 15
+    for seed in ("1", "2"):
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        assert json.loads(run.stdout) == expected
