@@ -54,6 +54,17 @@ def test_seed_truce_teasers_form_one_story_alone(embeddings: str) -> None:
         assert len(set(stories.values())) == 19, sorted(stories.items())
 
 
+def test_items_given_again_get_their_stories_back_and_change_nothing() -> None:
+    """A library user's QA pass: 600 headlines grouped twice by one grouper (a replayed stream) came back as 60
+    ids, the slice held 1,200 members for 600 items, and 60 items changed story."""
+    pairs = seed_teasers()
+    items = [GroupItem(f"t{n}", h, s, f"2024-11-26T{n % 10:02d}:00:00Z") for n, (h, s) in enumerate(pairs)]
+    grouper = StoryGrouper()
+    first = grouper.group(items)
+    assert grouper.group(items) == first and grouper.group(items + items[:3]) == first
+    assert len(grouper.held) == len(items)
+
+
 def test_mix_of_full_articles_and_headlines() -> None:
     quake = (
         "A magnitude 7.1 earthquake struck off the coast of Hokkaido, Japan, on Tuesday, the Japan Meteorological "

@@ -218,7 +218,7 @@ class StoryGrouper:
 
     def add_batch(self, items: list[GroupItem]) -> dict[str, str]:
         """Cluster one time slice (items of one ``slice_hours`` slice, or undated) and attach it to open
-        stories; returns the story of every new item and of every earlier item of the slice that moved.
+        stories; returns the story of every item given and of every earlier item of the slice that moved.
 
         A live desk receives a slice in several runs (a feed poll every half hour). Clustering each
         run alone and attaching its clusters to stories was far worse than clustering the slice at
@@ -254,12 +254,15 @@ class StoryGrouper:
                          None if len(i.text or "") >= LONG_TEXT_CHARS else i.url, p["url_weight"], i.language)
             for i in items
         ]
-        self.df.add(rows)
-        new = [_SliceMember(i.id, "", row, self._embed_text(i, long), long, t)
+        before = {m.id: m.story for m in self.held}
+        self.df.add([row for i, row in zip(items, rows) if i.id not in before])  # a replayed item is no new document
+        new = [_SliceMember(i.id, before.get(i.id, ""), row, self._embed_text(i, long), long, t)
                for i, row, long, t in zip(items, rows, (len(i.text or "") >= LONG_TEXT_CHARS for i in items),
                                           (None if np.isnan(t) else float(t) for t in item_times))]
-        before = {m.id: m.story for m in self.held}
-        members = self.held + new
+        # an item given again (a replayed stream, an edited entry) replaces its held self instead of joining twice
+        new = list({m.id: m for m in new}.values())  # and one given twice in a batch is placed once, as its last
+        given = {m.id for m in new}
+        members = [m for m in self.held if m.id not in given] + new
         vectors = self._member_vectors(members)
         long_items = np.array([m.long for m in members])
         labels = self._cluster_slice(vectors, long_items)
@@ -274,7 +277,7 @@ class StoryGrouper:
         for emptied in set(before.values()) - {m.story for m in members}:
             if emptied in self.stories and self.stories[emptied].size == 0:
                 del self.stories[emptied]  # opened in this slice, and all its items have moved on
-        return {m.id: m.story for m in members if before.get(m.id) != m.story}
+        return {m.id: m.story for m in members if m.id in given or before.get(m.id) != m.story}
 
     def _embed_text(self, item: GroupItem, long: bool) -> str:
         """What an item's sentence vector is made of: a short item's headline, or an article's headline and
