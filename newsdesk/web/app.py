@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.settings import Settings
 from newsdesk.store.sqlite import connect
 from newsdesk.store.search import ItemMeta
-from newsdesk.web.render import STATIC_DIR, render, wants_json
+from newsdesk.web.render import STATIC_DIR, plain_problem, render, wants_json
 
 # Web text is untrusted: no inline script may run, nothing is loaded from another origin, and the page
 # cannot be framed. Charts are inline SVG styled by the stylesheet, so no inline style is needed either.
@@ -139,8 +139,8 @@ def create_app(db_path: str, public_url: str = "", stories_days: float = Setting
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):  # FastAPI's documented shape, which the OpenAPI spec promises
             return await request_validation_exception_handler(request, exc)
-        problems = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
-        return render(request, "error.html", {"status": 422, "detail": "; ".join(problems)}, status_code=422)
+        problems = [plain_problem(e) for e in exc.errors()]
+        return render(request, "error.html", {"status": 422, "detail": "; ".join(problems) + "."}, status_code=422)
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_index(request: Request):

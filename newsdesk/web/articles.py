@@ -18,6 +18,7 @@ from newsdesk.store import queries
 from newsdesk.web.models import NOT_FOUND, ArticlePage, TeaserPage
 from newsdesk.web.charts import place_map
 from newsdesk.web.facts import article_facts
+from newsdesk.web.front import story_languages
 from newsdesk.web.render import render, store
 
 router = APIRouter()
@@ -44,7 +45,15 @@ def article_page(db: sqlite3.Connection, article_id: str) -> dict:
     if not in_english(Article(data["page_hash"], [Block("p", data["text"])], language=data["language"])):
         data["facts_note"] = f"Facts are read from English text only; this article is in '{data['language']}'."
     data.pop("text", None)  # the blocks carry it, with their structure
+    _story_language(db, data["story"])
     return data
+
+
+def _story_language(db: sqlite3.Connection, story: dict | None) -> None:
+    """Give the story's headline the language of its articles, when they share one, as the story page
+    does: the link to it is text from the web in a page whose own words are English."""
+    if story:
+        story["language"] = story_languages(db, [story["id"]]).get(story["id"])
 
 
 def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
@@ -61,6 +70,7 @@ def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
     if data.get("story_id"):
         row = db.execute("SELECT id, headline FROM stories WHERE id = ?", (data["story_id"],)).fetchone()
         story = dict(row) if row else None
+        _story_language(db, story)
     # when it ran, as its story's timeline says it: its own date, else its page's capture, else (labelled)
     # the date of the article it ran beside
     seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (teaser_id,)).fetchone()

@@ -42,11 +42,21 @@ def _has_time(value: str) -> bool:
     return len(value.strip()) > 10
 
 
+def _has_zone(value: str) -> bool:
+    """Whether an ISO value says its zone ("Z", "+02:00"): ``parse_time`` turns those into UTC."""
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def coverage(times: list[str | None]) -> list[dict]:
     """Items per hour, day, month or year (the finest that fits in ``MAX_BUCKETS``), gaps included.
     Hours only when every item has a time: a bare date parses as midnight, and hourly bars would
-    invent that hour."""
-    parsed, timed = [], True
+    invent that hour. When every item says its zone, the buckets are UTC and say so (hour labels end
+    in "UTC", ``start`` in "Z", as the desk's other times do); a time the source gave without one is
+    shown without one."""
+    parsed, timed, zoned = [], True, True
     for value in times:
         if value:
             try:
@@ -54,6 +64,7 @@ def coverage(times: list[str | None]) -> list[dict]:
             except ValueError:
                 continue
             timed = timed and _has_time(value)
+            zoned = zoned and _has_zone(value)
     if not parsed:
         return []
     first, last = min(parsed), max(parsed)
@@ -65,10 +76,12 @@ def coverage(times: list[str | None]) -> list[dict]:
         if count <= MAX_BUCKETS:
             break
     counts = Counter(_floor(t, unit) for t in parsed)
+    zone, label_zone = ("Z", " UTC" if unit == "hour" else "") if zoned else ("", "")
     buckets, cursor = [], start
     while cursor <= end:
         buckets.append(
-            {"start": cursor.isoformat(), "label": cursor.strftime(LABELS[unit]), "count": counts[cursor], "unit": unit}
+            {"start": cursor.isoformat() + zone, "label": cursor.strftime(LABELS[unit]) + label_zone,
+             "count": counts[cursor], "unit": unit}
         )
         cursor = _step(cursor, unit)
     return buckets

@@ -238,6 +238,7 @@ class EntityPage(Loose):
     articles: int
     appearances: list[Appearance]
     coverage: list[TimeBucket]
+    undated: int = Field(0, description="articles with no date: counted in `articles`, left out of `coverage`")
     related: list[NamedFact] = []
     places: list[PlaceFact] = []
 

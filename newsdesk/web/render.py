@@ -41,6 +41,7 @@ def wants_json(request: Request) -> bool:
 
 
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+NOT_A_DAY = "not a calendar day (YYYY-MM-DD)"
 
 
 def iso_day(value: str | None, name: str) -> str | None:
@@ -53,8 +54,39 @@ def iso_day(value: str | None, name: str) -> str | None:
         return max(date.fromisoformat(value), date(1000, 1, 1)).isoformat()
     except ValueError:
         raise RequestValidationError(
-            [{"loc": ("query", name), "msg": "not a calendar day (YYYY-MM-DD)", "type": "value_error", "input": value}]
+            [{"loc": ("query", name), "msg": NOT_A_DAY, "type": "value_error", "input": value}]
         ) from None
+
+
+# How the desk's query parameters fail (a word where a number goes, a number out of range), said the way a
+# reader can act on; any other problem keeps pydantic's words
+PLAIN_PROBLEMS = {
+    "float_parsing": "{name} must be a number",
+    "int_parsing": "{name} must be a whole number",
+    "bool_parsing": "{name} must be true or false",
+    "greater_than": "{name} must be more than {gt:g}",
+    "greater_than_equal": "{name} must be at least {ge:g}",
+    "less_than_equal": "{name} must be at most {le:g}",
+    "string_too_long": "{name} must be at most {max_length} characters long",
+}
+# a pattern of alternatives, as ``kind`` has: "^(article|teaser)$"
+CHOICES = re.compile(r"\^\(([\w|]+)\)\$")
+
+
+def plain_problem(error: dict) -> str:
+    """One validation error in plain words ("since must be a date like 2016-10-06") for the HTML error page:
+    pydantic's own ("String should match pattern '^\\d{4}-…'") speaks to programmers, and the JSON API keeps it."""
+    name = ".".join(str(part) for part in error["loc"][1:]) or str(error["loc"][0])
+    kind, context = error["type"], error.get("ctx") or {}
+    pattern = context.get("pattern", "")
+    if (kind == "string_pattern_mismatch" and pattern == DAY_PATTERN) or error["msg"] == NOT_A_DAY:
+        return f"{name} must be a date like 2016-10-06"
+    choices = CHOICES.fullmatch(pattern) if kind == "string_pattern_mismatch" else None
+    if choices:
+        return f"{name} must be {' or '.join(choices.group(1).split('|'))}"
+    if kind in PLAIN_PROBLEMS:
+        return PLAIN_PROBLEMS[kind].format(name=name, **context)
+    return f"{name}: {error['msg']}"
 
 
 def highlight(text: str | None) -> Markup:
