@@ -2,18 +2,21 @@
 
 This is the only place their fields are defined. Stages are plain functions over iterables of these
 records, so a step can run in-process today and on a distributed engine later without change. Every
-record converts to and from a plain dict (``asdict`` / ``from_dict``) so it can cross a process
+record converts to and from a plain dict (``to_dict`` / ``from_dict``) so it can cross a process
 boundary or be written as JSON.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from functools import cache
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
-from typing import Any
+from types import UnionType
+from typing import Any, get_args, get_origin, get_type_hints
 
 # How far a long store-level step has got: (step name, items done, items in all).
 Progress = Callable[[str, int, int], None]
@@ -248,18 +251,51 @@ class Failure:
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    data = asdict(record)
-    if isinstance(record, Page):
-        data.pop("raw")
+    """The record as JSON-ready data: nested records as dicts, bytes (a page's ``raw``) as base64 text. An
+    article also gives its ``paragraphs`` and ``subheads``, for readers of the JSON; ``from_dict`` passes them
+    over."""
+    data = asdict(record, dict_factory=lambda pairs: {k: _json_ready(v) for k, v in pairs})
     if isinstance(record, Article):
         data["paragraphs"] = record.paragraphs
         data["subheads"] = record.subheads
     return data
 
 
+def _json_ready(value: Any) -> Any:
+    return base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+
+
 def from_dict(cls: type, data: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    """The record ``to_dict`` gave, also after a trip through JSON: nested records, tuples and bytes are
+    rebuilt from the field types (they had come back as dicts, lists and missing). Keys that are no field
+    are passed over, so a record stored by another version still reads."""
+    types = _field_types(cls)
+    return cls(**{k: _rebuilt(types[k], v) for k, v in data.items() if k in types})
+
+
+@cache
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = get_type_hints(cls)  # the annotations are strings here (postponed evaluation)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def _rebuilt(kind: Any, value: Any) -> Any:
+    """``value`` as JSON gave it, turned back into the ``kind`` of the field it belongs to."""
+    origin, arguments = get_origin(kind), get_args(kind)
+    if value is None:
+        return None
+    if origin is UnionType:
+        present = [arm for arm in arguments if arm is not type(None)]
+        return _rebuilt(present[0], value) if len(present) == 1 else value
+    if is_dataclass(kind) and isinstance(value, dict):
+        return from_dict(kind, value)
+    if kind is bytes and isinstance(value, str):
+        return base64.b64decode(value)
+    if origin is list and arguments:
+        return [_rebuilt(arguments[0], item) for item in value]
+    if origin is tuple and arguments:
+        return tuple(_rebuilt(item_kind, item) for item_kind, item in zip(arguments, value, strict=True))
+    return value
 
 
 def shown(path: object) -> str:

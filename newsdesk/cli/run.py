@@ -171,25 +171,24 @@ def extract(ctx: Context, paths: tuple[str, ...], as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
+# the article's fields as ``extract --json`` gives them, null for a page that holds only teasers
+ARTICLE_JSON_FIELDS = ("title", "untitled", "byline", "agency", "published", "dateline", "language", "site", "url",
+                       "canonical_url")
+
+
 def extraction_json(path: str, result) -> dict:
+    """One object per page with the same keys whether it held an article or only teasers (null or empty
+    where there is no article): a teaser-only page had lacked seven of them, so a reader of the lines had
+    to know which shape it was looking at before it could read one."""
     article = result.article
     teasers = [{"headline": t.headline, "standfirst": t.standfirst, "url": t.url, "published": t.published}
                for t in result.teasers]
     if article is None:
-        return {"path": path, "title": None, "byline": None, "published": None, "language": None, "body": "",
-                "paragraphs": [], "subheads": [], "captions": [], "teasers": teasers}
+        return {"path": path, **dict.fromkeys(ARTICLE_JSON_FIELDS), "body": "", "paragraphs": [], "subheads": [],
+                "blocks": [], "captions": [], "teasers": teasers}
     return {
         "path": path,
-        "title": article.title,
-        "untitled": article.untitled,
-        "byline": article.byline,
-        "agency": article.agency,
-        "published": article.published,
-        "dateline": article.dateline,
-        "language": article.language,
-        "site": article.site,
-        "url": article.url,
-        "canonical_url": article.canonical_url,
+        **{name: getattr(article, name) for name in ARTICLE_JSON_FIELDS},
         "body": "\n\n".join(article.paragraphs),
         "paragraphs": article.paragraphs,
         "subheads": article.subheads,
@@ -205,7 +204,7 @@ def print_extraction(record: dict) -> None:
     for field in ("byline", "agency", "published", "language", "site"):
         if record.get(field):
             click.echo(f"{field + ':':<10} {record[field]}")
-    for block in record.get("blocks", []):
+    for block in record["blocks"]:
         click.echo(f"\n## {block['text']}" if block["kind"] == "h" else f"\n{block['text']}")
     for caption in record["captions"]:
         click.echo(f"\n[caption] {caption['text']}" + (f" ({caption['credit']})" if caption["credit"] else ""))

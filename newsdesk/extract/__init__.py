@@ -27,10 +27,24 @@ class Extraction:
     teasers: list[Teaser] = field(default_factory=list)
 
 
+# the hints a reader gives as text: a page made by hand with another type there ({"title": 123}) had raised
+# TypeError from deep inside an extractor
+TEXT_HINTS = ("title", "summary", "published", "author", "site")
+
+
 def extract(page: Page) -> Extraction:
-    """Raises ``ValueError`` with a one-line reason when the page holds nothing to keep."""
+    """Raises ``ValueError`` with a one-line reason when the page holds nothing to keep (or nothing that
+    can be read: binary data, a hint that is no text)."""
+    for name in TEXT_HINTS:
+        if page.hints.get(name) is not None and not isinstance(page.hints[name], str):
+            raise ValueError(f"the {name!r} hint is {type(page.hints[name]).__name__}, not text")
     if page.kind == "feed":
         return Extraction(None, [feed_teaser(page)])
+    if page.kind in ("html", "text"):
+        from newsdesk.ingest.files import looks_binary
+
+        if looks_binary(page.raw):  # decoded anyway, it had been stored as an article of mojibake
+            raise ValueError("binary data, not a web page or text")
     if page.kind == "html":
         from newsdesk.extract.html import extract_html
 
@@ -71,6 +85,8 @@ def feed_teaser(page: Page) -> Teaser:
     hints = page.hints
     summary = as_text(hints.get("summary") or "")
     headline = without_wire_slugs(repaired(as_text(hints.get("title") or "") or summary[:120])) or ""
+    if not headline:  # the feed reader refuses such an entry; a page made by hand is refused here
+        raise ValueError("no headline")
     standfirst = (repaired(summary) or "") if hints.get("title") else ""
     return Teaser(
         headline=headline,

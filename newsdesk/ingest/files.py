@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -33,15 +34,22 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZIP_LAYERS = 2
 
 
-def walk(path: Path) -> Iterator[Path]:
+def walk(path: Path) -> Iterator[Path | Failure]:
     """The path itself, or everything but directories under a directory (recursive, sorted, hidden files
-    skipped). A device, pipe or broken link is yielded too, for the reader to refuse in one line."""
+    skipped). A device, pipe or broken link is yielded too, for the reader to refuse in one line; a folder
+    that cannot be listed is a failure in place of its files (``rglob`` passed over it in silence, and a
+    file it could not look at raised out of the walk and stopped the batch)."""
     if not path.is_dir():
         yield path
         return
-    for child in sorted(path.rglob("*")):
-        if child.is_dir() or any(part.startswith(".") for part in child.relative_to(path).parts):
-            continue
+    unlisted: list[OSError] = []
+    found: list[Path] = []
+    for folder, folders, names in os.walk(path, onerror=unlisted.append):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(folder, name) for name in names if not name.startswith("."))
+    for error in unlisted:
+        yield Failure(str(error.filename or path), "read", f"cannot list folder: {error.strerror or error}")
+    for child in sorted(found):
         if child.name not in SKIP_NAMES and not is_project_file(child) and not is_database_file(child):
             yield child
 
@@ -52,12 +60,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def is_database_file(path: Path) -> bool:
     """A SQLite store (a desk's own, kept beside its pages: `ingest ./`) or its -wal, -shm or -journal file.
     A walk had read them as pages and failed on them as binary data."""
-    for suffix in ("-wal", "-shm", "-journal"):
-        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
-            return True
-    if not path.is_file():  # a pipe would block the read
-        return False
     try:
+        for suffix in ("-wal", "-shm", "-journal"):
+            if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
+                return True
+        if not path.is_file():  # a pipe would block the read
+            return False
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:

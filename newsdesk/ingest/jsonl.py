@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 import dateutil.parser
 
-from newsdesk.ingest.files import SNIFF_BYTES, open_input, wide_codec
+from newsdesk.ingest.files import SNIFF_BYTES, looks_binary, open_input, wide_codec
 from newsdesk.records import Failure, Page, shown
 from newsdesk.settings import Settings
 
@@ -100,15 +100,19 @@ def parse_line(line: bytes, where: str, settings: Settings) -> Page | Failure:
     url = record.get("url") if isinstance(record.get("url"), str) else None
     source = record.get("source") if isinstance(record.get("source"), str) else None
     fetched = iso_time(record.get("fetched"))
-    if html and html.strip():
-        # the record's "source" names the outlet, as it does for a text record: it wins over the page's own
-        # site name or host ("Reuters" for both, not "Reuters" and "reuters.com")
-        return Page(uri=where, raw=html.encode("utf-8", "replace"), kind="html", url=url, source=source,
-                    fetched=fetched, hints={**hints, "site": source} if source else hints)
-    if not (text or "").strip():  # a headline alone (an aggregator's or GDELT-style dataset): a feed item
+    if not (html or "").strip() and not (text or "").strip():
+        # a headline alone (an aggregator's or GDELT-style dataset): a feed item
         return Page(uri=where, raw=line.strip(), kind="feed", url=url, source=source, fetched=fetched, hints=hints)
-    return Page(uri=where, raw=text.encode("utf-8", "replace"), kind="text", url=url, source=source,
-                fetched=fetched, hints=hints)
+    kind = "html" if (html or "").strip() else "text"
+    raw = (html if kind == "html" else text).encode("utf-8", "replace")
+    if looks_binary(raw):
+        # a file's bytes put in a string (a scraper's latin-1 decode of an image): stored as an article of
+        # mojibake; a file on disk holding them is refused as binary, and so is the record
+        return Failure(where, "read", f"binary data in '{kind}', not a web page or text")
+    # the record's "source" names the outlet, as it does for a text record: it wins over the page's own
+    # site name or host ("Reuters" for both, not "Reuters" and "reuters.com")
+    site = {"site": source} if kind == "html" and source else {}
+    return Page(uri=where, raw=raw, kind=kind, url=url, source=source, fetched=fetched, hints={**hints, **site})
 
 
 def iso_time(value: object) -> str | None:

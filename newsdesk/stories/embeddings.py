@@ -58,6 +58,21 @@ class StaticEmbeddings:
         self.dims = self.vectors.shape[1]
         self._pieces = lru_cache(maxsize=200_000)(self._word_pieces)
 
+    def __reduce_ex__(self, protocol: int):
+        """The shipped table pickles as a reference to it: a pickled grouper carried 15 MB of vectors, and
+        each one loaded kept its own copy. Another table pickles whole."""
+        if shipped.cache_info().currsize and shipped() is self:
+            return shipped, ()
+        return super().__reduce_ex__(protocol)
+
+    def __getstate__(self) -> dict:
+        """Everything but the word-piece cache, which wraps a bound method and does not pickle."""
+        return {name: value for name, value in self.__dict__.items() if name != "_pieces"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._pieces = lru_cache(maxsize=200_000)(self._word_pieces)
+
     @classmethod
     def load(cls, path: Path = TABLE) -> StaticEmbeddings:
         with np.load(path) as table:
