@@ -544,6 +544,28 @@ def test_facts_of_a_huge_text_come_from_its_start_in_bounded_time():
     assert all(end <= FACTS_CHARS for e in facts.entities for _, end, _ in e.mentions)
 
 
+def test_crafted_text_is_read_in_bounded_work_and_keeps_its_offsets() -> None:
+    """A security QA pass: a 12 KB page holding "!?.,;:" 2,000 times took 98 s in the facts step (spaCy's
+    tokenizer is quadratic in a token's length), 6,000 dates half a minute, and 6,000 casualty sentences minutes
+    (each parse copied its sentence out of the whole text). Long runs without a space are cut, dates are checked
+    for overlap by search, and figures come from the first ``FIGURE_SENTENCES`` sentences that may hold one."""
+    from newsdesk.facts.dates import find_dates
+    from newsdesk.facts.figure_scene import DATELINE
+    from newsdesk.facts.figures import FIGURE_SENTENCES, figure_sentences
+    from newsdesk.facts.sentences import Sentence
+
+    text = "Residents fled. " + "!?.,;:" * 2000 + " Later, five people died in Homs, medics said."
+    facts = extract_facts(Article(page_hash="j" * 40, blocks=[Block("p", text)], published="2016-10-06"))
+    assert [(f.low, text[f.start:f.end]) for f in facts.figures] == [(5, "five")]
+    assert all(text[e.mentions[0][0]:e.mentions[0][1]] in text for e in facts.entities)
+    many = [Sentence(n, n + 1, "12 people died.", None) for n in range(FIGURE_SENTENCES + 100)]
+    assert figure_sentences(many) == list(range(FIGURE_SENTENCES))
+    dates = find_dates("6 October 2016 " * 3000, "2016-10-07")
+    assert len(dates) == 3000 and {d.value for d in dates} == {"2016-10-06"}
+    assert DATELINE.match("Police said" + " " * 40000 + "x") is None  # a quadratic backtrack before
+    assert DATELINE.match("KOHAT, Pakistan (Reuters) - Seven people were killed")
+
+
 def _story(*texts: str) -> list[tuple[Article, Facts]]:
     """One article a day from 2024-09-02, each of one paragraph, with its facts."""
     articles = [Article(page_hash=f"{n}" * 40, published=f"2024-09-0{n + 2}", site="w.example", blocks=[Block("p", text)])

@@ -98,7 +98,7 @@ def _days_earlier(value: str | None, days: int) -> str | None:
 
 _TELLING = re.compile(r"\b(?:said|says|told|reported|announced|added|confirmed|stated|reports)\s+(?:on\s+|late\s+|early\s+)?$",
                       re.I)
-DATELINE = re.compile(r"^[A-Z][\w .'’-]*(?:,[^–—\n]{0,40}?)?(?:\s*\([^)]{1,40}\))?\s*(?:-{1,2}|[–—])\s")
+DATELINE = re.compile(r"^[A-Z][\w .'’-]{0,60}(?:,[^–—\n]{0,40}?)?(?:\s*\([^)]{1,40}\))?\s{0,3}(?:-{1,2}|[–—])\s")
 
 
 # "the death toll ... rose to 31 on Tuesday": the day the toll was reached, not the day of the deaths
