@@ -95,44 +95,63 @@ class Settings:
                     values.update(tomllib.load(fh))
                 except tomllib.TOMLDecodeError as exc:
                     raise ValueError(f"{path}: not a TOML file: {exc}") from exc
+        # A fault in the file is said with the file's name: the operator may not know which file was read
+        # ($NEWSDESK_CONFIG, the user config dir), and a typo's name alone does not say where to look.
+        from_file = set(values)
         for f in fields(cls):
             for env_name in dict.fromkeys((f.metadata.get("env", ""), f"NEWSDESK_{f.name.upper()}")):
                 if env_name in os.environ:
                     values[f.name] = os.environ[env_name]
-        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+                    from_file.discard(f.name)
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        values.update(given)
+        from_file -= set(given)
+
         known = {f.name: f for f in fields(cls)}
         unknown = set(values) - set(known)
+        if unknown & from_file:
+            raise ValueError(f"{path}: unknown setting(s): {', '.join(sorted(unknown & from_file))}")
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        coerced = {k: _coerce(k, known[k].type, v) for k, v in values.items()}
-        for name, value in coerced.items():
-            meta = known[name].metadata
-            if meta.get("choices") and value not in meta["choices"]:
-                raise ValueError(f"{name} must be one of {', '.join(meta['choices'])}, not {value!r}")
-            # nan passes every comparison below, and an infinite window or limit breaks date and size maths.
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, not {value!r}")
-            if "min" in meta and value < meta["min"]:
-                raise ValueError(f"{name} must be at least {meta['min']}, not {value!r}")
-            if "above" in meta and value <= meta["above"]:
-                raise ValueError(f"{name} must be more than {meta['above']}, not {value!r}")
-            if "max" in meta and value > meta["max"]:
-                raise ValueError(f"{name} must be at most {meta['max']}, not {value!r}")
-            # feeds put this address before every link: without a scheme and host they would all be relative
-            if meta.get("web_address") and value and not _is_web_address(value):
-                raise ValueError(f"{name} must be an absolute http(s) address such as https://news.example.org, "
-                                 f"not {value!r}")
-        if "poll_interval" in coerced:  # said now, naming the setting, not at the first `sources add`
-            from newsdesk.ingest.sources import parse_interval
-
+        coerced = {}
+        for name, value in values.items():
             try:
-                parse_interval(coerced["poll_interval"])
+                coerced[name] = _checked(name, known[name], value)
             except ValueError as exc:
-                raise ValueError(f"poll_interval: {exc}") from exc
+                raise ValueError(f"{path}: {exc}" if name in from_file else str(exc)) from exc
         return cls(**coerced)
 
     def describe(self) -> list[tuple[str, Any, str]]:
         return [(f.name, getattr(self, f.name), f.metadata.get("help", "")) for f in fields(self)]
+
+
+def _checked(name: str, spec, value: Any) -> Any:
+    """A setting's value as its type, or a ValueError naming the setting and what it must be."""
+    value = _coerce(name, spec.type, value)
+    meta = spec.metadata
+    if meta.get("choices") and value not in meta["choices"]:
+        raise ValueError(f"{name} must be one of {', '.join(meta['choices'])}, not {value!r}")
+    # nan passes every comparison below, and an infinite window or limit breaks date and size maths.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
+    if "min" in meta and value < meta["min"]:
+        raise ValueError(f"{name} must be at least {meta['min']}, not {value!r}")
+    if "above" in meta and value <= meta["above"]:
+        raise ValueError(f"{name} must be more than {meta['above']}, not {value!r}")
+    if "max" in meta and value > meta["max"]:
+        raise ValueError(f"{name} must be at most {meta['max']}, not {value!r}")
+    # feeds put this address before every link: without a scheme and host they would all be relative
+    if meta.get("web_address") and value and not _is_web_address(value):
+        raise ValueError(f"{name} must be an absolute http(s) address such as https://news.example.org, "
+                         f"not {value!r}")
+    if name == "poll_interval":  # said now, naming the setting, not at the first `sources add`
+        from newsdesk.ingest.sources import parse_interval
+
+        try:
+            parse_interval(value)
+        except ValueError as exc:
+            raise ValueError(f"poll_interval: {exc}") from exc
+    return value
 
 
 def _is_web_address(value: str) -> bool:

@@ -1,4 +1,4 @@
-"""``newsdesk serve``: the web desk over the store."""
+"""``newsdesk serve``: the web desk over the store; ``newsdesk backup``: a consistent copy of that store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 
 import click
 
-from newsdesk.cli.common import Context, pass_ctx
+from newsdesk.cli.common import Context, cannot_write, emit_json, json_option, pass_ctx
 
 
 @click.command()
@@ -46,4 +46,37 @@ def serve(ctx: Context, db_path: str | None, host: str, port: int, reload: bool)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-COMMANDS = [serve]
+@click.command()
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@json_option
+@pass_ctx
+def backup(ctx: Context, dest: str, force: bool, as_json: bool) -> None:
+    """Copy the store to DEST as one consistent SQLite file, safe while `serve`, `ingest`, `fetch` or `watch`
+    run. A plain copy of the store's file misses what sits in its -wal file beside it.
+
+    DEST is a complete store (`newsdesk --db DEST ...` reads it), readable by its owner only: it holds the
+    followed sources' addresses with their credentials. An existing DEST is not replaced without --force.
+    """
+    from newsdesk.store.sqlite import backup as copy_store
+
+    ctx.connect(readonly=True).close()  # a missing or foreign store is said as every command says it
+    try:
+        made = copy_store(ctx.settings.db, dest, overwrite=force)
+    except FileExistsError as exc:
+        raise click.ClickException(f"{dest} already exists (--force replaces it)") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise cannot_write(dest, exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"cannot back up {ctx.settings.db}: {exc}") from exc
+    if as_json:
+        emit_json(made)
+        return
+    click.echo(f"backed up {made['store']} to {made['backup']} ({made['bytes'] / 1e6:.1f} MB): "
+               f"{made['articles']} articles, {made['teasers']} teasers, {made['stories']} stories, "
+               f"{made['pages']} pages, {made['feeds']} sources")
+
+
+COMMANDS = [serve, backup]

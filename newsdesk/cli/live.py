@@ -13,6 +13,22 @@ import click
 from newsdesk.cli.common import Context, cannot_write, emit_json, json_option, pass_ctx, shorten
 from newsdesk.records import Failure
 
+# Fields of a source or of a poll's outcome that may quote an address (a title too: a source without one is
+# named by its address).
+MAY_QUOTE_AN_ADDRESS = ("url", "site_url", "title", "last_error", "error")
+
+
+def without_secrets(text: str | None) -> str | None:
+    """What these commands may print of an address, or of a text quoting one: what the public desk shows, as
+    every line may end up in a journal or in cron mail. (Imported here, as the ingest package is slow to load.)"""
+    from newsdesk.ingest.sources import without_secrets as public
+
+    return public(text)
+
+
+def _public(row: dict) -> dict:
+    return {key: without_secrets(value) if key in MAY_QUOTE_AN_ADDRESS else value for key, value in row.items()}
+
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
@@ -75,17 +91,19 @@ def sources_add(ctx: Context, urls: tuple[str, ...], title: str | None, every: s
             added = store.add(db, url, title, interval, ignore_robots)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from exc
-        click.echo(f"{'added' if added else 'already followed'}: {store.check_url(url)}")
+        click.echo(f"{'added' if added else 'already followed'}: {without_secrets(store.check_url(url))}")
 
 
 @sources.command("list")
 @json_option
 @pass_ctx
 def sources_list(ctx: Context, as_json: bool) -> None:
-    """Every source with its health: status, items per day, last success, last error, next poll."""
+    """Every source with its health: status, items per day, last success, last error, next poll.
+
+    Addresses are shown without their credentials; `sources export-opml` writes them whole."""
     from newsdesk.ingest import sources as store
 
-    rows = store.listing(ctx.connect())
+    rows = [_public(row) for row in store.listing(ctx.connect())]
     for row in rows:
         if as_json:
             emit_json(row)
@@ -110,7 +128,8 @@ def sources_remove(ctx: Context, sources_: tuple[str, ...]) -> None:
     db = ctx.connect()
     missing = [s for s in sources_ if not store.remove(db, s)]
     for source in sources_:
-        click.echo(f"{'not followed' if source in missing else 'removed'}: {source}", err=source in missing)
+        click.echo(f"{'not followed' if source in missing else 'removed'}: {without_secrets(source)}",
+                   err=source in missing)
     sys.exit(1 if missing else 0)
 
 
@@ -132,7 +151,7 @@ def sources_import(ctx: Context, file: str, every: str | None) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     for reason in imported.rejected:
-        click.echo(f"not imported: {reason}", err=True)
+        click.echo(f"not imported: {without_secrets(reason)}", err=True)
     not_imported = f", {len(imported.rejected)} not imported" if imported.rejected else ""
     click.echo(f"imported {imported.added} new source(s), {imported.known} already followed{not_imported}")
     sys.exit(1 if imported.rejected else 0)
@@ -142,7 +161,11 @@ def sources_import(ctx: Context, file: str, every: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @pass_ctx
 def sources_export(ctx: Context, output: str | None) -> None:
-    """Write the source list as OPML 2.0."""
+    """Write the source list as OPML 2.0, a backup to import again.
+
+    Unlike every other command, this writes the addresses whole, credentials included (user names,
+    passwords, keys in the query), so that an import follows the same sources: keep the file private.
+    """
     from newsdesk.ingest import sources as store
 
     data = store.export_opml(ctx.connect())
@@ -156,6 +179,9 @@ def sources_export(ctx: Context, output: str | None) -> None:
 
 
 def _print_outcome(outcome: dict, as_json: bool) -> None:
+    """One line per polled source. A failure goes to stderr, where cron and a service manager look for trouble;
+    the rest is progress, on stdout."""
+    outcome = _public(outcome)
     if as_json:
         emit_json({"event": "source"} | outcome)
         return
@@ -164,7 +190,7 @@ def _print_outcome(outcome: dict, as_json: bool) -> None:
     if not outcome["ok"]:
         state = "disabled" if outcome["disabled"] else f"retry in {_duration(outcome['next_in'])}"
         click.echo(f"{when}  FAILED     {name}: {shorten(outcome['error'], 90)} "
-                   f"({outcome['failures']} in a row; {state})")
+                   f"({outcome['failures']} in a row; {state})", err=True)
     elif outcome.get("interrupted"):
         click.echo(f"{when}  stopped    {name}: {outcome['stored']} new stored before the stop; polled again next time")
     elif outcome["not_modified"]:
@@ -173,7 +199,9 @@ def _print_outcome(outcome: dict, as_json: bool) -> None:
         extra = f", {outcome['failed']} item(s) failed" if outcome["failed"] else ""
         if outcome["deferred"]:
             extra += f", {outcome['deferred']} left for the next poll"
-        click.echo(f"{when}  ok         {name}: {outcome['stored']} new, {outcome['known']} known, "
+        # edited articles, updated in place: the round's "updated" had no source to account for it
+        updated = f", {outcome['updated']} updated" if outcome["updated"] else ""
+        click.echo(f"{when}  ok         {name}: {outcome['stored']} new{updated}, {outcome['known']} known, "
                    f"{outcome['duplicates']} duplicate(s){extra}  (next in {_duration(outcome['next_in'])})")
 
 
@@ -193,7 +221,7 @@ def _print_round(result, as_json: bool, quiet: bool) -> None:
 def _item_printer(quiet: bool, as_json: bool):
     def on_item(outcome: Failure | None) -> None:
         if isinstance(outcome, Failure) and not (quiet or as_json):
-            click.echo(f"    error: {shorten(str(outcome), 140)}", err=True)
+            click.echo(f"    error: {shorten(without_secrets(str(outcome)), 140)}", err=True)
     return on_item
 
 
@@ -205,7 +233,9 @@ def _item_printer(quiet: bool, as_json: bool):
 @json_option
 @pass_ctx
 def fetch(ctx: Context, everything: bool, only: tuple[str, ...], no_enrich: bool, quiet: bool, as_json: bool) -> None:
-    """Run one fetch round: poll the due sources once and store what is new. Exit 1 if a source failed."""
+    """Run one fetch round: poll the due sources once and store what is new. Exit 1 if a source failed.
+
+    A failing source's line goes to stderr (under -q too), the others to stdout."""
     from newsdesk.ingest import sources as store
     from newsdesk.ingest.schedule import run_round
 
@@ -214,7 +244,7 @@ def fetch(ctx: Context, everything: bool, only: tuple[str, ...], no_enrich: bool
     followed = {value for row in store.listing(db) for value in (row["url"], str(row["id"]))}
     unknown = [source for source in only if source not in followed]
     for source in unknown:
-        click.echo(f"not followed: {source} (see `newsdesk sources list`)", err=True)
+        click.echo(f"not followed: {without_secrets(source)} (see `newsdesk sources list`)", err=True)
     if unknown:
         sys.exit(1)
     result = run_round(db, ctx.settings, everything=everything, only=list(only) or None,

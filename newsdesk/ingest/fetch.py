@@ -7,7 +7,9 @@ one hop at a time, so each hop passes the robots check, the loop check and (thro
 private-address guard. Transient failures (timeouts, dropped connections, 429, 5xx) are retried with
 exponential backoff and jitter, honouring a short Retry-After; a long one is handed to the scheduler.
 Bodies are read as a stream and cut off at ``max_page_bytes`` after decompression, so neither a huge
-page nor a gzip bomb can exhaust memory. Each request (connect, headers and body) has one deadline,
+page nor a compression bomb can exhaust memory: the content codings are undone here, by decoders told how much
+they may write, since httpx's own inflate a whole chunk (a few kilobytes of brotli, gigabytes of output)
+before anyone can look at its size. Each request (connect, headers and body) has one deadline,
 ``fetch_timeout``, enforced at the socket, so a server that drips bytes cannot hold a fetch, and a stop
 (Ctrl-C in ``watch``) breaks a request in flight within a fraction of a second.
 """
@@ -31,6 +33,11 @@ import httpcore
 import httpx
 from protego import Protego
 
+try:
+    import brotli
+except ImportError:  # brotli comes with fastwarc; without it, br is neither asked for nor read
+    brotli = None
+
 from newsdesk.ingest import feeds, sources
 from newsdesk.ingest.files import looks_binary, sniff
 from newsdesk.ingest.guard import BlockedAddress, transport
@@ -48,6 +55,23 @@ ROBOTS_TTL = 3600.0
 ROBOTS_RETRY_TTL = 300.0  # a robots.txt that failed with a server error is asked again this soon
 ROBOTS_MAX_BYTES = 512_000
 DEADLINE_CHECK = 0.25  # a blocked read wakes this often to look at its request's deadline and the stop event
+
+
+def _brotli_is_bounded() -> bool:
+    """Whether the installed brotli takes an output cap (brotli 1.2 on): an older one inflates all it is given."""
+    if brotli is None:
+        return False
+    try:
+        brotli.Decompressor().process(b"", output_buffer_limit=1)
+    except TypeError:
+        return False
+    return True
+
+
+# only what _BoundedDecoder reads is asked for: a server that honours the request cannot send a bomb unchecked
+ACCEPT_ENCODING = "gzip, deflate, br" if _brotli_is_bounded() else "gzip, deflate"
+DECODING_ERRORS = (zlib.error, brotli.error) if brotli else (zlib.error,)
+BROTLI_STEP = 1 << 16  # output asked of brotli per call: a call writes at most about a block past it (~100 kB)
 
 
 class FetchError(Exception):
@@ -119,6 +143,91 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), sources.MAX_BACKOFF)
+
+
+# ---- content codings, undone within the page limit ----
+
+def _too_large(limit: int) -> FetchError:
+    return FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
+
+
+class _Inflater:
+    """gzip or deflate. zlib's ``max_length`` stops the output at the cap; input past it waits in
+    ``unconsumed_tail``, which only matters once the cap is passed, and then the response is refused anyway."""
+
+    def __init__(self, name: str) -> None:
+        # "deflate" is zlib-wrapped by the standard and often bare deflate in practice (httpx tries both too)
+        self.fallback = name == "deflate"
+        self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        self.started = False
+
+    def process(self, data: bytes, cap: int) -> bytes:
+        try:
+            out = self.inflater.decompress(data, cap)
+        except zlib.error:
+            if not self.fallback or self.started:
+                raise
+            self.inflater, self.fallback = zlib.decompressobj(-zlib.MAX_WBITS), False
+            out = self.inflater.decompress(data, cap)
+        self.started = True
+        return out
+
+
+class _Unbrotli:
+    """br, with brotli's ``output_buffer_limit``. The decoder stops writing a little past that limit (its buffer
+    grows in blocks) and may stop well short of it with more to come, so its output is drained a step at a time
+    until it has nothing more or the cap is passed; what it holds back past the cap is never asked for."""
+
+    def __init__(self) -> None:
+        self.decompressor = brotli.Decompressor()
+
+    def process(self, data: bytes, cap: int) -> bytes:
+        out = bytearray(self.decompressor.process(data, output_buffer_limit=min(cap, BROTLI_STEP)))
+        while len(out) < cap:
+            more = self.decompressor.process(b"", output_buffer_limit=min(cap - len(out), BROTLI_STEP))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+
+class _BoundedDecoder:
+    """Undoes a response's Content-Encoding as its raw bytes arrive, refusing it once any step's output passes
+    ``limit``: no step is ever asked to write more than the limit and a byte, whatever the ratio.
+
+    A coding that is not asked for and cannot be read with such a cap (zstd, or br with an old brotli) is
+    refused by name rather than stored as bytes no one can read. A token that is no compression at all (a
+    server writing its charset there) is read as the body it is, as httpx does.
+    """
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self.limit = limit
+        self.body = bytearray()
+        self.steps = []
+        # the codings are listed in the order they were applied, so the last is undone first
+        for name in reversed([part.strip().lower() for part in coding.split(",")]):
+            if name in ("gzip", "x-gzip", "deflate"):
+                self.steps.append(_Inflater(name))
+            elif name == "br" and "br" in ACCEPT_ENCODING:
+                self.steps.append(_Unbrotli())
+            elif name in ("br", "zstd", "compress", "x-compress"):
+                raise FetchError(f"Content-Encoding {name} was not asked for, and newsdesk cannot read it "
+                                 "within the page limit")
+        self.written = [0] * len(self.steps)
+
+    def feed(self, data: bytes) -> None:
+        for number, step in enumerate(self.steps):
+            room = self.limit - self.written[number]
+            try:
+                data = step.process(data, room + 1)
+            except DECODING_ERRORS as exc:
+                raise FetchError(f"DecodingError: {exc}"[:300], transient=True) from exc
+            self.written[number] += len(data)
+            if len(data) > room:
+                raise _too_large(self.limit)
+        self.body += data
+        if len(self.body) > self.limit:
+            raise _too_large(self.limit)
 
 
 # ---- one deadline per request, enforced where the bytes arrive ----
@@ -229,7 +338,7 @@ class Fetcher:
         http._pool._network_backend = _DeadlineBackend(http._pool._network_backend)
         self.client = httpx.Client(
             transport=http,
-            headers={"User-Agent": settings.user_agent},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.fetch_timeout),
             trust_env=False,
         )
@@ -322,13 +431,12 @@ class Fetcher:
                     headers_in = True
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
-                        raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
-                    body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > limit:
-                            raise FetchError(f"response larger than the {limit:,}-byte limit (setting max_page_bytes)")
-                    return Response(str(response.url), response.status_code, response.headers, bytes(body), now_iso())
+                        raise _too_large(limit)
+                    decoder = _BoundedDecoder(response.headers.get("content-encoding", ""), limit)
+                    for chunk in response.iter_raw():
+                        decoder.feed(chunk)
+                    return Response(str(response.url), response.status_code, response.headers,
+                                    bytes(decoder.body), now_iso())
             except BlockedAddress as exc:
                 raise FetchError(str(exc)) from exc
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
@@ -338,7 +446,7 @@ class Fetcher:
                 reason = (f"body not complete after {waited}" if headers_in
                           else f"timed out after {waited} ({type(exc).__name__})")
                 raise FetchTimeout(reason, transient=True) from exc
-            except (httpx.TransportError, httpx.DecodingError) as exc:
+            except httpx.TransportError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}"[:300], transient=True) from exc
             finally:
                 _request.deadline, _request.stop = math.inf, None

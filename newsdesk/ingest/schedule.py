@@ -75,10 +75,28 @@ def run_round(db: sqlite3.Connection, settings: Settings, *, everything: bool = 
         if own_fetcher:
             fetcher.close()
     result.interrupted = result.interrupted or stop.is_set()
-    if enrich and (result.report.stored or result.report.updated) and not result.interrupted:
-        # Skipped on a stop to exit quickly: these steps work on whatever is pending, so the next run does it.
+    # Skipped on a stop to exit quickly: these steps work on whatever is pending, so the next round does it,
+    # even one that brings nothing new.
+    if enrich and not result.interrupted and (result.report.stored or result.report.updated
+                                              or enrichment_pending(db)):
         pipeline.enrich_store(db, settings, result.report)
     return result
+
+
+def enrichment_pending(db: sqlite3.Connection) -> bool:
+    """Whether stored items wait for the store-level steps: a run was stopped, or run with ``--no-enrich``,
+    after its pages were stored and before their stories, headlines and facts were written. Without this
+    check a desk whose sources bring nothing new (304s) kept such articles out of every story for good.
+
+    It asks what the steps themselves would pick up, but cheaply: the facts step comes last, so an article
+    without facts stands for its headline too; a facts version raised by an upgrade is left, as before, to
+    the next round that stores something (asking for it here would load the facts models every round)."""
+    return bool(db.execute(
+        """SELECT EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL)
+               OR EXISTS (SELECT 1 FROM teasers WHERE story_id IS NULL AND duplicate_of IS NULL)
+               OR EXISTS (SELECT 1 FROM stories WHERE headline IS NULL AND size > 0)
+               OR EXISTS (SELECT 1 FROM articles a WHERE a.duplicate_of IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM facts_done f WHERE f.article_id = a.id))""").fetchone()[0])
 
 
 def interleave_hosts(feeds: list) -> list:
@@ -186,6 +204,10 @@ def store_poll(db: sqlite3.Connection, feed: sqlite3.Row, poll: Poll, report: pi
                time_limit: float | None = None, entry_versions: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one poll's pages through the ingest steps, then advance the source's row and remember what its
     feed's entries said (``entry_versions``)."""
+    if poll.error:
+        # It is stored as the source's last error, shown and logged: a redirect target's credentials
+        # ("ftp://bob:pw@...") are no more to be kept there than the source's own.
+        poll.error = sources.without_secrets(poll.error)
     before = (report.stored, report.updated, report.known, report.duplicates, report.failed)
     pages = pipeline.skip_known(poll.items, db, report)
     for outcome in pipeline.store(pipeline.dedup(pipeline.extract_pages(pages, time_limit=time_limit), deduper), db, report):

@@ -81,7 +81,8 @@ HIDDEN = "\u2026"
 def without_secrets(text: str | None) -> str | None:
     """``text`` with every URL in it stripped of its user name and password and of the values of query
     parameters that look secret: what the desk, a public page, may show of a source's address or of an
-    error that quotes it. The operator's own terminal (``sources list``) keeps the full address."""
+    error that quotes it. The command line shows no more, since its lines end up in journals and cron mail;
+    only ``sources export-opml``, a backup to import again, writes the full addresses."""
     return _URL_IN_TEXT.sub(_public_url, text) if text else text
 
 
@@ -93,10 +94,17 @@ def _public_url(match: re.Match) -> str:
 
 
 def _public_parameter(parameter: str) -> str:
+    """A query parameter as it may be shown. Its value may itself be an address with credentials (a proxy's
+    ``?u=ftp://bob:pw@host/feed``), written out or percent-encoded: the written one is cleaned like any URL, and
+    an encoded one that would need cleaning is hidden whole, as it cannot be cleaned and still read the same."""
     name, equals, value = parameter.partition("=")
     if equals and value and _SECRET_PARAMETER.search(unquote_plus(name)):
         return f"{name}={HIDDEN}"
-    return parameter
+    value = _URL_IN_TEXT.sub(_public_url, value)
+    decoded = unquote_plus(value)
+    if _URL_IN_TEXT.sub(_public_url, decoded) != decoded:
+        return f"{name}={HIDDEN}"
+    return name + equals + value
 
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -10,7 +10,10 @@ nothing, and the next run resumes by skipping the hashes it already holds.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -409,3 +412,43 @@ def migrate(db: sqlite3.Connection) -> None:
         with db:
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
+
+
+def backup(source: str | Path, dest: str | Path, overwrite: bool = False) -> dict[str, int | str]:
+    """Copy the store at ``source`` to ``dest`` as one self-contained SQLite file, and say what it holds.
+
+    A copy of the store's file alone loses whatever sits in its ``-wal`` file, which is most of what was
+    written since the last checkpoint (an operator's ``cp`` kept 4 of 28 articles). SQLite's online backup
+    copies the database as its readers see it, WAL content included, in one read transaction: a snapshot
+    that neither blocks nor is torn by ``serve`` or an ingest writing meanwhile. The copy is written beside
+    ``dest`` and renamed into place, so a backup that fails or is killed leaves no half-written store there.
+    ``dest`` is not replaced unless ``overwrite``: FileExistsError. It is readable by its owner only, as the
+    store is the one place that keeps the followed sources' credentials.
+    """
+    dest = Path(dest)
+    if dest.exists():
+        if Path(source).resolve() == dest.resolve():
+            raise ValueError(f"{dest} is the store itself")
+        if dest.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory; give the backup a file name", str(dest))
+        if not overwrite:
+            raise FileExistsError(errno.EEXIST, "already exists", str(dest))
+    db = connect(source, readonly=True)
+    try:
+        handle, part = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        os.close(handle)
+        try:
+            copy = sqlite3.connect(part)
+            try:
+                db.backup(copy)
+                counts = {table: copy.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                          for table in ("pages", "articles", "teasers", "stories", "feeds")}
+            finally:
+                copy.close()
+            os.replace(part, dest)
+        except BaseException:
+            Path(part).unlink(missing_ok=True)
+            raise
+    finally:
+        db.close()
+    return {"store": str(source), "backup": str(dest), "bytes": dest.stat().st_size, **counts}
