@@ -28,7 +28,7 @@ from multiprocessing import get_context
 from newsdesk.dedup import article_url, default_signer
 from newsdesk.extract import Extraction, extract
 from newsdesk.ingest import read
-from newsdesk.records import Article, Failure, Page, Progress, Source, utc_time
+from newsdesk.records import Article, Failure, Page, Progress, Source, local_day, utc_time
 from newsdesk.settings import Settings
 from newsdesk.store import write
 
@@ -321,8 +321,8 @@ def not_older(new: tuple[str | None, str | None], stored: tuple[str | None, str 
 
 
 # the columns extraction fills; an article whose new extraction matches them all is left alone
-EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "dateline", "language", "site",
-                     "url", "canonical_url", "body_hash", "blocks", "captions")
+EXTRACTED_COLUMNS = ("title", "title_source", "byline", "agency", "published", "published_day", "dateline", "language",
+                     "site", "url", "canonical_url", "body_hash", "blocks", "captions")
 
 
 def update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Article,
@@ -334,7 +334,8 @@ def update_article(db: sqlite3.Connection, stored: sqlite3.Row, article: Article
 
     fresh = {
         "title": article.title, "title_source": article.title_source, "byline": article.byline,
-        "agency": article.agency, "published": utc_time(article.published), "dateline": article.dateline,
+        "agency": article.agency, "published": utc_time(article.published),
+        "published_day": article.published_day or local_day(article.published), "dateline": article.dateline,
         "language": article.language, "site": article.site, "url": article.url,
         "canonical_url": article.canonical_url, "body_hash": article.body_hash,
         "blocks": json.dumps([{"kind": b.kind, "text": b.text} for b in article.blocks], ensure_ascii=False),

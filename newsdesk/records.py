@@ -38,6 +38,12 @@ def utc_time(value: str | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def local_day(value: str | None) -> str | None:
+    """The calendar day a time names as written, in its own zone ("2016-10-06T01:30:00+03:00" -> "2016-10-06"),
+    before ``utc_time`` moves it; None for a time without a day."""
+    return value[:10] if value and len(value) >= 10 and value[4] == "-" and value[7] == "-" else None
+
+
 def content_hash(data: bytes) -> str:
     """Stable identity of raw input: the same bytes are the same page, whichever path they came by."""
     return hashlib.sha256(data).hexdigest()
@@ -119,6 +125,9 @@ class Article:
     captions: list[Caption] = field(default_factory=list)
     teasers: list[Teaser] = field(default_factory=list)
     id: str = ""
+    # the calendar day of ``published`` where it was published, when the store holds ``published`` in UTC: a
+    # Baghdad report of 01:30 on 6 October is stored as the 5th, and its "Thursday" is still the 6th
+    published_day: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -196,3 +196,24 @@ def test_a_time_span_leaves_out_undated_stories_and_a_site_may_be_an_agency(stor
     db = tmp_path / "seed.db"
     assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(SEED)]).exit_code == 0
     assert [a["agency"] for a in rows_of(db, "articles", "--site", "afp")] == ["AFP"]
+
+
+def test_relative_dates_count_from_the_day_where_the_report_was_published(tmp_path):
+    """A library user's QA pass: a Baghdad report of 01:30 on Thursday 6 October (+03:00) is stored at 22:30 UTC
+    on the 5th, and the store's facts counted from that day: "today" the 5th, "Thursday" 29 September."""
+    page = tmp_path / "baghdad.html"
+    page.write_text(
+        "<html><head><title>Blast kills 20 in Baghdad market</title>"
+        "<meta property='article:published_time' content='2016-10-06T01:30:00+03:00'></head><body><article>"
+        "<h1>Blast kills 20 in Baghdad market</h1><p>BAGHDAD — A car bomb killed 20 people at a busy market in "
+        "Baghdad today, police said, in the deadliest attack in the Iraqi capital this month.</p><p>The explosion "
+        "struck the Jamila market in the east of the city yesterday evening, a police officer told reporters.</p>"
+        "<p>The Islamic State group claimed responsibility for the bombing in a statement posted online on "
+        "Thursday. The prime minister condemned the attack and ordered an investigation.</p></article></body></html>",
+        encoding="utf-8")
+    db = tmp_path / "desk.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", str(page)]).exit_code == 0
+    dates = {row["text"]: row["value"] for row in map(json.loads, export(db, "dates").output.splitlines())}
+    assert (dates["today"], dates["yesterday"], dates["Thursday"]) == ("2016-10-06", "2016-10-05", "2016-10-06")
+    [figure] = [json.loads(line) for line in export(db, "figures").output.splitlines()]
+    assert (figure["low"], figure["time"], figure["published"]) == (20, "2016-10-06", "2016-10-05T22:30:00Z")

@@ -44,11 +44,12 @@ def publication_date(article: Article) -> str | None:
     """The day the story speaks from, which "yesterday" and "on Friday" count back from: the dateline's
     own day when it writes one just before the extracted date ("GAZA, Jan 5 (Wire)" published early on
     Jan 6, UTC), else the extracted date, else a date the dateline writes in full ("ALEPPO, Oct 6, 2016 (AFP) -")."""
-    published = parse_published(article.published)
-    written = _dateline_day(article.dateline, article.published)
+    day = article.published_day or article.published  # the day where it was published, not in UTC
+    published = parse_published(day)
+    written = _dateline_day(article.dateline, day)
     if published:
         lag = (published - written).days if written else -1
-        return written.isoformat() if 0 < lag <= DATELINE_LAG_DAYS else article.published
+        return written.isoformat() if 0 < lag <= DATELINE_LAG_DAYS else day
     return written.isoformat() if written else None  # without a publication date, only a dateline with a year resolves
 
 

@@ -119,7 +119,7 @@ def row_to_article(row: sqlite3.Row) -> Article:
         id=row["id"], page_hash=row["page_hash"], title=row["title"], title_source=row["title_source"],
         standfirst=row["standfirst"], byline=row["byline"], agency=row["agency"], published=row["published"],
         dateline=row["dateline"], language=row["language"], site=row["site"], url=row["url"],
-        canonical_url=row["canonical_url"],
+        canonical_url=row["canonical_url"], published_day=row["published_day"],
         blocks=[Block(**b) for b in json.loads(row["blocks"])],
         captions=[Caption(**c) for c in json.loads(row["captions"])],
     )

@@ -344,10 +344,18 @@ def m013_feed_entry_versions(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE feed_items ADD COLUMN entry_version TEXT")
 
 
+def m014_local_publication_day(db: sqlite3.Connection) -> None:
+    """An article's publication day where it was published: its time is kept in UTC (m011), and the facts of a
+    report published early in the day east of Greenwich (or late west of it) counted "yesterday" and "on
+    Thursday" from the wrong day. Stores written before keep counting from the UTC day."""
+    if "published_day" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:
+        db.execute("ALTER TABLE articles ADD COLUMN published_day TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_core, m002_facts, m003_sources, m004_signatures, m005_teaser_times, m006_time_basis,
     m007_search_scripts, m008_teaser_language, m009_search_thai, m010_seen_times, m011_utc_times,
-    m012_page_versions, m013_feed_entry_versions,
+    m012_page_versions, m013_feed_entry_versions, m014_local_publication_day,
 ]
 
 

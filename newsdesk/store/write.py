@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from dataclasses import asdict
 
-from newsdesk.records import Article, Facts, Page, Source, Teaser, utc_time
+from newsdesk.records import Article, Facts, Page, Source, Teaser, local_day, utc_time
 from newsdesk.store.search import indexed
 
 
@@ -51,12 +51,13 @@ def save_article(db: sqlite3.Connection, article: Article, duplicate_of: str | N
     text = article.text
     db.execute(
         """INSERT OR REPLACE INTO articles (id, page_hash, duplicate_of, title, title_source, headline, standfirst,
-               byline, agency, published, dateline, language, site, url, canonical_url, body_hash, blocks,
-               captions, text, words)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               byline, agency, published, published_day, dateline, language, site, url, canonical_url, body_hash,
+               blocks, captions, text, words)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             article.id, article.page_hash, duplicate_of, article.title, article.title_source, article.title,
-            article.standfirst, article.byline, article.agency, utc_time(article.published), article.dateline,
+            article.standfirst, article.byline, article.agency, utc_time(article.published),
+            article.published_day or local_day(article.published), article.dateline,
             article.language, article.site, article.url, article.canonical_url, article.body_hash, blocks,
             captions, text, len(text.split()),
         ),
