@@ -252,3 +252,13 @@ def test_a_store_that_cannot_be_written_is_one_line_and_keeps_what_was_stored(ru
 def test_a_store_path_that_is_a_directory_says_so(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path), "stats"])
     assert result.exit_code == 1 and "is a directory" in result.output
+
+
+def test_quiet_ingest_still_names_each_failure_on_stderr(tmp_path):
+    """An operator's QA pass: `ingest -q` under cron exited 1 with nothing on stderr, and its summary counted
+    "not valid JSON" without naming the file; fetch's failures go to stderr under -q too."""
+    (tmp_path / "y.jsonl").write_text('{not json\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "desk.db"), "ingest", "-q", "--no-enrich", str(tmp_path / "y.jsonl")])
+    assert result.exit_code == 1
+    assert "y.jsonl#L1" in result.stderr and "error:" in result.stderr and "error:" not in result.stdout

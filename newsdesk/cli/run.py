@@ -26,7 +26,7 @@ def _close(*bars: tqdm) -> None:
 @click.command()
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option("--no-enrich", is_flag=True, help="Only store pages; skip stories, headlines and facts.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; each failure is still one line on stderr, for cron and logs.")
 @workers_option
 @json_option
 @pass_ctx
@@ -54,7 +54,7 @@ def ingest(ctx: Context, targets: tuple[str, ...], no_enrich: bool, quiet: bool,
 
 @click.command()
 @click.option("--no-enrich", is_flag=True, help="Only update articles; skip stories, headlines and facts.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-item failure lines.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; each failure is still one line on stderr, for cron and logs.")
 @workers_option
 @json_option
 @pass_ctx
@@ -93,7 +93,7 @@ def _run_with_progress(ctx: Context, name: str, quiet: bool, as_json: bool, run,
 
     def on_item(outcome: Failure | None) -> None:
         bar.update(1)
-        if isinstance(outcome, Failure) and not outcome.skipped and not quiet:
+        if isinstance(outcome, Failure) and not outcome.skipped:  # quiet or not: a failure must reach cron's mail
             tqdm.write(f"error: {outcome}", file=sys.stderr)
 
     from newsdesk.pipeline import WorkerDied
