@@ -193,3 +193,15 @@ def test_the_segmenter_stop_words_are_scikit_learns():
     from newsdesk.extract.segmenter import ENGLISH_STOP_WORDS as ours
 
     assert ours == ENGLISH_STOP_WORDS
+
+
+def test_the_readmes_library_example_runs(monkeypatch):
+    """The README's "Use as a library" block, run as written from the repository root: the seed page gives one
+    article, in one story, with its figures."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Use as a library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert len(scope["articles"]) == 1 and set(scope["stories"]) == {scope["articles"][0].id}
+    assert any(f.category == "killed" and f.place == "Aleppo" for f in scope["facts"][0].figures)
