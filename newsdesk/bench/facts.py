@@ -325,12 +325,35 @@ def time_method(method: Callable[[list[Article]], Any], articles: list[Article])
         return (time.perf_counter() - wall) * 1000 / len(articles), (time.process_time() - cpu) * 1000 / len(articles)
 
 
+# Texts a hostile or broken page can hand the facts step, each cut to the step's 100,000 characters: runs
+# without a space (spaCy's tokenizer is quadratic in a token's length), thousands of dates, thousands of
+# casualty sentences. A news article takes about 0.15 s; these must stay within seconds, not minutes.
+HOSTILE_FILLERS = {"punctuation run": "!?.,;:", "bracket run": "(", "digit run": "1,", "dates": "6 October 2016 ",
+                   "casualty sentences": "12 people died. "}
+
+
+def hostile_timings(chars: int = 100_000) -> list[tuple[str, float, int]]:
+    """(filler, CPU seconds, figures found) for one text of ``chars`` characters of each filler after a lead."""
+    from newsdesk.facts import extract_facts
+
+    lead = "Police said at least 12 people were killed in Aleppo on Monday, according to the Syrian Observatory. "
+    extract_facts(Article(page_hash="warm-up", blocks=[Block("p", lead)]))
+    timings = []
+    for name, filler in HOSTILE_FILLERS.items():
+        article = Article(page_hash=f"hostile-{name}", blocks=[Block("p", lead + filler * (chars // len(filler)))])
+        started = time.process_time()
+        facts = extract_facts(article)
+        timings.append((name, time.process_time() - started, len(facts.figures)))
+    return timings
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
 @click.option("--limit", type=int, default=None, help="Use at most N gold articles (and N speed articles).")
 @click.option("--speed-articles", "speed_count", type=int, default=60, show_default=True)
 def command(as_json: bool, limit: int | None, speed_count: int) -> None:
-    """Precision/recall per field for figures, dates and places; ms per 600-word article."""
+    """Precision/recall per field for figures, dates and places; ms per 600-word article; seconds for hostile
+    100,000-character texts."""
     rows = []
     speed = speed_articles(min(limit, speed_count) if limit else speed_count)
     for split in ("dev", "test"):
@@ -351,6 +374,9 @@ def command(as_json: bool, limit: int | None, speed_count: int) -> None:
         rows.append({"split": "speed", "method": name, "field": "ms/article", "wall_ms": round(wall, 1), "cpu_ms": round(cpu, 1),
                      "articles_per_s": round(1000 / wall, 1), "articles": len(speed),
                      "wall_ratio": round(wall / base_wall, 2), "cpu_ratio": round(cpu / base_cpu, 2)})
+    for name, seconds, figures in hostile_timings():
+        rows.append({"split": "hostile", "method": "newsdesk", "field": name, "cpu_s": round(seconds, 1),
+                     "figures": figures, "chars": 100_000})
     _print(rows, as_json)
 
 
@@ -361,7 +387,10 @@ def _print(rows: Iterable[dict[str, Any]], as_json: bool) -> None:
         return
     click.echo(f"{'split':6} {'method':15} {'field':14} {'P':>6} {'R':>6} {'F1':>6} {'n_gold':>7}")
     for row in rows:
-        if row["split"] == "speed":
+        if row["split"] == "hostile":
+            click.echo(f"{'hostile':7} {row['method']:14} {row['field']:18} cpu {row['cpu_s']:>5.1f} s  "
+                       f"({row['chars']:,} characters, {row['figures']} figure(s))")
+        elif row["split"] == "speed":
             click.echo(f"{'speed':6} {row['method']:15} {'ms/article':14} wall {row['wall_ms']:>7.1f}  cpu {row['cpu_ms']:>7.1f}  "
                        f"x{row['cpu_ratio']:.2f} baseline cpu  ({row['articles_per_s']} articles/s, {row['articles']} x 600 words)")
         else:
