@@ -15,7 +15,7 @@ from test_web_browser import CHROMIUM, browser, serve  # noqa: F401  (fixtures)
 from test_web_multilingual import AR_HEADLINE, AR_PARAGRAPHS, _article, _story
 from web_fixtures import build_desk, client, desk, ingested_desk  # noqa: F401  (fixtures)
 
-from newsdesk.records import Block, Entity, Facts, Place, Teaser
+from newsdesk.records import Block, Entity, Facts, Page, Place, Teaser
 from newsdesk.store import write
 from newsdesk.store.sqlite import connect
 from newsdesk.web.app import create_app
@@ -293,3 +293,27 @@ def test_the_api_keeps_its_machine_readable_422(client):
         [problem] = response.json()["detail"]
         assert problem["type"] == "string_pattern_mismatch" and problem["loc"] == ["query", "since"]
         assert problem["msg"].startswith("String should match pattern")
+
+
+def test_a_big_storys_timeline_comes_in_pages(tmp_path):
+    """A reader's QA pass: a story of 300 items was one page of 29,000 pixels and 600 links. The timeline shows
+    100 items a page, in time order, numbered on; its JSON twin keeps every member."""
+    path = tmp_path / "big.db"
+    db = connect(path)
+    rail = Page("rail.html", b"<html>a rail of updates</html>", "html")
+    with db:
+        write.save_page(db, rail)
+        db.execute("INSERT INTO stories (id, headline, size) VALUES ('s-big', 'Storm batters coast', 250)")
+        for n in range(250):
+            teaser = Teaser(f"Storm update {n:03d}", "Winds rise along the coast.", page_hash=rail.hash,
+                            published=f"2024-10-09T{n // 60:02d}:{n % 60:02d}:00Z")
+            write.save_teaser(db, teaser, None, "coast.example")
+            db.execute("INSERT INTO story_members (story_id, item_id, kind) VALUES ('s-big', ?, 'teaser')", (teaser.id,))
+    db.close()
+    with TestClient(create_app(str(path))) as reader:
+        first, last = reader.get("/stories/s-big"), reader.get("/stories/s-big", params={"page": 3})
+        assert first.text.count("Storm update ") == 100 and "Storm update 000" in first.text
+        assert "Items 1–100 of 250" in first.text and 'rel="next" href="?page=2"' in first.text
+        assert last.text.count("Storm update ") == 50 and "Storm update 249" in last.text and 'start="201"' in last.text
+        assert reader.get("/stories/s-big", params={"page": 4}).status_code == 404
+        assert len(reader.get("/stories/s-big.json").json()["members"]) == 250

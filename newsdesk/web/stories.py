@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from newsdesk.store import queries
@@ -17,6 +17,8 @@ from newsdesk.web.render import render, store
 
 router = APIRouter()
 ID = Path(..., max_length=64, description="Story id (s…)")
+# members a page of the timeline shows: a story of 300 was one page of 29,000 pixels and 600 links
+TIMELINE_PAGE = 100
 
 
 def story_page(db: sqlite3.Connection, story_id: str) -> dict:
@@ -67,17 +69,24 @@ def story_json(story_id: str = ID, db: sqlite3.Connection = Depends(store)) -> d
     tags=["stories"],
     summary="One story (HTML)",
 )
-def story_html(request: Request, story_id: str = ID, db: sqlite3.Connection = Depends(store)):
+def story_html(request: Request, story_id: str = ID, page: int = Query(1, ge=1, le=10_000),
+               db: sqlite3.Connection = Depends(store)):
     data = story_page(db, story_id)
     # by time, and at one time (a day-stamped feed) the most central first, so an outlier is not the lead
     timeline = sorted(data["members"],
                       key=lambda m: (m["time"] is None, m["time"] or "", -(m["score"] or 0.0), m["id"]))
+    start = (page - 1) * TIMELINE_PAGE
+    if page > 1 and start >= len(timeline):
+        raise HTTPException(404, f"Story {story_id} has {len(timeline)} items: no page {page} of its timeline.")
     return render(
         request,
         "story.html",
         {
             "story": data,
-            "timeline": timeline,
+            "timeline": timeline[start:start + TIMELINE_PAGE],
+            "page": page,
+            "has_next": len(timeline) > start + TIMELINE_PAGE,
+            "first_shown": start + 1,
             # one bar fills the whole chart and says less than a sentence does
             "chart": bar_chart(data["coverage"]) if len(data["coverage"]) > 1 else None,
             "map": place_map(data["facts"]["places"]),
