@@ -48,7 +48,12 @@ def extract(page: Page) -> Extraction:
     if page.kind == "html":
         from newsdesk.extract.html import extract_html
 
-        article = extract_html(page)
+        try:
+            article = extract_html(page)
+        except ValueError:
+            if not page.hints.get("entry_link"):
+                raise
+            return Extraction(None, [entry_teaser(page)])
     elif page.kind == "text":
         from newsdesk.extract.text import extract_text
 
@@ -57,6 +62,8 @@ def extract(page: Page) -> Extraction:
         raise ValueError(f"unknown page kind {page.kind!r}")
     finish(article, page)
     if not article.blocks:
+        if page.hints.get("entry_link"):
+            return Extraction(None, [*article.teasers, entry_teaser(page)])
         if article.teasers:
             return Extraction(None, article.teasers)
         if page.kind == "text" and page.hints.get("title"):
@@ -79,15 +86,29 @@ def _with_summary(page: Page) -> Page:
     return replace(page, hints={**page.hints, "summary": summary} if summary else page.hints)
 
 
+def entry_teaser(page: Page) -> Teaser:
+    """The teaser of the feed entry whose linked page was fetched (its link in the ``entry_link`` hint), for
+    when that page holds no article: a consent wall, a video, a paywall, Google News' script-only page. The
+    entry's link was marked handled, so failing the page had lost its headline for good."""
+    from dataclasses import replace
+
+    return feed_teaser(replace(page, url=page.hints["entry_link"]))
+
+
+MAX_HEADLINE_CHARS = 120
+
+
 def feed_teaser(page: Page) -> Teaser:
     from newsdesk.extract.encoding import repaired
+    from newsdesk.extract.meta import fold
 
     hints = page.hints
-    summary = as_text(hints.get("summary") or "")
-    headline = without_wire_slugs(repaired(as_text(hints.get("title") or "") or summary[:120])) or ""
+    summary = repaired(without_feed_footer(as_text(hints.get("summary") or ""))) or ""
+    headline = without_wire_slugs(repaired(as_text(hints.get("title") or "")) or cut_at_word(summary)) or ""
     if not headline:  # the feed reader refuses such an entry; a page made by hand is refused here
         raise ValueError("no headline")
-    standfirst = (repaired(summary) or "") if hints.get("title") else ""
+    # a summary that only repeats the headline says nothing more
+    standfirst = summary if fold(summary) != fold(headline) else ""
     return Teaser(
         headline=headline,
         standfirst=standfirst,
@@ -144,15 +165,40 @@ def shown_text(node: HtmlElement) -> str:
 
 
 def as_text(markup: str) -> str:
-    """A feed's summary is HTML ("<p>Five people died when <b>floods</b> hit ...</p>"); a teaser is text."""
+    """A feed's summary is HTML ("<p>Five people died when <b>floods</b> hit ...</p>"); a teaser is text, its
+    paragraphs parted as a reader sees them ("... a week.</p><p>Officials said" had read "a week.Officials")."""
     if "<" not in markup and "&" not in markup:
-        return markup.strip()
+        return " ".join(markup.split())
     import lxml.html
 
     try:
-        return " ".join(lxml.html.fromstring(f"<div>{markup}</div>").text_content().split())
+        return shown_text(lxml.html.fromstring(f"<div>{markup}</div>"))
     except (ValueError, lxml.etree.ParserError):
         return markup.strip()
+
+
+# What a feed's software appends to every excerpt: a link to the rest, not words of the story. The greedy
+# start finds the last footer, and the capitals a footer is written with keep "you can read more" and "The
+# post office ..." of the story.
+_FEED_FOOTERS = re.compile(
+    r"^(.*)\s(?:\[(?:…|\.\.\.)\]|(?:Continue reading|Read more|Read the full (?:story|article))\W*"
+    r"|The post .{1,300}? (?:appeared first|first appeared) on .{1,120}?)\s*$", re.S)
+
+
+def without_feed_footer(text: str) -> str:
+    """An excerpt without its feed's footers: "[…]", "Continue reading...", "Read more", "The post X appeared
+    first on Y." (one after another, as a WordPress excerpt carries "[…]" and then its "The post" line)."""
+    while match := _FEED_FOOTERS.match(f" {text}"):
+        text = match.group(1).strip()
+    return text
+
+
+def cut_at_word(text: str, limit: int = MAX_HEADLINE_CHARS) -> str:
+    """A headline made of an untitled entry's summary: its first ``limit`` characters ending on a whole word."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0]
+    return cut if cut != text[:limit + 1] else text[:limit]
 
 
 def not_ahead(published: str | None) -> str | None:
@@ -185,11 +231,14 @@ def finish(article: Article, page: Page) -> None:
     article.url = without_credentials(article.url or page.url or article.canonical_url)
     article.canonical_url = without_credentials(article.canonical_url)
     if not article.title and hints.get("title"):
-        article.title, article.title_source = hints["title"], "publisher"
+        from newsdesk.extract.encoding import repaired
+
+        # a feed's title is HTML, cleaned as its teaser's headline is
+        article.title, article.title_source = repaired(as_text(hints["title"])), "publisher"
     article.title = without_wire_slugs(article.title)
     if not article.title:
         article.title_source = "none"
-    article.published = not_ahead(article.published or hints.get("published"))
+    article.published = not_ahead(published_of(article.published, hints.get("published")))
     article.byline = article.byline or hints.get("author")
     article.site = hints.get("site") or article.site or page.source or site_of(article.canonical_url or article.url)
     if not article.language and article.blocks:
@@ -201,6 +250,20 @@ def finish(article: Article, page: Page) -> None:
         # guess from the teaser itself
         teaser.language = teaser.language or (article.language if len(article.text) >= 200 else None) \
             or sure_language(f"{teaser.headline}. {teaser.standfirst}")
+
+
+def published_of(extracted: str | None, given: str | None) -> str | None:
+    """The page's own date, or the one its feed or record gave. A bare day read from the page (its address:
+    ".../2025/04/01/...") is less than a feed's exact time of that day, which wins then; a local day and a UTC
+    time may be a day apart. A bare day more than a year from the feed's date is no date of this piece (an
+    address's number read as a day) and never replaces it."""
+    if not (extracted and given) or len(extracted) != 10 or len(given) < 10:
+        return extracted or given
+    try:
+        apart = abs((date.fromisoformat(extracted) - date.fromisoformat(given[:10])).days)
+    except ValueError:
+        return extracted
+    return given if apart <= 1 or apart > 366 else extracted
 
 
 def without_credentials(url: str | None) -> str | None:

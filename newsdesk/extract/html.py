@@ -22,7 +22,7 @@ from trafilatura.utils import load_html
 
 from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
-from newsdesk.extract import english_words
+from newsdesk.extract import as_text, english_words
 from newsdesk.extract.meta import byline_from_markup, extract_meta, fold
 from newsdesk.records import Article, Block, Caption, Page
 
@@ -45,7 +45,9 @@ _BOILERPLATE = re.compile(
     # the same labels in the languages the desk meets most (held-out German pages ended on them)
     rf"{_RELATED_ELSEWHERE}:?|"
     r"(?:all rights reserved|©|copyright ©?).{0,120}|continue reading.{0,40}|"
-    r"we may earn (?:a )?commission.{0,200}|this (?:article|post|page) (?:may )?contains? affiliate links.{0,200})$",
+    r"we may earn (?:a )?commission.{0,200}|this (?:article|post|page) (?:may )?contains? affiliate links.{0,200}|"
+    # WordPress's feed footer, which full-text feed entries carry as their last paragraph
+    r"the post .{1,300} (?:appeared first|first appeared) on .{1,120})$",
     re.I,
 )
 MIN_LANGID_CHARS = 40
@@ -165,9 +167,24 @@ def _cut_huge_tags(text: str) -> str:
     return _HUGE_TAG.sub(lambda m: m.group(0)[:_TAG_KEEP].rsplit(" ", 1)[0] + ">", text)
 
 
+# A document names its parts; a feed entry's content (``content:encoded``) or a record's HTML is a fragment of one
+_DOCUMENT = re.compile(r"<(?:html|head|body|title)\b", re.I)
+_PARAGRAPH_BREAK = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # binary junk, which no wrapping makes a page
+
+
+def as_document(text: str) -> str:
+    """A fragment as the article page it came from. Bare, trafilatura took a one-paragraph fragment for no
+    article at all, and of "P1<br><br>P2<br><br>P3" lost P1; inside an ``<article>``, with its blank-line
+    breaks as the paragraph breaks they stand for, it reads as a page does. A whole page is left as it is."""
+    if not text.strip() or _DOCUMENT.search(text) or _CONTROL.search(text, 0, 4096):
+        return text
+    return f"<html><body><article><p>{_PARAGRAPH_BREAK.sub('</p><p>', text)}</p></article></body></html>"
+
+
 def parse(page: Page) -> HtmlElement:
     """The page's DOM, or ValueError when the bytes hold no parsable HTML."""
-    text = _cut_huge_tags(decode(page.raw, page.hints.get("charset") if page.hints else None))
+    text = as_document(_cut_huge_tags(decode(page.raw, page.hints.get("charset") if page.hints else None)))
     tree = load_html(text) if text.strip() else None
     if tree is None:
         raise ValueError("no article text found")
@@ -189,7 +206,7 @@ def extract_html(page: Page) -> Article:
     hints = page.hints or {}
     title, title_source = meta.title, "publisher"
     if not title and hints.get("title"):
-        title = " ".join(str(hints["title"]).split())
+        title = as_text(str(hints["title"]))  # a feed's title is HTML: "Mayor&#8217;s <b>water</b> plan"
     if not title:
         title_source = "none"
     blocks = _prune(_blocks(document.body), title) if document is not None else []

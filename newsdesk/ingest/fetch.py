@@ -691,7 +691,7 @@ class _Follower:
         link = entry.url
         if is_http(link) and self.is_known(link):
             return
-        if entry.kind != "feed" or not is_http(link):
+        if entry.kind != "feed" or not is_http(link) or entry.hints.get("enclosure") == link:
             self.poll.items.append(entry)
             if link:
                 self.poll.links.append(link)
@@ -704,6 +704,10 @@ class _Follower:
                 self.poll.deferred += 1  # not remembered, so the next poll picks it up
                 return
             self.budget -= 1
+        if fallback is not None:
+            # the page may hold no article (a consent wall, a video, Google News' script-only page): the
+            # extractor then keeps the entry's headline at this address
+            hints = {**hints, "entry_link": link}
         try:
             response = self.fetcher.get(link, ignore_robots=self.ignore_robots)
             page = html_page(response, hints, source)
@@ -738,7 +742,7 @@ def _read_feed(follower: _Follower, response: Response, body: bytes) -> None:
         problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
         poll.error = f"feed has no entries{problem}"[:300]
         return
-    site = feeds.site_name(poll.title or "")
+    site = feeds.site_name(poll.title or "", parsed.feed.get("link"))
     entries = [feeds.entry_page(entry, f"{response.url}#entry{number}", site, response.fetched,
                                 parsed.feed.get("language"))
                for number, entry in enumerate(parsed.entries, start=1)]
@@ -757,7 +761,7 @@ def _read_json_feed(follower: _Follower, response: Response, body: bytes) -> Non
     poll = follower.poll
     poll.kind = "feed"
     try:
-        poll.title, entries = sources.json_feed(body, response.url)
+        poll.title, entries = feeds.json_feed(body, response.url)
     except ValueError as exc:
         poll.error = f"malformed JSON Feed: {exc}"[:300]
         return
