@@ -20,9 +20,11 @@ from spacy.tokens import Doc, Span
 
 from newsdesk.extract import in_english
 from newsdesk.facts.dates import MONTHS, WEEKDAYS, find_dates, parse_published
-from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, TITLES, merge_story, normalise, relabel, widened
+from newsdesk.facts.entities import KEPT_LABELS, PLACE_LABELS, STORM, TITLES, merge_story, normalise, relabel, widened
 from newsdesk.facts.figures import figure_sentences, find_figures
-from newsdesk.facts.places import context_countries, country_of, is_known_place, qualifier_context, resolve, supranational
+from newsdesk.facts.places import (
+    context_countries, country_of, evidence_of, is_known_place, qualifier_context, resolve, supranational,
+)
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
 from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
@@ -245,7 +247,8 @@ def _big_place(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The words between ``start`` and ``end``, when they are a big place by themselves: not "Independence"
     of "in Independence Square"."""
     name = text[start:end].strip()
-    if not name[:1].isupper() or not is_known_place(name, min_population=MISSED_PLACE_POPULATION):
+    if not name[:1].isupper() or not is_known_place(name, min_population=MISSED_PLACE_POPULATION) \
+            or STORM.search(text, max(0, start - 12), start):  # "Hurricane Gilbert"
         return None
     first = text.index(name, start, end)
     return first, first + len(name), name
@@ -286,7 +289,7 @@ def _places(entities: list[Entity], text: str) -> list[Place]:
         for mention in entity.mentions:
             written = _QUALIFIER.match(text, mention[1])
             own = qualifier_context(written.group(1)) if written else None
-            place = resolve(entity.name, own) if own else in_story
+            place = resolve(entity.name, own, qualified=True) if own else in_story
             places.setdefault((place.name, place.country), replace(place, mentions=[])).mentions.append(mention)
         if not in_story.country:
             unresolved.append(entity)
@@ -306,7 +309,7 @@ def _resolve_by_neighbours(places: dict[tuple[str, str | None], Place], unresolv
     """Resolve again, with the countries of the places the story has resolved as context, the place names
     the gazetteer knows only as smaller towns in a country the story did not evoke: "Khan Younis" beside
     Rafah (which, having an Egyptian namesake, tells no country by itself)."""
-    resolved = Counter(place.country for place in places.values() if place.country and place.lat is not None)
+    resolved = Counter(key for place in places.values() if place.lat is not None for key in evidence_of(place))
     if not resolved:
         return
     wider = context + resolved

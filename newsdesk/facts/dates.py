@@ -56,7 +56,9 @@ _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6
 # Markers of tense, future first: "is expected to" is future though "expected" looks past. Past forms are
 # regular ones ("killed"; not "need", "hundred") and the commonest irregular verbs of news.
 _TENSE = re.compile(
-    r"\b(?:(?P<future>will|shall|\w+'ll|(?:is|are) due|plans? to|(?:is|are) set to|(?:is|are) expected to|scheduled|upcoming|going to)"
+    r"\b(?:(?P<future>will|shall|\w+'ll|(?:is|are) due|plans? to|(?:is|are) set to|(?:is|are) expected to|scheduled|upcoming|going to|"
+    # an aim looks ahead: "has enough delegates to defeat Republican John McCain in November"
+    r"to (?:defeat|beat|win|face|meet|hold|vote|visit|elect|sign|launch|attend|contest|challenge))"
     r"|(?P<past>(?!\w*eed\b|hundred\b)\w{2,}ed|was|were|had|did|said|told|took|met|began|came|went|left|held|fell|hit|struck|shot|"
     r"saw|made|gave|found|got|ran|won|lost|fought|flew|sent|led|brought|spoke|wrote|rose|broke|sank|blew|threw|caught|"
     r"fled|stood|sought|kept|paid|sold|became|has|have))\b",
@@ -228,6 +230,8 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
                 continue
             future = _future(text, start, end)
             value = _resolve(kind, m, anchor, future)
+            if kind == "month_day" and not m.group("year") and _NINE_ELEVEN.match(lowered, m.start("month")):
+                value = "2001-09-11"
             rel_word = (m.groupdict().get("rel") or "").lower()
             # the preposition is kept in the span only when it changes the meaning ("since 2011")
             if rel_word and rel_word not in _RELATIONS:
@@ -243,6 +247,10 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
             taken.add(s_start, s_end)
             found.append(DateMention(text=text[s_start:s_end], value=None, start=s_start, end=s_end))
     return sorted(found, key=lambda d: d.start)
+
+
+# "the September 11 attacks" are those of 2001, whenever the story was written
+_NINE_ELEVEN = re.compile(r"sep(?:t(?:ember)?)?\.?\s+11(?:th)?\s+(?:terror(?:ist)?\s+)?attacks?\b")
 
 
 _COUNTED = re.compile(r"(people|persons|troops|soldiers|homes|houses|families|residents|km|miles|metres|meters|dollars|\$|%)")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsdesk.facts.places import DEMONYMS, WORLD_CITY, is_known_place
+from newsdesk.facts.places import DEMONYMS, WORLD_CITY, is_known_place, is_known_region
 from newsdesk.records import Entity
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -23,7 +23,9 @@ TITLES = re.compile(
     r"^(?:(?:the|former|late|then|acting|interim|deputy|vice|prime|foreign|defence|defense|interior|chief|"
     r"general|gen\.|lt\.|col\.|maj\.|sgt\.|capt\.|president|minister|secretary|senator|sen\.|rep\.|governor|"
     r"gov\.|mayor|king|queen|prince|princess|sheikh|pope|dr\.?|mr\.?|mrs\.?|ms\.?|sir|lord|judge|justice|"
-    r"spokesman|spokeswoman|ambassador|commander|chancellor|premier|state|us|u\.s\.|un)\s+)+",
+    r"spokesman|spokeswoman|ambassador|commander|chancellor|premier|state|us|u\.s\.|un|"
+    # a job word the model takes into the name: "Driver Nachum Herzi", "Principal Dawn"
+    r"driver|principal|sapper|officer|constable|trooper|sergeant|corporal|detective|inspector|headteacher|headmaster)\s+)+",
     re.IGNORECASE,
 )
 _PARTICLES = re.compile(r"^(?:al|el|ad|as|ash|at|az|bin|ibn|abu|van|von|de|der|da|di|du|le|la)-", re.IGNORECASE)
@@ -83,7 +85,17 @@ def relabel(text: str, label: str, before: str = "", after: str = "") -> str:
     demonym = text.strip().lower() in DEMONYMS
     if label in PLACE_LABELS and demonym:
         return "NORP"
+    if STORM.search(before):
+        return "EVENT"
+    if label in ("ORG", *PLACE_LABELS) and (_NEWS_NAME.search(text) or _POLICE_BEFORE.search(before)):
+        return "ORG"
+    if label in PLACE_LABELS and text.strip().lower() in NOT_PLACES:
+        return NOT_PLACES[text.strip().lower()]
+    if label == "PERSON" and _GROUP_OR_PRESS.match(text):
+        return "ORG"
     if label in ("NORP", "PERSON", "ORG") and not demonym and is_known_place(clean_name(text, "GPE")):
+        return "GPE"
+    if label == "PERSON" and is_known_region(clean_name(text, "GPE")):
         return "GPE"
     if (label == "PERSON" and _LOCATIVE.search(before)) or (label == "ORG" and (_PLACE_OF.search(before) or _DIVISION_AFTER.match(after))):
         return "LOC"
@@ -92,6 +104,19 @@ def relabel(text: str, label: str, before: str = "", after: str = "") -> str:
     return label
 
 
+# "Hurricane Gilbert" is a storm, not Gilbert, Arizona
+STORM = re.compile(r"\b(?:hurricane|typhoon|cyclone|storm)\s+$", re.I)
+_POLICE_BEFORE = re.compile(r"\bPolice\s+$")  # "Police Scotland", tagged Scotland
+# a news agency or paper is no place: "Xinhua reported" was China, "the Chicago Sun-Times" Chicago
+_NEWS_NAME = re.compile(r"^(?:Xinhua|Reuters|AFP|Interfax|Itar-Tass|Tass|Kyodo|Yonhap|Bernama|Anadolu|Wafa|IRNA|ISNA|Fars|"
+                        r"Police\s.+)$|\s(?:Times|Sun-Times|Post|Herald|Tribune|Gazette|Journal|Telegraph|Chronicle)$")
+# words the model tags places that name no place: a season, a book, a law, a wave, a movement
+NOT_PLACES = {"lent": "EVENT", "ramadan": "EVENT", "tsunami": "EVENT", "quran": "WORK_OF_ART", "koran": "WORK_OF_ART",
+              "sharia": "LAW", "taleban": "ORG", "taliban": "ORG", "oxfam": "ORG"}
+# Arabic names of papers and armed groups the model takes for people's: "Al Ahram", "Asharq al-Awsat",
+# "Ansar Dine"; not "Al Gore", whose second name is no Arabic press word
+_GROUP_OR_PRESS = re.compile(r"^(?:Asharq\b|Ansar\b|Sinn F[ée]in$|(?:Al|El)[- ](?:Ahram|Akhbar|Hayat|Jazeera|Arabiya|Watan|Quds|"
+                             r"Masry|Sharq|Khaleej|Bayan|Nahar|Safir|Mayadeen|Shorouk|Ittihad|Thawra|Qaeda|Shabaab)\b)")
 # a NORP mention ending in one of these is an organisation's name
 _GROUP_WORDS = r"(?:State|Front|Brigades?|Army|Party|Movement|Council|Union|Congress|League|Alliance|Group|Organi[sz]ation|" \
                r"Forces|Committee)"

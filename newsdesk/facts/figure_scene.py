@@ -45,7 +45,12 @@ def figure_time(text: str, sent: Sentence, dates: list[DateMention], position: i
     else the date nearest the figure. The day the story was filed, a statement made or a toll reached is not the
     day of the deaths when the sentence names another ("KYIV, March 8 - ... after a dam collapsed on Thursday",
     "... on Sunday, police said on Monday"); when it names no other, it is the nearest there is, moved back by
-    "two days after" when the figure comes after those words."""
+    "two days after" when the figure comes after those words. A date of the figure's own clause beats one nearer in
+    the next ("a 2007 bomb in Algiers that killed 17 U.N. staff, and a 2003 attack"), and a record's date ("the
+    highest number since 1998") dates no figure."""
+    dates = [d for d in dates if not _RECORD_SINCE.search(text, max(0, d.start - 40), d.start)]
+    clause_start, clause_end = clause_of(text, sent, position)
+    dates = [d for d in dates if clause_start <= d.start < clause_end] or dates
     event_days = [d for d in dates if _POSSESSIVE_EVENT.match(text, d.end)]
     if event_days:
         return time_of(_as_point(_nearest_mention(event_days, position)))
@@ -61,6 +66,20 @@ def figure_time(text: str, sent: Sentence, dates: list[DateMention], position: i
 # "Monday's earthquake", "the toll from Monday's shelling": the day of the event, not a span from it
 _POSSESSIVE_EVENT = re.compile(rf"['’]s\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(pattern for _, pattern in EVENTS)})\b", re.I)
 _WHEN = re.compile(r",?\s+when\b", re.I)
+# "the highest number since 1998", "more than at any time since 2008": a record's date, not the figure's
+_RECORD_SINCE = re.compile(r"(?:\b(?:highest|lowest|worst|deadliest|largest|biggest|fewest)\b[^,;.–—]{0,30}|\bany time\s+)$", re.I)
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas)\b|;|\s[–—]\s|\s--\s")
+
+
+def clause_of(text: str, sent: Sentence, position: int) -> tuple[int, int]:
+    """The stretch of the sentence around ``position`` between clause breaks (", and", ";", a dash)."""
+    start, end = sent.start, sent.end
+    for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() >= position:
+            end = min(end, m.start())
+    return start, end
 # "risen to 31, up from 12 on Monday": the day of the earlier toll
 _EARLIER_LEVEL = re.compile(r"\b(?:up|down) from\b[^,;]{0,30}$", re.I)
 # "said on Wednesday ..., two days after shelling ... that killed 17": the shelling was on Monday
@@ -157,13 +176,27 @@ _AWAY_BEFORE = re.compile(r"\b(?:from|(?:taken|brought|moved|evacuated|flown|air
                           r"(?:(?:city|town|village|capital|region|province|district)(?:\s+of|,)\s+)?$", re.I)
 # "according to the officials at Ankara": where the source sits
 _SOURCE_BEFORE = re.compile(r"\baccording to\b[^,.;:]*$", re.I)
+# "U.N. officials in New York said": where the source sits, when a reporting verb follows the place
+_SOURCE_IN = re.compile(r"\b(?:officials?|spokes(?:man|men|woman|women|person)|sources?|diplomats?|authorities)\s+in\s+$", re.I)
+_SAYS_AFTER = re.compile(r"[\w .'’-]{0,30}?\s+(?:said|says|told|reported|announced|confirmed)\b")
+# "a mob apparently angry over a Quran burning in Florida": the place of the cause, not of the killing; "looking "like
+# Hiroshima"": a likeness
+_CAUSE_BEFORE = re.compile(r"\b(?:angry|anger|angered|outrage\w*|furious|incensed|upset)\s+(?:over|about|at|by)\s+[^,.;]{0,30}$|"
+                           r"[\"“]like\s+$", re.I)
 
 
-def is_aside(text: str, start: int) -> bool:
-    """Whether the place mentioned at ``start`` is one the event did not happen in: where people came from
-    or were taken, or where a source sits."""
+def is_aside(text: str, start: int, end: int) -> bool:
+    """Whether the place mentioned at ``start``..``end`` is one the event did not happen in: where people came
+    from or were taken, where a source sits, where its cause was, or no place at all but a storm's name."""
     before = text[max(0, start - 60):start]
-    return bool(_AWAY_BEFORE.search(before) or _SOURCE_BEFORE.search(before))
+    return bool(_AWAY_BEFORE.search(before) or _SOURCE_BEFORE.search(before) or _CAUSE_BEFORE.search(before)
+                or (_SOURCE_IN.search(before) and _SAYS_AFTER.match(text, start))
+                or is_storm(text, text[start:end]))
+
+
+def is_storm(text: str, name: str) -> bool:
+    """"near where Gilbert made landfall": a name the text gives a storm ("Hurricane Gilbert") is no place."""
+    return re.search(rf"\b(?:Hurricane|Typhoon|Cyclone|Tropical Storm|Storm)\s+{re.escape(name)}\b", text) is not None
 
 
 def _dominant(places: list[Place], text: str, sentences: list[Sentence]) -> str | None:
@@ -181,7 +214,7 @@ def _dominant(places: list[Place], text: str, sentences: list[Sentence]) -> str 
     """
     lead_end = sentences[0].end if sentences else 0
     lead_paragraph_end = text.find("\n\n") if "\n\n" in text else len(text)
-    mentions = {p.name: [(s, e) for s, e, _ in p.mentions if not is_aside(text, s)] for p in places}
+    mentions = {p.name: [(s, e) for s, e, _ in p.mentions if not is_aside(text, s, e)] for p in places}
 
     def weight(place: Place) -> int:
         return sum(2 if is_local(text, s, e) else 1 for s, e in mentions[place.name])

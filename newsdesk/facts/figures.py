@@ -54,20 +54,29 @@ SAY_LEMMAS = {"say", "tell", "report", "announce", "state", "confirm", "claim", 
               "document", "quote", "comment", "explain", "note", "warn", "reveal", "indicate", "allege", "insist", "disclose"}
 _EVENT_RE = [(name, re.compile(rf"\b(?:{pat})\b", re.I)) for name, pat in EVENTS]
 _SUBGROUP_CUE = re.compile(r"(?:including|among them|among whom|of whom|of them|mostly|among the dead (?:were|are)|,)\s*$", re.I)
-# "-star general", "two-time winner", "0200 local time", "2030 UTC", "two grams": no count of people
-_NOT_COUNT_AFTER = re.compile(r"^\s*(?:-?(?:thirds?|quarters?|halves|fifths?|tenths?)\b|%|per ?cent|percent|years?\b|-year|year-old|km|kilomet|miles?|metres?|meters?|hours?|minutes?|"
+# "-star general", "two-time winner", "0200 local time", "2030 UTC", "two grams": no count of people; "23] Mrs Buck":
+# a paragraph marker; "around 2.10am": a clock time read up to its dot; "6.3 magnitude"; "one such interviewee": an example
+_NOT_COUNT_AFTER = re.compile(r"^\s*(?:\]|\.\d|magnitude\b|on the richter|such\b|-?(?:thirds?|quarters?|halves|fifths?|tenths?)\b|%|per ?cent|percent|years?\b|-year|year-old|km|kilomet|miles?|metres?|meters?|hours?|minutes?|"
                               r"days?|weeks?|months?|dollars|euros|pounds|tons?|tonnes|kg|am\b|pm\b|GMT|BST|UTC|local time|a\.m|p\.m|:|"
                               r"-[a-z]|times?\b|grams?\b|kilograms?\b)", re.I)
 # "no one was killed", "killed no-one", "not one person": a negation, not a count of one; "a girl of thirteen": an age;
-# "rose to 40, up from 25": the toll before, not a figure of its own
+# "rose to 40, up from 25": the toll before, not a figure of its own; "mother-of-10": her children; "per 100,000": a rate's base
 _NOT_COUNT_BEFORE = re.compile(r"(?:\$|€|£|US\$|aged|age|No\.|number|route|flight|page|article|resolution|\bno[ -]|\bnot|"
+                               r"-of-|\bper|"
                                r"\b(?:up|down) from|"
                                r"\b(?:boy|girl|man|woman|child|teenager|son|daughter) of)\s*$", re.I)
-# counted nouns that are not people: "two bomb blasts", "three US drone strikes", "nineteen rapes", "one law"
+# "81 Lee Avenue", "32 Engineer Regiment": a street number or a unit's name, not a count
+_LABEL_AFTER = re.compile(r"^\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Avenue|Street|Road|Lane|Drive|Boulevard|Terrace|Crescent|Regiment|"
+                          r"Brigade|Battalion|Squadron|Division|Commando|Corps)\b")
+# "38.1 road deaths per 100,000 people", "five deaths per year": a rate, not a toll
+_RATE_AFTER = re.compile(r"^[^.;,]{0,30}?\bper\s+(?:\d|capita|one\b|an?\b|every|each|hundred|thousand|million|year|day|week|month)",
+                         re.I)
+# counted nouns that are not people: "two bomb blasts", "three US drone strikes", "nineteen rapes", "one law", "the first two
+# areas", "five strokes of the cane"
 _NOT_PEOPLE = re.compile(r"(?:strike|raid|attack|assault|bombing|bomb|blast|explosion|explosive|shelling|shooting|clash|crash|"
                          r"collision|earthquake|quake|flood|storm|fire|blaze|riot|protest|rape|kidnapping|robbery|robberie|charge|"
                          r"count|law|time|gram|missile|rocket|shell|vehicle|car|plane|aircraft|helicopter|house|home|building|"
-                         r"device|incident|"
+                         r"device|incident|area|site|region|stroke|lash|"
                          # animals: a casualty figure counts people ("one cat was killed" is no toll)
                          r"cat|dog|animal|cow|cattle|sheep|goat|pig|horse|bird|chicken|livestock|pet|fish)(?:e?s)?", re.I)
 # named things a number belongs to: "Cessna 206", "Boeing 737", "Terminal 8"
@@ -76,10 +85,16 @@ _NAME_ENTITIES = ("PRODUCT", "FAC", "LAW", "WORK_OF_ART")
 _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\b|\d{4}|'\d\d|"
                          r"year|day|week|month|decade|centur|ago|night|morning|evening|afternoon|hour|minute|today|yesterday|"
                          r"tomorrow|season|term|age|old|:|[ap]\.?m\b", re.I)
-_ACCORDING = re.compile(r"\baccording to ((?:[^,.;:\"“”()]|\.(?=[A-Z]\.)){2,90})", re.I)
+# the source ends at a comma, a stop or a dash ("100,000 according to organizers -- participated"); a hyphen in a
+# name ("Al-Shabaab") is no dash
+_ACCORDING = re.compile(r"\baccording to ((?:[^,.;:\"“”()–—-]|\.(?=[A-Z]\.)|(?<=\w)-(?=\w)){2,90})", re.I)
+# "about 18,000 people -- 100,000 according to organizers -- participated": the aside's source is its own figure's
+_DASHED_ASIDE = re.compile(r"(?:\s--?\s|[–—])[^–—]*?(?:\s--?\s|[–—])")
 _NOT_VICTIM_WORDS = {"estimated", "other", "more", "additional", "further", "reported", "confirmed", "total", "least"}
 _VAGUE_WORDS = {"dozens", "scores", "hundreds", "thousands", "millions"}
-_PART_OF = re.compile(r"^\s+(?:of|among) (?:those|them|whom|these|the (?:dead|victims|casualties|injured|wounded|killed|missing|"
+# "two of the U.N. dead": a word or two may say whose dead they are ("three of the attackers were killed" are not the dead's)
+_PART_OF = re.compile(r"^\s+(?:of|among) (?:those|them|whom|these|the (?:"
+                      r"(?:(?!(?:were|was|are|is|have|has|had)\b)[\w.'’-]+\s+){0,2}?(?:dead|victims|casualties|injured|wounded|killed|missing)\b|"
                       r"(?P<total>\d|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)))", re.I)
 # "Two children were among more than a dozen people injured": a part of the count that follows
 _AMONG = re.compile(r"^\s+(?:were|are|was|is)\s+(?:also\s+)?among\b", re.I)
@@ -141,9 +156,28 @@ def _category_of(token: Token) -> str | None:
 
 
 def _link(number: Token, noun: Token) -> str | None:
-    """The casualty category the parse ties this number (or the noun it counts) to, if any."""
-    if noun is not number and _category_of(noun):  # "19 deaths", "11 injuries"
-        return _category_of(noun)
+    """The casualty category the parse ties this number (or the noun it counts) to, if any. Hostages whose
+    count a killing takes ("executed two hostages", "the death of 37 hostages") are dead, not held."""
+    own = _category_of(noun) if noun is not number else None  # "19 deaths", "11 injuries"
+    if own == "kidnapped":
+        return "killed" if _linked(number, noun) == "killed" else own
+    return own or _linked(number, noun)
+
+
+# "as many as 200,000 without homes": the homeless, whatever casualty word the parse hangs them on
+_HOMELESS_AFTER = re.compile(r"^\s+(?:(?:were|are|was|been|left)\s+)*(?:without (?:a )?(?:homes?|shelter)|homeless)\b", re.I)
+# "At least 23 people drowned and 26 were missing": the words after the count name its category
+_STATED_AFTER = re.compile(r"^\s+(?:were|are|was|is|remain|remained)\s+(?:still\s+)?(\w+)", re.I)
+
+
+def _linked(number: Token, noun: Token) -> str | None:
+    """The casualty category the parse ties this number to through the words around it."""
+    rest = number.doc.text[noun.idx + len(noun):noun.idx + len(noun) + 40] if noun.i >= number.i else ""
+    if _HOMELESS_AFTER.match(rest):
+        return "displaced"
+    stated = _STATED_AFTER.match(rest)
+    if stated and (category := TRIGGERS.get(lemma_of(stated.group(1).lower()))) and lemma_of(stated.group(1).lower()) not in WEAK:
+        return category
     # "eight deaths and six wounded", "100 dead and 150 people injured": the word right after the count names
     # its category, where the parse hung the participle on the other conjunct
     after = number.doc[noun.i + 1] if noun.i >= number.i and noun.i + 1 < len(number.doc) else None
@@ -170,8 +204,10 @@ def _link(number: Token, noun: Token) -> str | None:
         if lemma(head) in LEVEL_LEMMAS:
             # "the number of deaths has increased to 19", "leaving five dead"; the casualty word nearest the
             # number: "These new casualties ... brings Australia's death toll to sixteen" is a death toll
+            # "Two prisoners will stand trial for the killing": a casualty word given as a cause is no level
             found = [(abs(token.i - number.i), _category_of(token)) for sibling in head.children
                      if sibling is not node and sibling.dep_ not in ("punct", "cc", "conj", "advcl", "ccomp")
+                     and not (sibling.dep_ == "prep" and sibling.lower_ in ("for", "over"))
                      for token in sibling.subtree if token.i != number.i and _category_of(token)]
             return min(found)[1] if found else None
         if _is_between(node) and (clause_category := _subjectless_clause_after(node)):
@@ -240,7 +276,9 @@ def _attribution(sentences: list[Sentence], index: int, numbers: list[Token], en
     sent = sentences[index]
     # "15 were killed, according to Captain Hussein, but Al-Shabaab said it killed 30": each clause its own source
     start, end = _clause(sent.text, numbers[0].idx)
-    match = next((m for m in _ACCORDING.finditer(sent.text) if start <= m.start() < end), None)
+    asides = [m.span() for m in _DASHED_ASIDE.finditer(sent.text) if not m.start() <= numbers[0].idx < m.end()]
+    sayings = [m for m in _ACCORDING.finditer(sent.text) if not any(a <= m.start() < b for a, b in asides)]
+    match = next((m for m in sayings if start <= m.start() < end), None)
     if match:
         return match.group(1).strip()
     governing = [t for n in numbers for t in n.ancestors if lemma(t) in SAY_LEMMAS and pos(t) == "VERB"]
@@ -250,8 +288,8 @@ def _attribution(sentences: list[Sentence], index: int, numbers: list[Token], en
     sources = [(verb, _source(verb, numbers)) for verb in governing + others]
     sources = [(verb, source) for verb, source in sources if source is not None]
     if not sources:
-        match = _ACCORDING.search(sent.text)  # "Five were killed, but 20 were injured, according to police"
-        return match.group(1).strip() if match else None
+        # "Five were killed, but 20 were injured, according to police"
+        return sayings[0].group(1).strip() if sayings else None
     source = sources[0][1]
     if isinstance(source, Token) and not source.ent_type_:
         # "Dutta commented that the district reported 18 deaths": a named source over the report it relays
@@ -455,7 +493,7 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
     are parsed (in one batch, unless the caller did it for many articles at once). ``time_of`` turns
     a date mention into the figure's time; ``dateline`` is the place the article is datelined in, if known."""
     # a place people came from or went to, or where a source sits, is no candidate: "asylum seekers from Iran"
-    place_spans = sorted((m[0], p.name) for p in places for m in p.mentions if not is_aside(text, m[0]))
+    place_spans = sorted((m[0], p.name) for p in places for m in p.mentions if not is_aside(text, m[0], m[1]))
     place_ends = {m[0]: m[1] for p in places for m in p.mentions}
     countries = {p.name for p in places if is_country(p)}
     dominant = fallback_place(places, text, sentences, entities, dateline)
@@ -475,16 +513,35 @@ def find_figures(text: str, sentences: list[Sentence], entities: list[Entity], p
         # then a country the event happened "in" over one naming the victims: "two U.S. service members were wounded in Iraq"
         located = [(s, n) for s, n in candidates if is_local(text, s, place_ends[s])]
         sent_dates = [d for d in resolved_dates if sent.start <= d.start < sent.end and not dates_earlier_toll(text, sent, d)]
-        for figure in found:
+        for previous, figure in zip([None, *found], found):
             # each figure its own source: "Salinas said the blast killed two, although Reyes said only three died"
             number = sent.tree.char_span(figure.start - sent.start, figure.end - sent.start, alignment_mode="expand")[-1]
             figure.attributed_to = _canonical(_attribution(sentences, index, [number], entities), entities)
+            item = _list_item(text, previous.end if previous else sent.start, figure.start)
+            if item:
+                figure.place = _nearest([(s, n) for s, n in candidates if item[0] <= s < item[1]], figure.start) or dominant
+                item_dates = [d for d in sent_dates if item[0] <= d.start < item[1]]
+                figure.time = figure_time(text, sent, item_dates, figure.start, time_of)
+                if _NEXT_ITEM.match(text, figure.end):
+                    figure.victims = None  # "kills 26,271 2001 Gujarat": the next item's words, not its victims
+                continue
             figure.place = _nearest(local or located or candidates, figure.start) or dominant
             figure.time = figure_time(text, sent, sent_dates, figure.start, time_of)
             if candidates:
                 stated.add(id(figure))
         figures.extend(found)
     return _dedupe(figures, stated)
+
+
+# "2003 Bam, Iran - kills 26,271": an item of a list, whose year and place come before its figure
+_LIST_ITEM = re.compile(r"\s[-–—]\s+(?:kills|killed|killing|leaves|left)\s+(?:\w+\s+){0,2}$", re.I)
+_NEXT_ITEM = re.compile(r"\s+(?:1[89]|20)\d\d\b")
+
+
+def _list_item(text: str, start: int, position: int) -> tuple[int, int] | None:
+    """The list item a figure at ``position`` ends ("2005 Muzaffarabad, Kashmir - kills more than 73,000 2004
+    Asian tsunami ..."): from the figure before it to the figure; its place and year are in it, not in the next item."""
+    return (start, position) if _LIST_ITEM.search(text, start, position) else None
 
 
 def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earlier: list[Figure]) -> list[Figure]:
@@ -515,6 +572,8 @@ def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earli
         if category is None or _projected(number):
             continue
         low, high, _ = bounds(match)
+        if not _whole_number(low, high) or _not_hurt(noun):
+            continue
         found.append(Figure(
             category=category, text=match.group(0), low=low, high=high, victims=_victims(number, noun),
             event=_event(sent.text, match.start()), sentence=sent.text.strip(), start=start, end=end,
@@ -527,11 +586,31 @@ def _sentence_figures(text: str, sent: Sentence, dates: list[DateMention], earli
 
 
 def _passed_over(text: str, sent: Sentence, start: int, end: int, dates: list[DateMention]) -> bool:
-    """Whether the words around a number say it counts no victims: a unit, a label, an age, a date or the
-    total again ("five of the six people")."""
+    """Whether the words around a number say it counts no victims: a unit, a label, an age, a date, a rate or
+    the total again ("five of the six people")."""
     before = text[max(sent.start, start - 80):start]
     return bool(_NOT_COUNT_AFTER.match(text[end:end + 12]) or _NOT_COUNT_BEFORE.search(text[max(0, start - 12):start])
+                or _LABEL_AFTER.match(text[end:end + 50]) or _RATE_AFTER.match(text[end:end + 50])
                 or any(d.start <= start < d.end for d in dates) or _TOTAL_AGAIN.search(before[-30:]))
+
+
+def _whole_number(low: float | None, high: float | None) -> bool:
+    """Whether the bounds can count people: "6.3 magnitude", "38.1 road deaths" are no count ("1.5 million" is)."""
+    return all(value is None or value == int(value) for value in (low, high))
+
+
+ESCAPE_LEMMAS = {"escape", "avoid", "spare"}
+register(ESCAPE_LEMMAS)
+
+
+def _not_hurt(noun: Token) -> bool:
+    """"her 19 students ... were not injured", "but five escaped injury": the casualty word is denied them."""
+    for token in [noun, *list(noun.ancestors)[:3]]:
+        if lemma(token) in ESCAPE_LEMMAS or any(lemma(c) in ESCAPE_LEMMAS for c in token.children if c.dep_ == "amod"):
+            return True
+        if _category_of(token) and any(c.dep_ == "neg" for c in token.children):
+            return True
+    return False
 
 
 def _replaced_toll(before: str) -> bool:

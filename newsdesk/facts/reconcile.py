@@ -61,9 +61,38 @@ def _tied_places(per_article: list[tuple[Article, Facts]]) -> set[frozenset[str]
     Zaranj and Lahore one place."""
     placed = [(article.id, figure, _time_key(figure.time or article.published)) for article, facts in per_article
               for figure in facts.figures if figure.place and (figure.time or article.published)]
+    # a pair one report gives as two figures ("a drone killed 13 in Pakistan", "a gunman killed 13" in New York)
+    # is two places, whatever other reports' counts tie
+    apart = {frozenset((a.place, b.place)) for _, facts in per_article for a, b in combinations(facts.figures, 2)
+             if a.place and b.place and a.place != b.place and a.category == b.category}
     return {frozenset((a.place, b.place)) for (first, a, a_month), (second, b, b_month) in combinations(placed, 2)
             if first != second and a.place != b.place and a.category == b.category
-            and (a.low, a.high) == (b.low, b.high) and a_month == b_month and _perpetrators(a) == _perpetrators(b)}
+            and (a.low, a.high) == (b.low, b.high) and a_month == b_month and _perpetrators(a) == _perpetrators(b)} - apart
+
+
+# "Last year more than 8,600 people died", "killed in October", "each year": words that date a figure to another
+# time than the report's event, or make it a tally of a period
+_ELSEWHEN = re.compile(
+    r"\b(?:(?:last|each|every|per|a|that|the previous|the same) (?:year|month|week|decade)|annually|yearly|"
+    r"(?:weeks|months|years|days) (?:earlier|before|ago)|in (?:(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|(?:19|20)\d\d)\b)", re.I)
+_CLAUSE = re.compile(r"[,;:()]|\s[–—-]-?\s")
+
+
+def _elsewhen(article: Article, figure: Figure) -> str | None:
+    """The words of a figure's clause that date it away from the report's event ("At least 20 people were
+    killed in October", "Last year more than 8,600 people died"): such a figure joins only figures dated by the
+    same words, never the event's undated toll. A figure whose time is the report's own month is the event's."""
+    if figure.time and article.published and figure.time[:7] == article.published[:7]:
+        return None
+    at = figure.sentence.find(figure.text)
+    if at < 0:
+        return None
+    breaks = list(_CLAUSE.finditer(figure.sentence))
+    start = max([m.end() for m in breaks if m.end() <= at], default=0)
+    end = min([m.start() for m in breaks if m.start() >= at + len(figure.text)], default=len(figure.sentence))
+    found = _ELSEWHEN.search(figure.sentence, start, end)
+    return found.group(0).lower() if found else None
 
 
 def _time_key(time: str | None) -> str | None:
@@ -102,11 +131,12 @@ def group_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str, An
     tied = _tied_places(ordered)
     for article, facts in ordered:
         for figure in facts.figures:
-            group = next((g for g in groups if _joins(g, figure, tied)), None)
+            elsewhen = _elsewhen(article, figure)
+            group = next((g for g in groups if g["elsewhen"] == elsewhen and _joins(g, figure, tied)), None)
             if group is None:
                 group = {"category": figure.category, "event": figure.event, "place": figure.place,
                          "time_key": _time_key(figure.time), "victims": _victims(figure),
-                         "perpetrators": _perpetrators(figure), "reports": []}
+                         "perpetrators": _perpetrators(figure), "elsewhen": elsewhen, "reports": []}
                 groups.append(group)
             for key, value in (("event", figure.event), ("place", figure.place), ("time_key", _time_key(figure.time)),
                                ("victims", _victims(figure))):
@@ -159,6 +189,7 @@ def reconcile_figures(per_article: list[tuple[Article, Facts]]) -> list[dict[str
         reports = group.pop("reports")
         history = [_figure_row(article, figure) for article, figure in reports]
         group["time"] = group.pop("time_key")
+        group.pop("elsewhen")
         latest = group.pop("latest_report")
         group["latest"] = next(row for row, pair in zip(history, reports) if pair is latest)
         group["disputed"] = _disputed(history)

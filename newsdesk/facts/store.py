@@ -13,7 +13,7 @@ from newsdesk.records import Progress
 from newsdesk.store.queries import row_to_article
 from newsdesk.store.write import save_facts
 
-FACTS_VERSION = 8  # 2: parse per sentence, sources the parse missed, places named as administrative units;
+FACTS_VERSION = 9  # 2: parse per sentence, sources the parse missed, places named as administrative units;
 # 3: places the gazetteer lacks get a country, continents, no lower-case entities, no facts read from other languages;
 # 4: a group tagged as a nationality ("Islamic State") is an organisation;
 # 5: one number in two places is two figures, figures dated by their event, cities as place context, no photo
@@ -22,6 +22,8 @@ FACTS_VERSION = 8  # 2: parse per sentence, sources the parse missed, places nam
 # 7: attackers' dead and corrected tolls marked, a figure's place and day those of the event, nationalities
 # and attributive countries no places, big places the model missed, relative days from the dateline's day
 # 8: counts added to an earlier toll ("two more died") marked, never the toll itself
+# 9: numbers that count no one (markers, addresses, units, rates, magnitudes, negated), list items, clause dates,
+# causes and sources no event's place; AP state abbreviations, world cities over namesakes, storms no places
 BATCH = 64
 
 
