@@ -82,3 +82,14 @@ def test_dates_that_look_ahead_or_belong_to_2001() -> None:
     assert dates["November"] == "2008-11"
     dates = {d.text: d.value for d in _facts("He spoke of the September 11 attacks at a memorial.", "2008-05-14").dates}
     assert dates["September 11"] == "2001-09-11"
+
+
+def test_a_timelines_entries_without_a_year_take_the_year_of_the_entry_before() -> None:
+    """QA: in a timeline published on 2011-11-18, "13 Nov: Aung San Suu Kyi freed" after "7 Nov 2010: First
+    polls" was 2011-11-13, a year late; a date that opens no timeline entry still counts from the report."""
+    from newsdesk.facts.dates import find_dates
+
+    timeline = "Key dates\n7 Nov 2010: First polls in 20 years.\n13 Nov: Aung San Suu Kyi freed.\n30 Mar 2011: Sworn in."
+    assert [(d.text, d.value) for d in find_dates(timeline, "2011-11-18")] == [
+        ("7 Nov 2010", "2010-11-07"), ("13 Nov", "2010-11-13"), ("30 Mar 2011", "2011-03-30")]
+    assert [d.value for d in find_dates("The vote was on 13 Nov: it passed.", "2011-11-18")] == ["2011-11-13"]

@@ -246,7 +246,35 @@ def find_dates(text: str, published: str | None, extra_spans: list[tuple[int, in
         if not taken.overlaps(s_start, s_end):
             taken.add(s_start, s_end)
             found.append(DateMention(text=text[s_start:s_end], value=None, start=s_start, end=s_end))
-    return sorted(found, key=lambda d: d.start)
+    return _timeline_years(text, sorted(found, key=lambda d: d.start), anchor)
+
+
+_ENTRY_END = re.compile(r"\s*(?::|[-–—]\s)")
+_FULL_DAY = re.compile(r"^(\d{4})-(\d\d)-\d\d$")
+
+
+def _timeline_years(text: str, mentions: list[DateMention], anchor: date | None) -> list[DateMention]:
+    """A timeline's entries name their year once: in "7 Nov 2010: First polls ... 13 Nov: Aung San Suu Kyi freed"
+    (published a year later) the 13 Nov is 2010's, not the publication year's. An entry is a date that opens its
+    line and ends at a colon or a dash; one without a year takes the year of the entry before it (the next year
+    when its month comes earlier, unless that is after the report)."""
+    last: tuple[int, int] | None = None  # (year, month) of the latest timeline entry
+    for mention in mentions:
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        entry = not text[line_start:mention.start].strip() and _ENTRY_END.match(text, mention.end)
+        day = _FULL_DAY.match(mention.value or "")
+        if not (entry and day):
+            continue
+        year, month = int(day.group(1)), int(day.group(2))
+        if re.search(r"\b\d{4}\b", mention.text):
+            last = (year, month)
+        elif last is not None:
+            year = last[0] + (month < last[1])
+            if anchor and date(year, month, 1) > anchor:
+                year = last[0]
+            mention.value = f"{year:04d}{mention.value[4:]}"
+            last = (year, month)
+    return mentions
 
 
 # "the September 11 attacks" are those of 2001, whenever the story was written
