@@ -23,7 +23,8 @@ FACTS_VERSION = 9  # 2: parse per sentence, sources the parse missed, places nam
 # and attributive countries no places, big places the model missed, relative days from the dateline's day
 # 8: counts added to an earlier toll ("two more died") marked, never the toll itself
 # 9: numbers that count no one (markers, addresses, units, rates, magnitudes, negated), list items, clause dates,
-# causes and sources no event's place; AP state abbreviations, world cities over namesakes, storms no places
+# causes and sources no event's place; AP state abbreviations, world cities over namesakes, storms no places,
+# a timeline entry's year from the entry before it
 BATCH = 64
 
 
