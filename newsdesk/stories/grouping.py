@@ -391,10 +391,11 @@ class StoryGrouper:
             else:
                 np.minimum.outer(floor[start:end], floor, out=part_bar)
                 np.greater_equal(part, part_bar, out=part_kept)
-            row, column = np.nonzero(part_kept)  # row-major, so already in CSR order
-            values.append(part[row, column])
-            columns.append(column.astype(np.int32))
-            row_sizes.append(np.bincount(row, minlength=end - start))
+            # flat positions are row-major, so already in CSR order (and 3x faster to find than row, column pairs)
+            kept_at = np.flatnonzero(part_kept)
+            values.append(part.ravel()[kept_at])
+            columns.append((kept_at % n).astype(np.int32))
+            row_sizes.append(np.count_nonzero(part_kept, axis=1))
         indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_sizes))])
         return sparse.csr_matrix((np.concatenate(values), np.concatenate(columns), indptr), shape=(n, n))
 
@@ -556,7 +557,7 @@ class StoryGrouper:
         mixing = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
         # Divided by k, not by the similarities' sum: an item with few, weak neighbours stays itself.
         mixing = sparse.csr_matrix(sparse.diags(weights / k) @ mixing)
-        smoothed = sparse.csr_matrix(vectors + mixing @ vectors)
+        smoothed = _plus_product(vectors, mixing)
         norms = np.sqrt(np.asarray(smoothed.multiply(smoothed).sum(axis=1)).ravel())
         inverse = sparse.diags(1.0 / np.maximum(norms, 1e-9))
         smoothed = sparse.csr_matrix(inverse @ smoothed)
@@ -585,8 +586,8 @@ class StoryGrouper:
         membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
         centroids = membership @ vectors
         norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
-        centroids = sparse.diags(1.0 / np.maximum(norms, 1e-9)) @ centroids
-        scores = (vectors @ centroids.T).toarray()
+        centroids = sparse.csr_matrix(sparse.diags(1.0 / np.maximum(norms, 1e-9)) @ centroids)
+        scores = _dot_rows(vectors, centroids)
         best = scores.argmax(axis=1)
         current = scores[np.arange(len(labels)), labels]
         better = scores[np.arange(len(labels)), best] > current
@@ -650,6 +651,27 @@ def _rows_matrix(rows: list[dict[int, float]], dims: int) -> sparse.csr_matrix:
     indices = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float32, count=int(indptr[-1]))
     return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), dims))
+
+
+def _dot_rows(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """Dense ``a @ b.T`` of two sets of grouping vectors. The embedding's dimensions are dense in every
+    row, and scipy's sparse product treats each of them as a sparse entry: as a dense product they cost
+    a tenth (the busiest UCI day's k-means step 0.75 -> 0.07 s)."""
+    split = 1 << FEATURE_BITS
+    scores = (a[:, :split] @ b[:, :split].T).toarray()
+    if a.shape[1] > split:
+        scores += a[:, split:].toarray() @ b[:, split:].toarray().T
+    return scores
+
+
+def _plus_product(vectors: sparse.csr_matrix, mixing: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``vectors + mixing @ vectors``, the embedding's dense dimensions multiplied as a dense block
+    (see ``_dot_rows``)."""
+    split = 1 << FEATURE_BITS
+    if vectors.shape[1] <= split:
+        return sparse.csr_matrix(vectors + mixing @ vectors)
+    words, dense = vectors[:, :split], vectors[:, split:].toarray()
+    return sparse.hstack([words + mixing @ words, sparse.csr_matrix(dense + mixing @ dense)], format="csr")
 
 
 def _condensed_distance(similarity: sparse.csr_matrix) -> np.ndarray:
