@@ -130,14 +130,19 @@ def parse_date(text: str) -> str | None:
 
 
 def date_line(text: str) -> str | None:
-    """ISO date when the whole line is a date (plus weekday, time, "Updated"...), else None."""
+    """ISO date when the whole line is a date (plus weekday, time, "Updated"...), else None. A line of two
+    dates ("Published 6 October 2016 | Updated 8 October 2016", "Updated: 8 October 2016 Published: 6 October
+    2016") gives the earlier, the publication: a piece is updated after it is published, whichever comes first
+    on the line. A date that cannot be read ("06/10/2016": which is the month?) leaves the line undated."""
     if len(text) > 80:
         return None
+    days, rest = [], text
     for form in _DATE_FORMS:
-        match = form.search(text)
-        if match and _DATE_LINE_RESIDUE.match(text[: match.start()] + " " + text[match.end():]):
-            return parse_date(match.group(0))
-    return None
+        days += [parse_date(match.group(0)) for match in form.finditer(rest)]
+        rest = form.sub(" ", rest)
+    if not days or None in days or not _DATE_LINE_RESIDUE.match(rest):
+        return None
+    return min(days)
 
 
 def agency_line(text: str) -> str | None:
@@ -188,7 +193,27 @@ def dateline_agency(dateline: str) -> str | None:
 def byline(text: str) -> bool:
     if len(_WORDS.findall(text)) > 14 or TERMINAL.search(text):
         return False
-    return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text) or _FOREIGN_BYLINE.match(text))
+    return bool(_BYLINE.match(text) or _NAMED_BYLINE.match(text) or _FOREIGN_BYLINE.match(text)
+                or dated_byline(text))
+
+
+# A name as a byline writes it alone: two to four capitalised words or initials ("Jane Smith", "J. R. Hartley",
+# "Ursula von der Leyen"); a wire's place in capitals ("HONG KONG, 6 October 2016") is a dateline, not a name
+_PERSON = re.compile(r"^(?:[A-Z][a-z][\w'’-]*|[A-Z]\.)"
+                     r"(?: (?:[A-Z][a-z][\w'’-]*|[A-Z]\.|de|del|der|van|von|da|di|la|le|bin|al)){1,3}$")
+_BYLINE_DATE_SEPARATOR = re.compile(r"\s*[,|•·]\s*|\s+[-–—]\s+|\s+(?=on\s)")
+
+
+def dated_byline(text: str) -> tuple[str, str] | None:
+    """(the byline, its ISO date) of a byline line that ends on its date ("Jane Smith, 6 October 2016", "By
+    Jane Smith | October 6, 2016", "Posted by Jane Smith on October 6, 2016"), else None. Read as neither a
+    byline nor a date line, such a line had been taken for a subhead: the article lost its date and its title."""
+    for separator in _BYLINE_DATE_SEPARATOR.finditer(text):
+        name, rest = text[: separator.start()], text[separator.end():]
+        named = _PERSON.match(name) or _BYLINE.match(name) or _FOREIGN_BYLINE.match(name)
+        if named and (day := date_line(rest)):
+            return name, day
+    return None
 
 
 def meta_line(text: str) -> bool:

@@ -166,25 +166,40 @@ def _marked_as_update(holder: HtmlElement | None) -> bool:
 
 
 def _first_date(pieces: list[tuple[str, HtmlElement | None]], last_chars: int = 0,
-                language: str | PageLanguage | None = None) -> tuple[str, bool] | None:
-    """The first date in the joined pieces (or their last ``last_chars`` characters), and whether
-    a label just before it or the markup holding it says it is an update."""
+                language: str | PageLanguage | None = None) -> tuple[str, bool, HtmlElement | None] | None:
+    """The first date in the joined pieces (or their last ``last_chars`` characters), whether a label
+    just before it or the markup holding it says it is an update, and the element holding it."""
     window = " ".join(text for text, _ in pieces)
     start = max(0, len(window) - last_chars) if last_chars else 0
     found = text_dates(window[start:], language)
     if not found:
         return None
     position, day = found[0][0] + start, found[0][1]
-    if _UPDATED_LABEL.search(window[max(start, position - 30) : position]):
-        return day, True
     ends = accumulate(len(text) + 1 for text, _ in pieces)
     holder = next(holder for end, (_, holder) in zip(ends, pieces) if end > position)
-    return day, _marked_as_update(holder)
+    labelled = bool(_UPDATED_LABEL.search(window[max(start, position - 30) : position]))
+    return day, labelled or _marked_as_update(holder), holder
 
 
-def visible_date(headline: HtmlElement | None, language: str | PageLanguage | None = None) -> tuple[str | None, bool]:
-    """The date printed next to the headline (in the byline or dateline), and whether it is
-    labelled as an update ("Updated on ...", or markup saying so).
+def _in_page_chrome(holder: HtmlElement | None, headline: HtmlElement) -> bool:
+    """Whether a date printed above the headline belongs to the page rather than to the story: the
+    headline's ``<article>`` does not hold it, or nothing smaller than the ``<body>`` holds them both. A
+    masthead prints the day the page was served ("Monday, December 8, 2026"), whatever the story's."""
+    if holder is None:
+        return False
+    around = set(holder.iterancestors())
+    article = next(headline.iterancestors("article"), None)
+    if article is not None:
+        return article not in around
+    common = next((element for element in headline.iterancestors() if element in around), None)
+    return common is None or common.tag in ("body", "html")
+
+
+def visible_date(headline: HtmlElement | None,
+                 language: str | PageLanguage | None = None) -> tuple[str | None, bool, bool]:
+    """The date printed next to the headline (in the byline or dateline), whether it is labelled as
+    an update ("Updated on ...", or markup saying so), and whether it is printed above the headline
+    in the page's chrome, outside the story (``_in_page_chrome``).
 
     Page metadata often carries a machine date (CMS import, template), while the date printed by
     the headline is the one the publisher shows. The first date after the headline wins, up to the
@@ -192,7 +207,7 @@ def visible_date(headline: HtmlElement | None, language: str | PageLanguage | No
     A long text straight under the headline is the standfirst, with the byline still to come.
     """
     if headline is None:
-        return None, False
+        return None, False, False
     after, length = [], 0
     for i, (text, holder) in enumerate(_visible_texts(headline.xpath("following::text()[position() <= 80]"))):
         if i == 0 and _RUNNING_TEXT <= len(text) <= _STANDFIRST:
@@ -201,9 +216,12 @@ def visible_date(headline: HtmlElement | None, language: str | PageLanguage | No
             break
         after.append((text, holder))
         length += len(text)
+    if found := _first_date(after, language=language):
+        return found[0], found[1], False
     before = _visible_texts(headline.xpath("preceding::text()[position() <= 30]"))
-    found = _first_date(after, language=language) or _first_date(before, _DATE_WINDOW_BEFORE, language)
-    return found if found else (None, False)
+    if found := _first_date(before, _DATE_WINDOW_BEFORE, language):
+        return found[0], found[1], _in_page_chrome(found[2], headline)
+    return None, False, False
 
 
 def published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str | None,
@@ -215,15 +233,18 @@ def published(tree: HtmlElement, meta: dict[str, str], ld: list[dict], url: str 
     labelled as an update and the declared publication date is earlier: an update is not the
     publication. (WCXB's gold is split on this, 13 pages one way and 10 the other; other rules
     tried, such as reading a shown date equal to the declared modification date as a
-    last-modified stamp, lost more pages than they won.)
+    last-modified stamp, lost more pages than they won.) Nor is a date above the headline in the
+    page's chrome that is later than the declared one: a masthead's date is the day the page was
+    served. (On WCXB two such dates in a story's own header, later than a stale declared date, are
+    the gold's, so only the chrome's lose.)
     """
-    shown, is_update = visible_date(headline, language)
+    shown, is_update, in_chrome = visible_date(headline, language)
     stamps = [o.get("datePublished") for o in ld] + [meta.get(key) for key in _DATE_META]
     declared = next((day for o in ld if (day := _iso(o.get("datePublished")))), None)
     declared = declared or next((day for key in _DATE_META if (day := _iso(meta.get(key)))), None)
     if (in_url := url_day(url)) and in_url in {shown, declared, _swap_day_month(shown)}:
         day = in_url
-    elif shown and not (is_update and declared and declared < shown):
+    elif shown and not ((is_update or in_chrome) and declared and declared < shown):
         day = shown
     else:
         day = declared

@@ -11,6 +11,7 @@ from __future__ import annotations
 from newsdesk.extract import line_forms
 from newsdesk.extract.encoding import decode, repair_article
 from newsdesk.extract.meta import clean_byline
+from newsdesk.extract.reflow import reflow
 from newsdesk.extract.segmenter import segment
 from newsdesk.records import Article, Block, Caption, Page, Teaser
 
@@ -83,8 +84,10 @@ def _gather(raw_lines: list[str], lines: list[str], labels: list[str], page_hash
         elif label == "agency" and article.agency is None:
             article.agency = line_forms.agency_line(text)
         elif label == "byline" and article.byline is None:
-            article.byline = clean_byline([text]) or text  # without its label, as a page's byline is: "Jane Smith"
+            name, day = line_forms.dated_byline(text) or (text, None)
+            article.byline = clean_byline([name]) or name  # without its label, as a page's byline is: "Jane Smith"
             article.agency = article.agency or line_forms.agency_line(text)
+            article.published = article.published or day
         elif label == "dateline" and article.dateline is None:
             article.dateline = text
             article.published = line_forms.date_line(text)
@@ -108,11 +111,18 @@ MAX_LINES = 20_000
 
 
 def extract_text(page: Page) -> Article:
-    """The article of a ``text`` page; its url and source are carried over from the page."""
-    lines = decode(page.raw).splitlines()
+    """The article of a ``text`` page; its url and source are carried over from the page, and its address's
+    day dates it when nothing else does."""
+    text = decode(page.raw)
+    lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise ValueError(f"{len(lines):,} lines of text: more than the {MAX_LINES:,} of any news page")
-    article = extract_lines(lines, page.hash, page.hints)
+    article = extract_lines(reflow(text), page.hash, page.hints)
     article.url = page.url
     article.site = page.source
+    if not article.published and page.url:
+        # as an HTML page's: a JSONL record of ".../politics/2012/nov/07/nadine-dorries-..." was stored undated
+        from newsdesk.extract.page_dates import url_day  # the HTML readers' imports, paid only here
+
+        article.published = url_day(page.url)
     return article

@@ -34,6 +34,9 @@ WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thurs
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _REL = r"(?:(?P<rel>since|before|after|until|till|by|from|in|on|during)\s+)?"
+# "overnight" as an adverb ("rose overnight.", "overnight in Aleppo"), not the adjective of "overnight wards"
+_OVERNIGHT = (r"overnight(?=\s*(?:[^\w\s]|$)|\s+(?:and|or|but|in|on|at|to|into|as|after|before|when|while|with|from"
+              r"|near|across|amid|despite|following|local)\b)")
 _PATTERNS = [
     # "September 22", "Sept. 22, 2016", "October 2 2016"
     ("month_day", rf"{_REL}(?:{_WEEKDAY},?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
@@ -43,7 +46,8 @@ _PATTERNS = [
     # "in September 2015", "last September"
     ("month_year", rf"{_REL}(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b"),
     ("weekday", rf"{_REL}(?P<mod>last|next|this|past|coming)?\s*(?P<weekday>{_WEEKDAY})(?P<part>\s+(?:morning|afternoon|evening|night))?\b"),
-    ("relative", rf"{_REL}(?P<rword>yesterday|today|tomorrow|tonight)\b"),
+    ("relative", rf"{_REL}(?P<rword>yesterday|today|tomorrow|tonight|last\s+night|the\s+day\s+before\s+yesterday|"
+                 rf"the\s+day\s+after\s+tomorrow|{_OVERNIGHT})\b"),
     ("unit", rf"{_REL}(?P<early>early|late|mid-?)?\s*(?P<mod>last|next|this|past)\s+(?P<unit>week|month|year|weekend)\b"),
     ("named_month", rf"{_REL}(?P<mod>last|next|this|early|late)\s+(?P<month>{_MONTH})\b"),
     ("bare_month", rf"\b(?P<rel>in|since|during|until|by)\s+(?P<month>{_MONTH})\b(?!\s+\d)"),
@@ -52,11 +56,17 @@ _PATTERNS = [
     ("ago", r"(?P<count>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
 ]
 _COMPILED = [(name, re.compile(rf"\b{pat}")) for name, pat in _PATTERNS]
+_RELATIVE_SHIFT = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1,
+                   "the day before yesterday": -2, "the day after tomorrow": 2}
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-# Markers of tense, future first: "is expected to" is future though "expected" looks past. Past forms are
-# regular ones ("killed"; not "need", "hundred") and the commonest irregular verbs of news.
+# Markers of tense, future first: "is expected to" is future though "expected" looks past, and "would" is the
+# future of reported speech ("said it would meet on Thursday"). Past forms are regular ones ("killed"; not
+# "need", "hundred") and the commonest irregular verbs of news.
 _TENSE = re.compile(
-    r"\b(?:(?P<future>will|shall|\w+'ll|(?:is|are) due|plans? to|(?:is|are) set to|(?:is|are) expected to|scheduled|upcoming|going to|"
+    r"\b(?:(?P<future>will|shall|\w+'ll|would|(?:is|are) due|plans? to|(?:is|are) to(?! blame)|scheduled|upcoming|"
+    # a plan reported in the past is still ahead: "the rain was expected to ease by Wednesday" ("was due to" is
+    # as often "because of": "was due to the court ruling in May")
+    r"going to|(?:is|are|was|were) (?:set|expected|scheduled|slated) to|"
     # an aim looks ahead: "has enough delegates to defeat Republican John McCain in November"
     r"to (?:defeat|beat|win|face|meet|hold|vote|visit|elect|sign|launch|attend|contest|challenge))"
     r"|(?P<past>(?!\w*eed\b|hundred\b)\w{2,}ed|was|were|had|did|said|told|took|met|began|came|went|left|held|fell|hit|struck|shot|"
@@ -126,13 +136,19 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> 
         target = WEEKDAYS[g["weekday"].lower()]
         mod = (g.get("mod") or "").lower()
         if mod == "next" or (future and mod not in ("last", "past")):
-            return (anchor + timedelta(days=(target - anchor.weekday()) % 7)).isoformat()
+            ahead = (target - anchor.weekday()) % 7
+            if mod == "next" and ahead == 0:
+                ahead = 7  # "next Monday" written on a Monday is a week on, not the day itself
+            return (anchor + timedelta(days=ahead)).isoformat()
         back = (anchor.weekday() - target) % 7
         if mod in ("last", "past") and back == 0:
             back = 7
         return (anchor - timedelta(days=back)).isoformat()
     if kind == "relative":
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["rword"].lower()]
+        word = " ".join(g["rword"].split())
+        # A night is dated by the evening it begins, as "Monday night" is: "overnight" in the past tense is the
+        # night just ended, which began the day before the dateline ("last night"); ahead, it is tonight.
+        shift = (0 if future else -1) if word == "overnight" else _RELATIVE_SHIFT[word]
         return (anchor + timedelta(days=shift)).isoformat()
     if kind == "unit":
         step = {"last": -1, "past": -1, "this": 0, "next": 1}[g["mod"].lower()]
@@ -172,6 +188,10 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> 
 
 
 TENSE_REACH = 300
+# A date that a present "is" governs is an appointment, ahead: "officials said the vote is on Thursday", "the
+# hearing is set for Monday" (the span starts at its "on")
+_SCHEDULED = re.compile(r"\b(?:is|are)\s+(?:(?:set|scheduled|slated|due|planned)\s+)?(?:for\s+)?$", re.I)
+_SCHEDULED_REACH = 30
 
 
 def _future(text: str, start: int, end: int) -> bool:
@@ -179,10 +199,14 @@ def _future(text: str, start: int, end: int) -> bool:
     the nearest marker of tense before the date in its sentence, else the nearest after: in "talks will
     resume on Monday, officials said, after a strike on Monday killed 8", the first Monday is ahead and the
     second behind, and in "will hold a funeral on Friday for those killed in Tuesday's bombing" the
-    Tuesday is past. The search stays within ``TENSE_REACH`` characters of the date: a verb farther away is
-    not the date's, and a text without sentence breaks had made every date search all of it."""
+    Tuesday is past. In reported speech the nearest marker is the reported verb's, not the reporting one's:
+    "the council said it would meet on Thursday" is ahead, and so is a date that a present "is" governs ("the
+    vote is on Thursday"). The search stays within ``TENSE_REACH`` characters of the date: a verb farther away
+    is not the date's, and a text without sentence breaks had made every date search all of it."""
     floor, ceiling = max(0, start - TENSE_REACH), min(len(text), end + TENSE_REACH)
     left = max(text.rfind(". ", floor, start), text.rfind("\n", floor, start), floor - 1) + 1
+    if _SCHEDULED.search(text, max(left, start - _SCHEDULED_REACH), start):
+        return True
     right_candidates = [i for i in (text.find(". ", end, ceiling), text.find("\n", end, ceiling)) if i >= 0]
     right = min(right_candidates) if right_candidates else ceiling
     before = list(_TENSE.finditer(text, left, start))

@@ -8,6 +8,7 @@ the fetcher may later fetch its link to get the article itself.
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import re
@@ -18,10 +19,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.datetimes.rfc822 import timezone_names as feedparser_zones
 
 from newsdesk.ingest.files import read_bytes
 from newsdesk.records import Failure, Page
 from newsdesk.settings import Settings
+from newsdesk.timezones import ZONES, zone_name
 
 FULL_CONTENT_MIN_CHARS = 400  # shorter "content" is a summary in disguise
 
@@ -140,6 +143,28 @@ def _iso(struct: time.struct_time | None) -> str | None:
     return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*struct[:6]) if struct else None
 
 
+_CLOCK = re.compile(r"\d:\d\d")
+
+
+def entry_time(entry) -> str | None:
+    """When the entry was published (else updated), in UTC as feedparser reads it, with two corrections. A zone
+    abbreviation feedparser does not know it reads as UTC ("09:00 CEST" had been 09:00Z, two hours late): such
+    a zone is read by ``timezones.ZONES``. A date with no time of day ("Thu, 06 Oct 2016") is that bare day, as
+    a page's is stored, not an invented midnight UTC."""
+    for key in ("published", "updated"):
+        struct = entry.get(f"{key}_parsed")
+        if not struct:
+            continue
+        written = str(dict.get(entry, key) or "")
+        if written and not _CLOCK.search(written):
+            return "{:04d}-{:02d}-{:02d}".format(*struct[:3])
+        zone = zone_name(written)
+        if zone and zone.lower() not in feedparser_zones:
+            struct = time.gmtime(calendar.timegm(struct) - ZONES[zone])
+        return _iso(struct)
+    return None
+
+
 def entry_page(entry, where: str, source: str | None, fetched: str | None = None,
                language: str | None = None, base: str | None = None) -> Page | Failure:
     """One feed entry as a page; ``language`` is the feed's (an entry's own ``xml:lang`` wins), and a relative
@@ -162,7 +187,7 @@ def entry_page(entry, where: str, source: str | None, fetched: str | None = None
     if link and base and not urlsplit(link).scheme and urlsplit(base).scheme in ("http", "https"):
         link = urljoin(base, link)
     enclosure = next((e.get("href") for e in entry.get("enclosures", []) if e.get("href")), None)
-    published = _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
+    published = entry_time(entry)
     if not (title or summary):
         if enclosure:  # a podcast's episode with no words: nothing to read, not a broken entry
             return Failure(where, "read", "feed entry has only an enclosure, no text", skipped=True)

@@ -37,9 +37,13 @@ def story_page(db: sqlite3.Connection, story_id: str) -> dict:
         row = rows.get(member["id"])
         member["time"], member["time_basis"] = (row["time"], row["basis"]) if row else (None, None)
         member["language"] = languages.get(member["id"])
+    # An undated member's time is when newsdesk read it: charted, a 2016 story had a bar in the year it was read
+    # (the timeline lists the member, and ``undated`` counts it, as an entity page counts its undated articles)
+    buckets = coverage([r["time"] for r in rows.values() if r["basis"] != "ingested"])
     return data | {
         "facts": story_facts(db, story_id),
-        "coverage": coverage([r["time"] for r in rows.values()]),
+        "coverage": buckets,
+        "undated": len(rows) - sum(bucket["count"] for bucket in buckets),
         "language": story_languages(db, [story_id]).get(story_id),
     }
 
