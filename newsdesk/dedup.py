@@ -116,7 +116,7 @@ _PUNCTUATION = "\"'“”‘’()[],.;:!?"
 
 
 @dataclass(frozen=True)
-class Facts:
+class CopyFingerprint:
     """The names (capitalised words not opening a sentence) and figures of the body's first words: of
     its lead, and of a wider opening that still holds them when a copy cut a paragraph near the top.
     Held as sorted word hashes (the index keeps one per original: a set of strings cost 4.7 kB), with
@@ -128,7 +128,7 @@ class Facts:
     wide_figures: frozenset[str]
 
 
-def facts(text: str) -> Facts:
+def facts(text: str) -> CopyFingerprint:
     lines = (_DATELINE.sub("", line.strip()) for line in text.splitlines())
     opening = " ".join(line for line in lines if line and not _BOILERPLATE_LINE.match(line)).split()
     found = []
@@ -139,7 +139,7 @@ def facts(text: str) -> Facts:
             found.append((n, core.lower()))
     lead = {f for n, f in found if n < LEAD_WORDS}
     wide = {f for _, f in found}
-    return Facts(_hashes(lead), _hashes(wide), _figures(lead), _figures(wide))
+    return CopyFingerprint(_hashes(lead), _hashes(wide), _figures(lead), _figures(wide))
 
 
 def _hashes(words: set[str]) -> np.ndarray:
@@ -152,7 +152,7 @@ def stable_hash(data: bytes) -> int:
     return int.from_bytes(blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
-def same_facts(one: Facts, other: Facts | None) -> bool:
+def same_facts(one: CopyFingerprint, other: CopyFingerprint | None) -> bool:
     """Whether two texts name the same things: most of either's lead is in the other's opening."""
     if other is None:
         return True
@@ -243,7 +243,7 @@ class _Generation:
     def __init__(self, bands: int, started: str | None) -> None:
         self.started = started
         self.signatures: dict[str, Signature] = {}
-        self.facts: dict[str, Facts] = {}
+        self.facts: dict[str, CopyFingerprint] = {}
         self.buckets: list[dict[int, str | list[str]]] = [{} for _ in range(bands)]
         self.by_url: dict[str, list[str]] = {}  # every original first seen at an address (one may hold several)
         self.by_body: dict[str, str] = {}
@@ -452,7 +452,8 @@ class Deduper:
                     found.update((held,) if isinstance(held, str) else held)
         return sorted(found, key=lambda article_id: self._lookup("rank", article_id))
 
-    def _nearest(self, values: np.ndarray, size: int, lead_facts: Facts, short_title: str | None = None) -> str | None:
+    def _nearest(self, values: np.ndarray, size: int, lead_facts: CopyFingerprint,
+                 short_title: str | None = None) -> str | None:
         """The most similar indexed article that is a copy: Jaccard over the threshold, or most of
         the smaller text's shingles found in the other (a copy with paragraphs cut), naming the same
         places, people and figures in its lead. Ties go to the earliest indexed."""
@@ -517,7 +518,8 @@ class Deduper:
                 self._index(generation, article.id, signature, facts(article.text))
         return canonical
 
-    def _index(self, generation: _Generation, article_id: str, signature: Signature, lead_facts: Facts) -> None:
+    def _index(self, generation: _Generation, article_id: str, signature: Signature,
+               lead_facts: CopyFingerprint) -> None:
         generation.signatures[article_id] = signature
         generation.facts[article_id] = lead_facts
         generation.rank[article_id] = self._indexed

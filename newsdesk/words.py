@@ -17,7 +17,3 @@ MARKS = "".join(chr(c) for c in range(0x300, 0x20000) if unicodedata.category(ch
 # (letter, its marks) pairs: the same words, matched 4-5x faster (possessive, so it never backtracks)
 LETTERS = rf"[^\W_](?:[^\W_]++|[{re.escape(MARKS)}]++)*+"
 WORD = re.compile(LETTERS)
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text)

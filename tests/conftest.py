@@ -3,27 +3,27 @@ need it skip cleanly when it is absent, as on a user's fresh clone), and a fresh
 
 from __future__ import annotations
 
-import os
 import socketserver
 import threading
 from pathlib import Path
 
 import pytest
 
+from newsdesk.bench import shared_data as evaluation_data
 from newsdesk.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "aleppo-afp-with-teasers.txt"
-SHARED_DATA = Path(os.environ.get("NEWSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared evaluation data not found at {SHARED_DATA}")
-    return SHARED_DATA
+    path = evaluation_data()
+    if not path.is_dir():
+        pytest.skip(f"shared evaluation data not found at {path}")
+    return path
 
 
 @pytest.fixture

@@ -183,12 +183,10 @@ def test_truncated_page_gives_best_effort_article() -> None:
 def test_huge_page_of_nonsense_tags() -> None:
     junk = b"".join(b"<x%d><blink><td>" % (i % 97) + b"zz" * (i % 5) + b"</foo>" for i in range(220_000))
     assert len(junk) > 5_000_000
-    try:
-        article = extract_html(Page(uri="x", raw=b"<html><body>" + junk, kind="html"))
-    except ValueError as err:
-        assert str(err) == "no article text found"
-    else:
-        assert isinstance(article.text, str)
+    article = extract_html(Page(uri="x", raw=b"<html><body>" + junk, kind="html"))
+    # a best-effort article of the page's only words, without a title to make up
+    assert article.text and set(article.text.split()) <= {"zz" * n for n in range(1, 5)}
+    assert article.title is None
 
 
 def _load_subset(data: Path, count: int) -> list[tuple[dict, bytes]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,6 @@ from newsdesk.records import Page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSDESK_SHARED_DATA") or REPO / ".." / "shared" / "data")
 # The seed page (../shared/seeds/000_6b898fdfccc18085.txt), bundled so these tests never skip.
 SEED = REPO / "samples" / "aleppo-afp-with-teasers.txt"
 WIKINEWS = REPO / "samples" / "wikinews.jsonl"

@@ -13,7 +13,8 @@ from conftest import RawServer
 
 from newsdesk.bench.fetch import LocalSite
 from newsdesk.ingest import guard
-from newsdesk.ingest.fetch import Fetcher, FetchError, poll_url
+from newsdesk.ingest.fetch import Fetcher, FetchError
+from newsdesk.ingest.poll import poll_url
 from newsdesk.records import Failure, Page
 from newsdesk.settings import Settings
 

@@ -17,7 +17,8 @@ from newsdesk.cli.common import Context
 from newsdesk.cli.live import fetch as fetch_command
 from newsdesk.cli.live import sources as sources_command
 from newsdesk.ingest import schedule, sources
-from newsdesk.ingest.fetch import Fetcher, FetchError, Poll, Stopped, fetch_target, parse_retry_after, poll_url
+from newsdesk.ingest.fetch import Fetcher, FetchError, Stopped, parse_retry_after
+from newsdesk.ingest.poll import Poll, fetch_target, poll_url
 from newsdesk.records import Failure, Page
 from newsdesk.settings import Settings
 from newsdesk.store.sqlite import connect

@@ -258,16 +258,16 @@ def test_due_sources_are_spread_over_hosts():
 
 
 def test_a_crashing_source_fails_alone(tmp_path, db, monkeypatch):
-    from newsdesk.ingest import fetch
+    from newsdesk.ingest import poll
 
-    real_parse = fetch.feedparser.parse
+    real_parse = poll.feedparser.parse
 
     def parse(data, **kwargs):
         if b"Crash" in data:
             raise RuntimeError("parser bug")
         return real_parse(data, **kwargs)
 
-    monkeypatch.setattr(fetch.feedparser, "parse", parse)
+    monkeypatch.setattr(poll.feedparser, "parse", parse)
     crash = b"<rss version='2.0'><channel><title>Crash</title><item><title>x</title></item></channel></rss>"
     with LocalSite({"/crash.xml": (200, {"Content-Type": "application/rss+xml"}, crash)}) as site:
         NewsSite(site, entries=2)

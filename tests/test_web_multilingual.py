@@ -6,12 +6,12 @@ says so on its page and in ``newsdesk facts``."""
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from web_fixtures import Elements
 
 from newsdesk.cli import main
 from newsdesk.records import Article, Block, Caption, Entity, Facts, Page, Teaser
@@ -96,40 +96,6 @@ def client(desk):
         yield test_client
 
 
-class Tree(HTMLParser):
-    """Every element of a page with its attributes, its parent and all the text inside it."""
-
-    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed"}
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.root = {"tag": "#root", "attrs": {}, "text": "", "parent": None}
-        self.stack, self.elements = [self.root], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        node = {"tag": tag, "attrs": dict(attrs), "text": "", "parent": self.stack[-1]}
-        self.elements.append(node)
-        if tag not in self.VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth]["tag"] == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data):
-        for node in self.stack:
-            node["text"] += data
-
-    def holding(self, tag: str, text: str) -> dict:
-        """The innermost ``tag`` element whose text contains ``text``."""
-        found = [e for e in self.elements if e["tag"] == tag and text in e["text"]]
-        assert found, f"no <{tag}> holds {text!r}"
-        return found[-1]
-
-
 def inherited(node: dict, attribute: str) -> str | None:
     """An attribute in effect for an element, as ``lang`` and ``dir`` are: its own or its nearest ancestor's."""
     while node is not None:
@@ -155,7 +121,7 @@ def test_rtl_article_page_marks_language_and_direction(client, desk):
     _, ids = desk
     page = client.get(f"/articles/{ids['ar']}")
     assert page.status_code == 200
-    tree = Tree(page.text)
+    tree = Elements(page.text)
     assert tree.holding("html", AR_HEADLINE)["attrs"]["lang"] == "en"  # the desk's own words stay English
     assert_marked(tree.holding("h1", AR_HEADLINE), "ar")
     assert_marked(tree.holding("p", AR_STANDFIRST), "ar")
@@ -170,37 +136,37 @@ def test_rtl_article_page_marks_language_and_direction(client, desk):
 
 def test_story_cards_and_story_pages_mark_their_headlines(client, desk):
     _, ids = desk
-    front = Tree(client.get("/", params={"all": "true"}).text)
+    front = Elements(client.get("/", params={"all": "true"}).text)
     assert_marked(front.holding("h2", HE_HEADLINE), "he")
     assert_marked(front.holding("p", "שר האוצר אמר"), "he")
     assert_marked(front.holding("h2", "Kerry and Lavrov talk about Aleppo"), None)  # articles in two languages
     assert {s["id"]: s["language"] for s in client.get("/index.json", params={"all": "true"}).json()["stories"]} == {
         "s-he": "he", "s-ar": "ar", "s-mixed": None}
-    story = Tree(client.get("/stories/s-ar").text)
+    story = Elements(client.get("/stories/s-ar").text)
     assert_marked(story.holding("h1", AR_HEADLINE), "ar")
     assert_marked(story.holding("p", AR_STANDFIRST), "ar")
-    mixed = Tree(client.get("/stories/s-mixed").text)
+    mixed = Elements(client.get("/stories/s-mixed").text)
     assert_marked(mixed.holding("h3", AR_HEADLINE), "ar")  # each member in its own language
     assert_marked(mixed.holding("h3", "Kerry says talks"), "en")
 
 
 def test_search_hits_and_teaser_pages_mark_their_text(client, desk):
     _, ids = desk
-    hits = Tree(client.get("/search", params={"q": "حلب"}).text)
+    hits = Elements(client.get("/search", params={"q": "حلب"}).text)
     assert_marked(hits.holding("h2", AR_HEADLINE), "ar")
     snippet = next(e for e in hits.elements if e["tag"] == "p" and "snippet" in e["attrs"].get("class", ""))
     assert_marked(snippet, "ar")
-    teaser = Tree(client.get(f"/teasers/{ids['teaser']}").text)
+    teaser = Elements(client.get(f"/teasers/{ids['teaser']}").text)
     assert_marked(teaser.holding("h1", "上海国际电影节"), None)  # a teaser's language is not known
     assert_marked(teaser.holding("p", "来自一百多个国家"), None)
     assert_marked(teaser.holding("a", ZH_HEADLINE), "zh")  # the article of its page
-    article = Tree(client.get(f"/articles/{ids['zh']}").text)
+    article = Elements(client.get(f"/articles/{ids['zh']}").text)
     assert_marked(article.holding("h1", ZH_HEADLINE), "zh")
     assert_marked(article.holding("a", "上海国际电影节"), None)  # the page's teasers
 
 
 def test_entity_pages_mark_the_headlines_they_list(client, desk):
-    tree = Tree(client.get("/entities/John Kerry").text)
+    tree = Elements(client.get("/entities/John Kerry").text)
     assert_marked(tree.holding("a", "Kerry says talks with Russia"), "en")
 
 
@@ -208,20 +174,20 @@ def test_a_language_read_from_the_page_stays_inside_its_attribute(client, desk):
     _, ids = desk
     page = client.get(f"/articles/{ids['bad']}")
     assert page.status_code == 200
-    tree = Tree(page.text)
+    tree = Elements(page.text)
     assert not any("onmouseover" in e["attrs"] for e in tree.elements)
     assert not any(e["tag"] == "script" for e in tree.elements)
     headline = tree.holding("h1", "Évacuation")
     assert_marked(headline, None)  # no lang at all rather than a broken one
     assert headline["text"] == XSS_HEADLINE  # shown as text, escaped
     assert "&lt;script&gt;" in page.text and "en&#34; onmouseover" in page.text  # the code is shown, as text
-    hits = Tree(client.get("/search", params={"q": "texte"}).text)
+    hits = Elements(client.get("/search", params={"q": "texte"}).text)
     assert not any("onmouseover" in e["attrs"] for e in hits.elements)
 
 
 def test_an_article_not_in_english_says_why_it_names_nobody(client, desk):
     _, ids = desk
-    tree = Tree(client.get(f"/articles/{ids['ar']}").text)
+    tree = Elements(client.get(f"/articles/{ids['ar']}").text)
     section = tree.holding("section", "Facts are read from English text only")
     assert "this article is in 'ar'" in section["text"]
     assert "English text only" in client.get(f"/articles/{ids['he']}").text

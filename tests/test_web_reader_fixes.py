@@ -7,13 +7,12 @@ pydantic's words."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 from test_web_browser import CHROMIUM, browser, serve  # noqa: F401  (fixtures)
 from test_web_multilingual import AR_HEADLINE, AR_PARAGRAPHS, _article, _story
-from web_fixtures import build_desk, client, desk, ingested_desk  # noqa: F401  (fixtures)
+from web_fixtures import Elements, build_desk, client, desk, ingested_desk  # noqa: F401  (fixtures)
 
 from newsdesk.records import Block, Entity, Facts, Page, Place, Teaser
 from newsdesk.store import write
@@ -32,30 +31,6 @@ def css_rules(css: str) -> list[tuple[list[str], dict[str, str]]]:
         )
         rules.append(([s.strip() for s in selectors.split(",")], declarations))
     return rules
-
-
-class Elements(HTMLParser):
-    """Every element with its attributes and its open ancestors, in document order."""
-
-    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed"}
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.stack: list[dict] = []
-        self.elements: list[dict] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        node = {"tag": tag, "attrs": dict(attrs), "ancestors": list(self.stack)}
-        self.elements.append(node)
-        if tag not in self.VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth]["tag"] == tag:
-                del self.stack[depth:]
-                return
 
 
 # 1. Table cells keep whole words ("kill|ed"); a table too wide for the screen scrolls in its wrapper.

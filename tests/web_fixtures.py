@@ -5,6 +5,7 @@ the seed page's AFP Aleppo story split by hand, a syndicated copy of it, a relat
 from __future__ import annotations
 
 import sqlite3
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,38 @@ def ingested_desk(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["--db", str(path), "ingest", str(SEED)])
     assert result.exit_code == 0, result.output
     return path
+
+
+class Elements(HTMLParser):
+    """Every element of a page in document order, with its attributes, its parent (``root``, a stand-in
+    with no attributes, for a top one), its open ancestors (outermost first) and all the text inside it."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.root = {"tag": "#root", "attrs": {}, "text": "", "parent": None, "ancestors": []}
+        self.stack, self.elements = [self.root], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        node = {"tag": tag, "attrs": dict(attrs), "text": "", "parent": self.stack[-1], "ancestors": self.stack[1:]}
+        self.elements.append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth]["tag"] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        for node in self.stack:
+            node["text"] += data
+
+    def holding(self, tag: str, text: str) -> dict:
+        """The innermost ``tag`` element whose text contains ``text``."""
+        found = [e for e in self.elements if e["tag"] == tag and text in e["text"]]
+        assert found, f"no <{tag}> holds {text!r}"
+        return found[-1]

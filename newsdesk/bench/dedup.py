@@ -27,14 +27,14 @@ import random
 import time
 import tracemalloc
 from itertools import product
-from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.dedup import Deduper, shingles, words
 from newsdesk.records import Article, Block
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SHARED = shared_data()
 WCXB = SHARED / "extraction" / "wcxb-dev-articles" / "ground-truth.jsonl"
 WIKINEWS = SHARED / "stories" / "wikinews_event_clusters.jsonl"
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.bench.scoring import body_prf, word_f1
 from newsdesk.bench.table import emit
 from newsdesk.extract.meta import fold
@@ -47,11 +47,6 @@ class Row:
     name: str
     results: dict[str, Result] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-def shared_data() -> Path:
-    env = os.environ.get("NEWSDESK_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 
 def default_dir() -> Path:

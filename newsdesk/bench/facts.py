@@ -17,7 +17,6 @@ means "nothing to find", so it neither rewards nor penalises an empty prediction
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -28,6 +27,7 @@ from typing import Any
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.facts.places import fold, gazetteer, resolve
 from newsdesk.facts.quantities import number_value
 from newsdesk.records import Article, Block
@@ -35,13 +35,6 @@ from newsdesk.records import Article, Block
 GOLD_DIR = Path(__file__).resolve().parent / "gold" / "facts"
 SEED_LINES = 32
 FIELDS = ("detection", "category", "low_high", "victims", "attributed_to", "place", "time")
-
-
-def shared_data() -> Path:
-    env = os.environ.get("NEWSDESK_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
-
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"  # the same texts, bundled (a fresh clone has no ../shared)
 
 

@@ -19,14 +19,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.bench.table import emit
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-PAGES = SHARED / "extraction" / "wcxb-dev-articles" / "html"
+PAGES = shared_data() / "extraction" / "wcxb-dev-articles" / "html"
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -117,7 +116,8 @@ def _sites(pages: list[bytes], hosts: int) -> tuple[list[LocalSite], list[str]]:
 
 def _run_newsdesk(urls: list[str], extract_too: bool) -> tuple[int, int]:
     from newsdesk.extract import extract
-    from newsdesk.ingest.fetch import Fetcher, FetchError, html_page
+    from newsdesk.ingest.fetch import Fetcher, FetchError
+    from newsdesk.ingest.poll import html_page
     from newsdesk.settings import Settings
 
     settings = Settings.load({"allow_private_addresses": True, "per_host_delay": 0.0, "db": ":memory:"})

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.bench.table import emit
 
-PAGES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "extraction" / "wcxb-dev-articles" / "html"
+PAGES = shared_data() / "extraction" / "wcxb-dev-articles" / "html"
 
 
 def newsdesk_ingest(paths: list[Path], workers: int) -> tuple[int, float, float, list[tuple]]:

@@ -13,7 +13,6 @@ one page); ``reference_search`` (one plain SQL query) is the reference, run on t
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import sqlite3
@@ -25,12 +24,12 @@ from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.records import Article, Block
 from newsdesk.store.search import fts_query, until_bound
 from newsdesk.store.sqlite import connect
 
-SHARED = Path(os.environ.get("NEWSDESK_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-WIKINEWS = SHARED / "sample" / "wikinews_500.jsonl"
+WIKINEWS = shared_data() / "sample" / "wikinews_500.jsonl"
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)+)\b")
 

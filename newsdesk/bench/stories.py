@@ -27,7 +27,6 @@ import csv
 import gzip
 import json
 import math
-import os
 import random
 import re
 import time
@@ -44,19 +43,13 @@ from pathlib import Path
 
 import click
 
+from newsdesk.bench import shared_data
 from newsdesk.bench.bcubed import bcubed
 from newsdesk.stories.embeddings import EMBEDDING_KINDS
 from newsdesk.stories.grouping import GroupItem, StoryGrouper, parse_time
 from newsdesk.stories.vectors import STOP_WORDS, normalise_word
 
 WINDOW_HOURS = 24.0
-
-
-def shared_data() -> Path:
-    env = os.environ.get("NEWSDESK_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
-
 UCI_PATH = "stories/uci-news-aggregator-2014-03-04.tsv.gz"
 EVENTS_PATH = "stories/wikinews_event_clusters.jsonl"
 

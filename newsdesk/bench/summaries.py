@@ -31,13 +31,13 @@ import click
 import numpy as np
 from rouge_score import rouge_scorer
 
+from newsdesk.bench import shared_data
 from newsdesk.bench.stories import Tally, as_text, check_dump, id_note, open_text, repeat_note, unique_keys, write_dump
 from newsdesk.extract import text_language
 from newsdesk.records import Article, Block
 from newsdesk.stories.headlines import split_sentences, summary_indices, textrank, write_headline, write_standfirst
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-BBC = SHARED / "summaries" / "bbc_news_summary.jsonl"
+BBC = shared_data() / "summaries" / "bbc_news_summary.jsonl"
 TUNE_CATEGORIES = {"business", "politics", "sport"}
 CUT_WORDS = 12
 

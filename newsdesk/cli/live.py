@@ -13,10 +13,6 @@ import click
 from newsdesk.cli.common import Context, cannot_write, emit_json, json_option, pass_ctx, shorten
 from newsdesk.records import Failure
 
-# Fields of a source or of a poll's outcome that may quote an address (a title too: a source without one is
-# named by its address).
-MAY_QUOTE_AN_ADDRESS = ("url", "site_url", "title", "last_error", "error")
-
 
 def without_secrets(text: str | None) -> str | None:
     """What these commands may print of an address, or of a text quoting one: what the public desk shows, as
@@ -27,7 +23,10 @@ def without_secrets(text: str | None) -> str | None:
 
 
 def _public(row: dict) -> dict:
-    return {key: without_secrets(value) if key in MAY_QUOTE_AN_ADDRESS else value for key, value in row.items()}
+    """A source's row or a poll's outcome as the public desk shows it (see ``without_secrets``)."""
+    from newsdesk.ingest.sources import public_source
+
+    return public_source(row)
 
 
 def _duration(seconds: float | None) -> str:

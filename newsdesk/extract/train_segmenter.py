@@ -15,7 +15,6 @@ Run: ``python -m newsdesk.extract.train_segmenter [--data FILE] [--out FILE]``.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from newsdesk.bench import shared_data
 from newsdesk.extract.line_features import LEXICAL_BUCKETS, page_features, token_ids
 from newsdesk.extract.segmenter import (
     MODEL_PATH,
@@ -42,13 +42,8 @@ BOOSTING = dict(max_iter=60, learning_rate=0.2, max_leaf_nodes=31, min_samples_l
                 l2_regularization=1.0, early_stopping=False, random_state=0)
 
 
-def shared_data_dir() -> Path:
-    env = os.environ.get("NEWSDESK_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
-
 def default_data_file() -> Path:
-    return shared_data_dir() / "extraction" / "wcxb-dev-articles" / "plaintext.jsonl"
+    return shared_data() / "extraction" / "wcxb-dev-articles" / "plaintext.jsonl"
 
 
 @dataclass
@@ -196,7 +191,7 @@ def cross_validate(pages: list[LabelledPage], folds: int = 5, augment: bool = Tr
     for k in range(folds):
         train = [p for p, f in zip(pages, assignment) if f != k]
         if augment:
-            train = train + augment_from(train, shared_data_dir())
+            train = train + augment_from(train, shared_data())
         model = fit(train, [page_features(p.lines) for p in train])
         for i in np.flatnonzero(assignment == k):
             decisions[i] = model.is_article(pages[i].lines)
@@ -225,7 +220,7 @@ def main(data: Path | None, out: Path) -> None:
     pages = load_pages(data or default_data_file())
     train = [p for p in pages if not is_held_out(p.id)]
     held = [p for p in pages if is_held_out(p.id)]
-    train += augment_from(train, shared_data_dir())
+    train += augment_from(train, shared_data())
     model = fit(train, [page_features(p.lines) for p in train])
     held_ids = np.array(sorted(p.id for p in held))
     # Written beside the target and moved in one step: a reader never sees a half-written model.

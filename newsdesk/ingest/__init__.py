@@ -29,7 +29,7 @@ def read(targets: Iterable[str | PathLike[str]] | str | PathLike[str], settings:
     for target in targets:
         target = fspath(target)
         if is_url(target):
-            from newsdesk.ingest.fetch import fetch_target
+            from newsdesk.ingest.poll import fetch_target
 
             yield from fetch_target(target, settings)
             continue

@@ -24,7 +24,8 @@ import feedparser
 
 from newsdesk import pipeline
 from newsdesk.ingest import sources
-from newsdesk.ingest.fetch import Fetcher, Poll, Response, document_kind, poll_url
+from newsdesk.ingest.fetch import Fetcher, Response
+from newsdesk.ingest.poll import Poll, document_kind, poll_url
 from newsdesk.records import Failure
 from newsdesk.settings import Settings
 from newsdesk.store.sqlite import connect
@@ -150,7 +151,7 @@ class EntryVersionsFetcher:
 
 def feed_entry_versions(response: Response) -> dict[str, str]:
     """link -> version of every entry of a feed or JSON Feed document (none for a sitemap or a page), its links
-    read as ``fetch`` reads them."""
+    read as ``poll`` reads them."""
     kind = document_kind(response)
     if kind == "feed":
         headers = {"content-location": response.url,

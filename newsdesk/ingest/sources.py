@@ -28,7 +28,8 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
-DEFAULT_INTERVAL = 1800  # seconds between polls of one source
+from newsdesk.settings import Settings
+
 MIN_INTERVAL = 60
 MAX_BACKOFF = 86400  # a failing source is still tried once a day
 ITEMS_PER_DAY_WINDOW = 7  # days
@@ -51,6 +52,9 @@ def parse_interval(text: str | int) -> int:
     if seconds < MIN_INTERVAL:
         raise ValueError(f"interval {text!r} is shorter than the {MIN_INTERVAL}-second minimum")
     return int(seconds)
+
+
+DEFAULT_INTERVAL = parse_interval(Settings().poll_interval)  # seconds between polls of one source
 
 
 def check_url(url: str) -> str:
@@ -105,6 +109,17 @@ def _public_parameter(parameter: str) -> str:
     if _URL_IN_TEXT.sub(_public_url, decoded) != decoded:
         return f"{name}={HIDDEN}"
     return name + equals + value
+
+
+# Fields of a source's row, or of a poll's outcome, that may quote an address: a source's title too, as a
+# source without one of its own may be named by its address (an OPML outline's ``text``).
+MAY_QUOTE_AN_ADDRESS = frozenset({"url", "site_url", "title", "last_error", "error"})
+
+
+def public_source(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A source's row (from ``listing``) or a poll's outcome as the desk and the command line may show it:
+    every field that may quote an address ``without_secrets``, the rest as it is."""
+    return {key: without_secrets(value) if key in MAY_QUOTE_AN_ADDRESS else value for key, value in row.items()}
 
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -27,12 +27,13 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from newsdesk.bench.summaries import BBC, SHARED, TUNE_CATEGORIES, load
+from newsdesk.bench import shared_data
+from newsdesk.bench.summaries import BBC, TUNE_CATEGORIES, load
 from newsdesk.stories.compress import MODEL, keep_features, stem
 from newsdesk.stories.headlines import _core, _salience, _tokens, split_sentences
 
-WIKINEWS = SHARED / "sample" / "wikinews_500.jsonl"
-UCI = SHARED / "stories" / "uci-news-aggregator-2014-03-04.tsv.gz"
+WIKINEWS = shared_data() / "sample" / "wikinews_500.jsonl"
+UCI = shared_data() / "stories" / "uci-news-aggregator-2014-03-04.tsv.gz"
 
 
 def document_frequencies() -> dict:

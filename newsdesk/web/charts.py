@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from newsdesk.store.queries import parse_time
+from newsdesk.store.queries import stored_datetime
 
 MAX_BUCKETS = 60
 
@@ -43,7 +43,7 @@ def _has_time(value: str) -> bool:
 
 
 def _has_zone(value: str) -> bool:
-    """Whether an ISO value says its zone ("Z", "+02:00"): ``parse_time`` turns those into UTC."""
+    """Whether an ISO value says its zone ("Z", "+02:00"): ``stored_datetime`` turns those into UTC."""
     try:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).tzinfo is not None
     except ValueError:
@@ -60,7 +60,7 @@ def coverage(times: list[str | None]) -> list[dict]:
     for value in times:
         if value:
             try:
-                parsed.append(parse_time(value))
+                parsed.append(stored_datetime(value))
             except ValueError:
                 continue
             timed = timed and _has_time(value)

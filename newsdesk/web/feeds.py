@@ -19,9 +19,10 @@ from email.utils import format_datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from newsdesk.store.queries import parse_time
+from newsdesk.store.queries import stored_datetime
 from newsdesk.web.front import FrontParams
 from newsdesk.web.render import item_href, store
+from newsdesk.web.models import ErrorDetail
 from newsdesk.web.search import SearchParams
 
 router = APIRouter()
@@ -45,7 +46,7 @@ RSS_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E
 
 def _time(value: str | None) -> datetime | None:
     try:
-        return parse_time(value).replace(tzinfo=UTC) if value else None
+        return stored_datetime(value).replace(tzinfo=UTC) if value else None
     except ValueError:
         return None
 
@@ -200,7 +201,7 @@ def front_rss(request: Request, params: FrontParams = Depends(), db: sqlite3.Con
     tags=["feeds"],
     summary="A search as Atom",
     response_class=Response,
-    responses={200: {"content": {"application/atom+xml": {}}}},
+    responses={200: {"content": {"application/atom+xml": {}}}, 400: {"model": ErrorDetail}},
 )
 def search_atom(
     request: Request, params: SearchParams = Depends(), db: sqlite3.Connection = Depends(store)
@@ -220,7 +221,7 @@ def search_atom(
     tags=["feeds"],
     summary="A search as RSS",
     response_class=Response,
-    responses={200: {"content": {"application/rss+xml": {}}}},
+    responses={200: {"content": {"application/rss+xml": {}}}, 400: {"model": ErrorDetail}},
 )
 def search_rss(request: Request, params: SearchParams = Depends(), db: sqlite3.Connection = Depends(store)) -> Response:
     base = _base(request)

@@ -16,7 +16,7 @@ from newsdesk.web.models import FrontPage
 from newsdesk.web.render import DAY_PATTERN, iso_day, render, store
 
 router = APIRouter()
-PER_PAGE = 20
+PER_PAGE = 20  # stories on a front page, hits on a search page
 
 
 def story_ids_matching(

@@ -11,23 +11,18 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from newsdesk.ingest.sources import listing, without_secrets
+from newsdesk.ingest.sources import listing, public_source
 from newsdesk.web.render import render, store
 
 router = APIRouter()
 SHOWN = ("id", "url", "title", "kind", "status", "interval", "items_per_day", "last_success", "last_error",
          "failures", "next_due", "ignore_robots")
-MAY_QUOTE_AN_ADDRESS = ("url", "last_error")
 
 
 def sources_data(db: sqlite3.Connection) -> dict:
     has_table = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feeds'").fetchone()
     rows = listing(db) if has_table else []
-    return {"sources": [_shown(row) for row in rows]}
-
-
-def _shown(row: dict) -> dict:
-    return {key: without_secrets(row.get(key)) if key in MAY_QUOTE_AN_ADDRESS else row.get(key) for key in SHOWN}
+    return {"sources": [{key: public.get(key) for key in SHOWN} for public in map(public_source, rows)]}
 
 
 @router.get("/sources.json", tags=["sources"], summary="Followed sources and their health (JSON)")
