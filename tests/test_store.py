@@ -57,7 +57,7 @@ def test_search_ranks_title_matches_first_and_marks_snippets(db):
 
 def test_search_never_raises_on_fts_syntax_in_user_text(db):
     store_article(db, "Text about NEAR and OR operators.", "Operators", "s.example", "https://s.example/1", "2020-01-01")
-    for query in ['"unbalanced', "AND OR NOT", "col:umn*", "(((", "NEAR(", "'; DROP TABLE articles; --"]:
+    for query in ['"unbalanced', "AND OR NOT", "col:umn*", "(((operators", "NEAR(", "'; DROP TABLE articles; --"]:
         find(db, query)
     assert find(db, '"NEAR and OR"')["hits"][0]["headline"] == "Operators"
 
@@ -241,7 +241,7 @@ def test_times_with_an_offset_are_stored_in_utc_so_they_sort_and_filter_in_time_
     assert {hit["headline"] for hit in find(db, "plane", since="2014-03-18", until="2014-03-18")["hits"]} == {
         "Search widens", "Search goes on"}
     assert [hit["headline"] for hit in find(db, "plane", since="2014-03-18T19:00:00+01:00")["hits"]] == ["Search widens"]
-    assert queries.parse_time("2014-03-19T02:00:00+08:00").isoformat() == "2014-03-18T18:00:00"
+    assert queries.stored_datetime("2014-03-19T02:00:00+08:00").isoformat() == "2014-03-18T18:00:00"
 
 
 def test_place_and_person_filters_mean_whole_names_or_what_the_text_wrote(db):

@@ -26,15 +26,14 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
     file, then # and where in it). A page that cannot be read or has no article text prints one line on
     stderr and the others go on; exit code 1 if any page failed.
     """
-    try:
-        from newsdesk.facts import extract_facts, facts_to_json, reconcile_figures
-    except ImportError as exc:
-        raise click.ClickException(f"facts need the 'facts' extra: pip install 'newsdesk[facts]' ({exc})") from exc
     if bool(item_id) == bool(path):
         raise click.UsageError("give either an ITEM_ID (an article a… or a story s…) or --file PATH")
+    from newsdesk import nlp
+
+    nlp.use_model(ctx.settings.spacy_model)
     if path:
-        sys.exit(_facts_of_file(ctx, path, as_json, extract_facts, facts_to_json))
-    result = _facts_of_item(ctx, item_id, extract_facts, facts_to_json, reconcile_figures)
+        sys.exit(_facts_of_file(ctx, path, as_json))
+    result = _facts_of_item(ctx, item_id)
     if as_json:
         emit_json(result)
     else:
@@ -43,9 +42,10 @@ def facts(ctx: Context, item_id: str | None, path: str | None, as_json: bool) ->
         print_facts(result)
 
 
-def _facts_of_file(ctx: Context, path: str, as_json: bool, extract_facts, facts_to_json) -> int:
+def _facts_of_file(ctx: Context, path: str, as_json: bool) -> int:
     """Print the facts of every page in the file as it is read; the exit code: 1 if any page failed."""
     from newsdesk.extract import extract, in_english
+    from newsdesk.facts import extract_facts, facts_to_json
     from newsdesk.ingest import read
     from newsdesk.records import Failure
 
@@ -81,11 +81,14 @@ def _facts_of_file(ctx: Context, path: str, as_json: bool, extract_facts, facts_
     return 1 if failed else 0
 
 
-def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, reconcile_figures) -> dict:
+def _facts_of_item(ctx: Context, item_id: str) -> dict:
     """The facts of an article or story; ``skipped`` and ``note`` say which articles had none read because
-    they are not in English, since empty lists alone look like an article that names nobody."""
+    they are not in English, since empty lists alone look like an article that names nobody. A story's
+    tolls are those the desk and the export give (``story_figures``)."""
     from newsdesk.extract import in_english
-    from newsdesk.store.queries import row_to_article
+    from newsdesk.facts import extract_facts, facts_to_json
+    from newsdesk.facts.store import FACTS_VERSION, story_figures
+    from newsdesk.store.queries import row_to_article, stored_facts
 
     db = ctx.connect(readonly=True)
     if item_id.startswith("s"):
@@ -98,9 +101,6 @@ def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, rec
         rows = db.execute("SELECT * FROM articles WHERE id = ?", (item_id,)).fetchall()
         if not rows:
             raise click.ClickException(f"no article with id {item_id}")
-    from newsdesk.facts.store import FACTS_VERSION
-    from newsdesk.store.queries import stored_facts
-
     # the facts step's stored facts when they are current (milliseconds), else read afresh (seconds a story)
     per_article = [(article, stored_facts(db, article.id, FACTS_VERSION) or extract_facts(article))
                    for article in map(row_to_article, rows)]
@@ -110,7 +110,7 @@ def _facts_of_item(ctx: Context, item_id: str, extract_facts, facts_to_json, rec
         for key in ("entities", "places", "dates", "figures"):
             merged[key] += [dict(entry, article_id=article.id) for entry in data.get(key, [])]
     if item_id.startswith("s"):
-        merged["reconciled_figures"] = reconcile_figures(per_article)
+        merged["reconciled_figures"] = story_figures(db, item_id)
     skipped = [article for article, _ in per_article if not in_english(article)]
     if skipped:
         merged["skipped"] = [{"article_id": article.id, "language": article.language} for article in skipped]

@@ -74,7 +74,7 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, offset: int, **f
     """
     from newsdesk.store.search import MARK_CLOSE, MARK_OPEN, find
 
-    if not query and not any(filters.values()):
+    if not query.strip() and not any(filters.values()):
         raise click.UsageError("give a QUERY or at least one filter")
     try:
         result = find(ctx.connect(readonly=True), query, limit=limit, offset=offset, **filters)
@@ -223,7 +223,11 @@ def export(ctx: Context, table: str, fmt: str, output: str | None, include_dupli
     """Export the store for analysis: every article (with headline, standfirst, story id, metadata and
     text) by default, or teasers, stories, or the facts of every article; --since, --until, --site and
     --story keep a part of it. The columns of each table are listed in the README ("Export columns"), the
-    same in every format and for every store."""
+    same in every format and for every store.
+
+    In CSV a text cell that begins with = + - @, a tab or a carriage return is written behind a single quote
+    ('=SUM(...)), so that a spreadsheet shows it instead of running it as a formula; numbers and a lone sign
+    (the figures' qualifier =) are kept as they are, and JSON Lines and Parquet keep every value exact."""
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
     if filters["site"] and table not in queries.SITE_EXPORTED:
@@ -231,15 +235,15 @@ def export(ctx: Context, table: str, fmt: str, output: str | None, include_dupli
     if include_duplicates and table not in queries.DUPLICATES_EXPORTED:
         raise click.UsageError(f"--include-duplicates applies to --table "
                                f"{' and '.join(queries.DUPLICATES_EXPORTED)} only, not {table}")
-    if table == "figures":
-        try:
-            import newsdesk.facts  # noqa: F401 - figures are qualified and reconciled by the facts modules
-        except ImportError as exc:
-            raise click.ClickException(f"exporting figures needs the 'facts' extra: pip install 'newsdesk[facts]' "
-                                       f"({exc})") from exc
     db = ctx.connect(readonly=True)
     columns = queries.EXPORT_COLUMNS[table]
-    rows = queries.export(db, table, include_duplicates=include_duplicates, **filters)  # streamed: a big store need not fit
+    # streamed: a big store need not fit
+    if table == "figures":  # with the stories' tolls, as the facts modules reconcile them
+        from newsdesk.facts.store import export_figures
+
+        rows = queries.kept(export_figures(db), table, **filters)
+    else:
+        rows = queries.export(db, table, include_duplicates=include_duplicates, **filters)
     try:
         if fmt == "parquet":
             write_parquet(rows, columns, output)
@@ -252,12 +256,27 @@ def export(ctx: Context, table: str, fmt: str, output: str | None, include_dupli
             writer = csv.DictWriter(stream, fieldnames=[name for name, _ in columns])
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                                 for k, v in row.items()})
+                writer.writerow({k: csv_cell(v) for k, v in row.items()})
     except OSError as exc:
         if not output:  # only a named file's errors are worded here; a closed pipe (`| head`) is the shell's
             raise
         raise cannot_write(output, exc) from exc
+
+
+# A spreadsheet runs a cell beginning with one of these as a formula (=HYPERLINK(...) in a scraped title).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """``value`` as a CSV cell: a list as JSON, and text that a spreadsheet would run as a formula behind a
+    single quote (OWASP's advice against CSV injection). Text that is a number ("-0.12") stays a number, and a
+    lone sign stays itself: "=" alone runs nothing, and it is the figures' ``qualifier`` for an exact number."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 PARQUET_BATCH = 5000  # rows held in memory at a time

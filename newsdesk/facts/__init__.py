@@ -27,14 +27,16 @@ from newsdesk.facts.places import (
 )
 from newsdesk.facts.quantities import parse_quantity
 from newsdesk.facts.reconcile import reconcile_figures
-from newsdesk.facts.sentences import MODEL, Sentence, article_docs, load_model, parse, sentences_of
+from newsdesk.facts.sentences import Sentence, article_docs, parse, sentences_of
+from newsdesk.nlp import DEFAULT_MODEL as MODEL  # the package ``bench facts`` loads for its spaCy baseline
+from newsdesk.nlp import pipeline
 from newsdesk.records import Article, DateMention, Entity, Facts, Place
 
 BATCH_SIZE = 32
 BATCH_CHARS = 100_000
 FACTS_CHARS = 100_000  # about 15,000 words
 
-__all__ = ["MODEL", "extract_facts", "extract_facts_batch", "facts_to_json", "load_model", "reconcile_figures", "story_entities"]
+__all__ = ["MODEL", "extract_facts", "extract_facts_batch", "facts_to_json", "reconcile_figures", "story_entities"]
 
 
 # How far a dateline's day may lie before the publication time and still be the day the story was written:
@@ -72,7 +74,7 @@ def extract_facts_batch(articles: Iterable[Article]) -> Iterator[Facts]:
     tagged a French article's "Les" a person and "Cette" an organisation."""
     # Facts come from the first ``FACTS_CHARS`` of a text: a news article is far shorter, and a 1 MB "article"
     # (a book, an archive page of many stories) took 8 minutes and 3.5 GB of parsing and figure matching
-    max_length = min(FACTS_CHARS, load_model().max_length)
+    max_length = min(FACTS_CHARS, pipeline().max_length)
     for chunk in _chunks(articles):
         found = _facts_of([article for article in chunk if in_english(article)], max_length)
         for article in chunk:
@@ -99,7 +101,7 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
 def _facts_of(batch: list[Article], max_length: int) -> Iterator[Facts]:
     if batch:  # spaCy's pipe over no texts still loads what it needs
         texts = [_LONG_RUN.sub(_cut_run, article.text[:max_length]) for article in batch]
-        docs = list(article_docs(texts, BATCH_SIZE))
+        docs = article_docs(texts, BATCH_SIZE)
         split = [sentences_of(doc, text) for doc, text in zip(docs, texts)]
         parse([sentences[index] for sentences in split for index in figure_sentences(sentences)])
         for article, text, doc, sentences in zip(batch, texts, docs, split):

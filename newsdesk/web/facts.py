@@ -30,16 +30,24 @@ def named_facts(rows: list[sqlite3.Row], key: tuple[str, ...]) -> list[dict]:
 
 
 def story_facts(db: sqlite3.Connection, story_id: str, limit: int = 30) -> dict:
-    return gathered_facts(db, "SELECT item_id FROM story_members WHERE story_id = ?", story_id, limit)
+    """The story's facts and its tolls reconciled across its reports (as ``newsdesk facts sID`` and the
+    figures export give them: ``facts.store.story_figures``), once more than one report gives figures (a toll
+    that only one of them gives is still the story's toll: it had been left out of the table)."""
+    from newsdesk.facts.store import story_figures
+
+    facts = gathered_facts(db, "SELECT item_id FROM story_members WHERE story_id = ?", story_id, limit)
+    reporting = {figure["article_id"] for figure in facts["figures"]}
+    return facts | {"tolls": story_figures(db, story_id) if len(reporting) > 1 else []}
 
 
 def article_facts(db: sqlite3.Connection, article_id: str, limit: int = 30) -> dict:
     """One article's facts as its story's are shown, plus its dates as resolved against its dateline: a
-    monitor reading the article (or its JSON) had names without coordinates and no figures at all."""
+    monitor reading the article (or its JSON) had names without coordinates and no figures at all. One
+    report's figures are no tolls to reconcile: its ``tolls`` are empty."""
     facts = gathered_facts(db, "SELECT ?", article_id, limit)
     facts["dates"] = [dict(row) for row in db.execute(
         "SELECT text, value, relation FROM dates WHERE article_id = ? ORDER BY start", (article_id,))]
-    return facts
+    return facts | {"tolls": []}
 
 
 def gathered_facts(db: sqlite3.Connection, members: str, key: str, limit: int) -> dict:
@@ -65,10 +73,9 @@ def gathered_facts(db: sqlite3.Connection, members: str, key: str, limit: int) -
             ORDER BY f.category, coalesce(f.high, f.low) DESC""",
         (key,),
     ).fetchall()
-    figures, per_article = [], {}
+    figures = []
     for row in figure_rows:
         record = json.loads(row["record"])
-        per_article.setdefault(row["article_id"], []).append(record)
         figures.append(
             {
                 "category": row["category"],
@@ -86,28 +93,7 @@ def gathered_facts(db: sqlite3.Connection, members: str, key: str, limit: int) -
         "organisations": named_facts(groups["organisations"], ("name", "label"))[:limit],
         "places": places[:limit],
         "figures": figures,
-        "tolls": _tolls(db, per_article),
     }
-
-
-def _tolls(db: sqlite3.Connection, per_article: dict[str, list[dict]]) -> list[dict]:
-    """The story's tolls reconciled across its reports (as ``newsdesk facts sID`` gives them): the latest, the
-    highest and the sources that disagree, for each toll, once more than one report gives figures (a toll
-    that only one of them gives is still the story's toll: it had been left out of the table)."""
-    if len(per_article) < 2:
-        return []
-    from newsdesk.facts.reconcile import reconcile_figures
-    from newsdesk.records import Article, Facts, Figure
-    from newsdesk.store.queries import from_dict
-
-    marks = ",".join("?" * len(per_article))
-    dated = {row["id"]: row for row in db.execute(
-        f"SELECT id, site, published FROM articles WHERE id IN ({marks})", list(per_article))}
-    reports = [(Article(page_hash="", id=article_id, site=dated[article_id]["site"],
-                        published=dated[article_id]["published"]),
-                Facts(article_id, figures=[from_dict(Figure, record) for record in records]))
-               for article_id, records in per_article.items() if article_id in dated]
-    return reconcile_figures(reports)
 
 
 def place_key(row) -> tuple:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from newsdesk.store.search import ItemMeta, find
+from newsdesk.web.articles import timeline_time
+from newsdesk.web.front import PER_PAGE
 from newsdesk.web.models import ErrorDetail, SearchPage
 from newsdesk.web.render import DAY_PATTERN, highlight, iso_day, render, store, unmark
 
 router = APIRouter()
-PER_PAGE = 20
 
 
 def search_page(
@@ -28,9 +29,9 @@ def search_page(
         hit["title_html"], hit["snippet_html"] = highlight(hit["title_hl"]), highlight(hit["snippet"])
         hit["title_hl"], hit["snippet"] = unmark(hit["title_hl"]), unmark(hit["snippet"])
         if not hit["published"]:  # an undated teaser ran when its story's timeline says, labelled as there
-            seen = db.execute("SELECT time, basis FROM story_times WHERE item_id = ?", (hit["item_id"],)).fetchone()
-            if seen and seen["basis"] in ("captured", "page"):
-                hit["time"], hit["time_basis"] = seen["time"], seen["basis"]
+            when, basis = timeline_time(db, hit["item_id"])
+            if basis in ("captured", "page"):
+                hit["time"], hit["time_basis"] = when, basis
     return {
         "query": q,
         "filters": filters,
